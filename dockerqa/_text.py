@@ -1,0 +1,64 @@
+"""Small text helpers shared by the parser and the exporters: decoding, slugs, fingerprints."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_MDX_ESCAPE = re.compile(r"\\([~$<_&{}>])")
+_BACKTICKS = re.compile(r"`+")
+
+
+def decode_entities(text: str) -> str:
+    """Decode HTML entities such as ``&#123;`` and ``&gt;``; leave lone ampersands alone."""
+    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+
+
+def decode_inline(text: str) -> str:
+    """Decode MDX escapes outside code spans and HTML entities everywhere.
+
+    Code spans follow CommonMark: a run of N backticks is closed by the next run of exactly N.
+    Inside a code span a backslash is literal, so ``\\_`` stays as written there.
+    """
+    out: list[str] = []
+    pos = 0
+    while pos < len(text):
+        m = _BACKTICKS.search(text, pos)
+        if m is None:
+            out.append(_MDX_ESCAPE.sub(r"\1", text[pos:]))
+            break
+        out.append(_MDX_ESCAPE.sub(r"\1", text[pos : m.start()]))
+        close = _find_closing_run(text, m.end(), len(m.group(0)))
+        if close is None:  # unmatched backticks are literal text
+            out.append(m.group(0))
+            pos = m.end()
+            continue
+        out.append(text[m.start() : close])
+        pos = close
+    return decode_entities("".join(out))
+
+
+def _find_closing_run(text: str, start: int, width: int) -> int | None:
+    for m in _BACKTICKS.finditer(text, start):
+        if len(m.group(0)) == width:
+            return m.end()
+    return None
+
+
+def slugify(text: str) -> str:
+    """A lowercase ASCII slug: ``Exposing Ports (`-p`)`` → ``exposing-ports-p``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def fingerprint(text: str) -> str:
+    """A short, stable content hash (first 16 hex digits of SHA-256)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def words(text: str) -> list[str]:
+    """The lowercase word sequence of a text, markup aside."""
+    return re.findall(r"[a-z0-9]+", decode_inline(text).lower())

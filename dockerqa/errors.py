@@ -1,0 +1,35 @@
+"""The one error hierarchy of dockerqa.
+
+Only the command line turns these into one-line messages and exit codes; any other exception
+is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class DockerQAError(Exception):
+    """Base class of every error dockerqa raises on purpose."""
+
+
+class ParseError(DockerQAError):
+    """The source text cannot be read as an interview page.
+
+    Carries the file, 1-based line and column, and a plain message.
+    """
+
+    def __init__(self, message: str, file: str | Path = "<string>", line: int = 1, column: int = 1):
+        self.message = message
+        self.file = str(file)
+        self.line = line
+        self.column = column
+        super().__init__(f"{self.file}:{line}:{column}: {message}")
+
+
+class ExportError(DockerQAError):
+    """An exporter cannot produce its output (unknown format, unwritable path, stale lock...)."""
+
+
+class LockError(ExportError):
+    """The lock file is unreadable, or stale where an up-to-date lock was required."""

@@ -1,0 +1,281 @@
+"""The typed content model: a `Library` of `Section`s and `Question`s.
+
+Every model is frozen and rejects unknown fields. Text fields hold clean Markdown: MDX escapes
+and HTML entities decoded, code fences with their language only, Mintlify callouts written as
+``::: note`` containers.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from functools import total_ordering
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+
+@total_ordering
+class Level(str, enum.Enum):
+    """How hard a question is; ordered ``basic < intermediate < advanced``."""
+
+    BASIC = "basic"
+    INTERMEDIATE = "intermediate"
+    ADVANCED = "advanced"
+
+    @property
+    def rank(self) -> int:
+        """Position in the order, 0 for basic."""
+        return list(Level).index(self)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Level):
+            return NotImplemented
+        return self.rank < other.rank
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+
+class Kind(str, enum.Enum):
+    """What sort of item a question is."""
+
+    QUESTION = "question"
+    SCENARIO = "scenario"
+    WORK_SAMPLE = "work_sample"
+    COMPARISON = "comparison"
+
+
+class SourceSpan(_Frozen):
+    """Where something stands in its source file."""
+
+    file: str
+    """Path of the source file as given to the parser (``<string>`` for text)."""
+    first_line: int
+    """1-based line of the first source line (the ``<Accordion`` tag for a question)."""
+    last_line: int
+    """1-based line of the last source line (the ``</Accordion>`` tag for a question)."""
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.first_line}"
+
+
+class FollowUp(_Frozen):
+    """One step of a follow-up chain."""
+
+    question: str
+    """The follow-up question, Markdown, without its surrounding quotes."""
+    answer: str | None = None
+    """The expected answer, Markdown, or None where the source gives none."""
+
+
+class Part(_Frozen):
+    """A labelled part of a question that has no field of its own (kept, never dropped)."""
+
+    label: str
+    """The label as written, without the trailing colon (e.g. ``Staff-level bonus``)."""
+    text: str
+    """The part's Markdown."""
+
+
+class Section(_Frozen):
+    """A ``##`` section of the page."""
+
+    id: str
+    """Stable key: from the corpus metadata, else a slug of the heading without its number."""
+    number: int | None = None
+    """The number printed in the heading, if any (may repeat)."""
+    title: str
+    """The heading text without its number."""
+    heading: str
+    """The heading exactly as printed, entities and escapes decoded."""
+    level: Level
+    """Default level of the section's questions."""
+    notes: tuple[str, ...] = ()
+    """Markdown that belongs to the section but to no question (intros, callouts)."""
+    source: SourceSpan
+    """Where the section starts and ends."""
+
+
+class Question(_Frozen):
+    """One interview question (or scenario, work sample, comparison) with all its parts."""
+
+    id: str
+    """Stable, readable id (``section/slug``); unaffected by renumbering or other questions."""
+    number: int | None = None
+    """The number printed in the title, if any (numbers may repeat in the source)."""
+    heading: str
+    """The accordion title exactly as printed, entities decoded."""
+    title: str
+    """The title without its number or kind prefix (``Scenario 1:`` and the like)."""
+    section: str
+    """Id of the section the question stands in."""
+    kind: Kind
+    """Question, scenario, work sample or candidate comparison."""
+    level: Level
+    """Difficulty, from the metadata's level rules or inferred from the section heading."""
+    prompt: str | None = None
+    """The scenario or work-sample prompt (``Scenario:``, ``How to present this:``,
+    ``Work-sample scenario:``)."""
+    steps: str | None = None
+    """Steps that follow a work-sample prompt, when they are not the answer itself."""
+    answer: str | None = None
+    """The answer (the ``Answer`` label, or unlabelled body text)."""
+    interviewer_intent: str | None = None
+    """``What interviewers are really testing``."""
+    red_flag: str | None = None
+    """``Red flag answer``: what a weak candidate says and why it is wrong."""
+    follow_ups: tuple[FollowUp, ...] = ()
+    """The follow-up chain in source order."""
+    weak_answer: str | None = None
+    """``What weak candidates say/do``."""
+    strong_answer: str | None = None
+    """``What strong candidates say/do``."""
+    senior_view: str | None = None
+    """The senior engineer's view from a ``Senior vs Staff perspective`` note."""
+    staff_view: str | None = None
+    """The staff engineer's view from a ``Senior vs Staff perspective`` note."""
+    parts: tuple[Part, ...] = ()
+    """Other labelled parts, kept under their own label."""
+    tags: tuple[str, ...] = ()
+    """Topic tags (sorted), from the metadata's topic rules."""
+    source: SourceSpan
+    """Where the accordion stands in the source."""
+
+    @property
+    def answered_follow_ups(self) -> tuple[FollowUp, ...]:
+        """Follow-ups that carry an answer."""
+        return tuple(f for f in self.follow_ups if f.answer)
+
+    def text_fields(self) -> dict[str, str]:
+        """Every non-empty Markdown field of the question by name, in study order."""
+        names = (
+            "prompt", "steps", "answer", "interviewer_intent", "red_flag",
+            "weak_answer", "strong_answer", "senior_view", "staff_view",
+        )  # fmt: skip
+        out = {n: v for n in names if (v := getattr(self, n))}
+        for i, f in enumerate(self.follow_ups, 1):
+            out[f"follow_up_{i}_question"] = f.question
+            if f.answer:
+                out[f"follow_up_{i}_answer"] = f.answer
+        for i, p in enumerate(self.parts, 1):
+            out[f"part_{i}:{p.label}"] = p.text
+        return out
+
+
+class Metadata(_Frozen):
+    """Facts about the source that are not in its text (from the corpus metadata file)."""
+
+    title: str
+    """Deck and document title."""
+    source_url: str | None = None
+    """Where the source page was published."""
+    provenance: str | None = None
+    """Where the text comes from and how it is kept."""
+    source_file: str
+    """The source file the library was read from."""
+
+
+class Diagnostic(_Frozen):
+    """Something the parser kept but could not place exactly, or a content problem."""
+
+    file: str
+    """Source file."""
+    line: int
+    """1-based line."""
+    code: str
+    """Short machine-readable kind, e.g. ``unknown-label``, ``duplicate-number``."""
+    message: str
+    """Plain-language description."""
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.code}: {self.message}"
+
+
+def _matches(q: Question, key: str, wanted: Any) -> bool:
+    if wanted is None:
+        return True
+    values = wanted if isinstance(wanted, (list, tuple, set, frozenset)) else (wanted,)
+    if key == "tag":
+        return any(t in q.tags or any(x.startswith(f"{t}::") for x in q.tags) for t in values)
+    return any(getattr(q, key) == (Kind(v) if key == "kind" else v) for v in values)
+
+
+class Library(_Frozen):
+    """All questions of one source page, in source order."""
+
+    metadata: Metadata
+    """Title, source address and provenance."""
+    notes: tuple[str, ...] = ()
+    """Document-level Markdown outside any section (e.g. the opening Senior vs Staff note)."""
+    sections: tuple[Section, ...]
+    """Sections in source order."""
+    questions: tuple[Question, ...]
+    """Questions in source order."""
+    diagnostics: tuple[Diagnostic, ...] = ()
+    """Problems found while parsing (unknown labels and components, repeated numbers...)."""
+
+    def __iter__(self) -> Iterator[Question]:  # type: ignore[override]
+        return iter(self.questions)
+
+    def __len__(self) -> int:
+        return len(self.questions)
+
+    def get(self, id: str) -> Question:
+        """The question with this id; `KeyError` naming close matches otherwise."""
+        for q in self.questions:
+            if q.id == id:
+                return q
+        import difflib
+
+        close = difflib.get_close_matches(id, [q.id for q in self.questions], n=3)
+        hint = f" (did you mean: {', '.join(close)})" if close else ""
+        raise KeyError(f"no question with id {id!r}{hint}")
+
+    def section(self, id: str) -> Section:
+        """The section with this id."""
+        for s in self.sections:
+            if s.id == id:
+                return s
+        raise KeyError(f"no section {id!r} (available: {', '.join(s.id for s in self.sections)})")
+
+    def filter(
+        self,
+        *,
+        level: Level | str | None = None,
+        min_level: Level | str | None = None,
+        section: str | list[str] | None = None,
+        kind: Kind | str | list[str] | None = None,
+        tag: str | list[str] | None = None,
+    ) -> Library:
+        """A library with only the matching questions (and the sections that still have some).
+
+        ``level`` matches exactly; ``min_level`` keeps that level and above. List values match
+        any of their items; a tag also matches its ``tag::child`` tags.
+        """
+        lv = Level(level) if level is not None else None
+        mlv = Level(min_level) if min_level is not None else None
+        kept = tuple(
+            q
+            for q in self.questions
+            if (lv is None or q.level == lv)
+            and (mlv is None or q.level >= mlv)
+            and _matches(q, "section", section)
+            and _matches(q, "kind", kind)
+            and _matches(q, "tag", tag)
+        )
+        used = {q.section for q in kept}
+        return self.model_copy(
+            update={
+                "questions": kept,
+                "sections": tuple(s for s in self.sections if s.id in used),
+            }
+        )
+
+    def in_section(self, section_id: str) -> tuple[Question, ...]:
+        """The questions of one section, in source order."""
+        return tuple(q for q in self.questions if q.section == section_id)
