@@ -1,9 +1,9 @@
 """dockerqa: Docker interview questions as a typed library, with pluggable exporters.
 
-    >>> import dockerqa
-    >>> lib = dockerqa.load()                       # the bundled corpus
-    >>> basics = lib.filter(level="basic")
-    >>> dockerqa.export(lib, "json", "dist/dockerqa.json")
+>>> import dockerqa
+>>> lib = dockerqa.load()                       # the bundled corpus
+>>> basics = lib.filter(level="basic")
+>>> dockerqa.export(lib, "json", "dist/dockerqa.json")
 """
 
 from dockerqa._load import load, loads

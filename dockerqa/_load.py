@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 from dockerqa._meta import CorpusMeta, read_meta
@@ -13,9 +14,7 @@ from dockerqa.model import Library
 
 def bundled_source() -> Path:
     """Path of the bundled corpus page."""
-    from dockerqa.corpus import DEFAULT_SOURCE
-
-    return DEFAULT_SOURCE
+    return Path(str(resources.files("dockerqa.corpus").joinpath("docker.mdx")))
 
 
 def metadata_path(source: Path) -> Path:

@@ -53,7 +53,9 @@ def _level(value: Any, file: Path, where: str) -> Level:
         return Level(value)
     except ValueError:
         choices = ", ".join(lv.value for lv in Level)
-        raise ParseError(f"{where}: unknown level {value!r} (choose from {choices})", file) from None
+        raise ParseError(
+            f"{where}: unknown level {value!r} (choose from {choices})", file
+        ) from None
 
 
 def read_meta(path: Path) -> CorpusMeta:
@@ -72,7 +74,10 @@ def read_meta(path: Path) -> CorpusMeta:
         level = _level(entry["level"], path, entry["heading"]) if "level" in entry else None
         sections[entry["heading"]] = (entry.get("id"), level)
     levels = {qid: _level(v, path, qid) for qid, v in data.get("levels", {}).items()}
-    topics = {tag: tuple(slugify(k).replace("-", " ") for k in kws) for tag, kws in data.get("topics", {}).items()}
+    topics = {
+        tag: tuple(slugify(k).replace("-", " ") for k in kws)
+        for tag, kws in data.get("topics", {}).items()
+    }
     return CorpusMeta(
         title=data.get("title"),
         source_url=data.get("source_url"),

@@ -138,9 +138,9 @@ def _scan(lines: Sequence[str], first: int, file: str) -> _Component:
         line = lines[i]
         fm = _FENCE.match(line)
         if fence is not None:
-            if fm and fm.group(2)[0] == fence[0] and len(fm.group(2)) >= fence[1]:
-                if not fm.group(3).strip():
-                    fence = None
+            closes = fm and fm.group(2)[0] == fence[0] and len(fm.group(2)) >= fence[1]
+            if closes and fm and not fm.group(3).strip():
+                fence = None
         elif fm and not (fm.group(2)[0] == "`" and "`" in fm.group(3)):
             fence = (fm.group(2)[0], len(fm.group(2)))
         else:
@@ -267,7 +267,9 @@ def _list_items(lines: list[str], tokens: list[Token], open_index: int) -> list[
             src = lines[tok.map[0] : tok.map[1]]
             m = _LIST_MARKER.match(src[0])
             width = m.end() if m and m.group(3) else (len(m.group(0)) + 1 if m else 0)
-            body = [src[0][width:]] + [ln[width:] if _indent(ln) >= width else ln.lstrip() for ln in src[1:]]
+            body = [src[0][width:]] + [
+                ln[width:] if _indent(ln) >= width else ln.lstrip() for ln in src[1:]
+            ]
             items.append("\n".join(body).strip())
     return items
 
@@ -282,7 +284,10 @@ def _blocks(lines: Sequence[str], region: _Component, file: str) -> list[_Block]
         if isinstance(child, _Component):
             blocks.append(_Block("", child.open_line + 1, [], component=child))
             continue
-        raw = [ln[indent:] if _indent(ln) >= indent else ln.lstrip() for ln in lines[child.start : child.end]]
+        raw = [
+            ln[indent:] if _indent(ln) >= indent else ln.lstrip()
+            for ln in lines[child.start : child.end]
+        ]
         tokens = _md.parse("\n".join(raw))
         clean = _clean_lines(raw, tokens)
         tops = [i for i, t in enumerate(tokens) if t.level == 0 and t.nesting >= 0 and t.map]
@@ -382,14 +387,20 @@ class _QuestionParser:
                         f.add(block.rest)
                     continue
                 if f.current not in _PROSE_FIELDS:
-                    self.warn(block.line, "unknown-label", f"label {block.label!r} kept as its own part")
+                    self.warn(
+                        block.line, "unknown-label", f"label {block.label!r} kept as its own part"
+                    )
                     f.start_part(block.label, block.rest)
                     continue
             if f.current == "follow_ups":
                 if block.list_items:
                     f.follow_ups.extend(_follow_up(item) for item in block.list_items)
                     continue
-                self.warn(block.line, "loose-follow-up-text", "text in a follow-up chain that is not a list item kept as its own part")
+                self.warn(
+                    block.line,
+                    "loose-follow-up-text",
+                    "text in a follow-up chain that is not a list item kept as its own part",
+                )
                 f.start_part("Follow-up notes", block.text)
                 continue
             f.add(block.text)
@@ -397,8 +408,11 @@ class _QuestionParser:
 
     def component(self, comp: _Component, f: _Fields) -> None:
         blocks = _blocks(self.lines, comp, self.file)
-        if comp.name == "Note" and blocks and (blocks[0].label or "").lower() == _SENIOR_STAFF and all(
-            b.component is None for b in blocks
+        if (
+            comp.name == "Note"
+            and blocks
+            and (blocks[0].label or "").lower() == _SENIOR_STAFF
+            and all(b.component is None for b in blocks)
         ):
             leftovers: list[str] = []
             for b in blocks[1:]:
@@ -417,18 +431,29 @@ class _QuestionParser:
             if blocks[0].rest:
                 leftovers.insert(0, blocks[0].rest)
             if leftovers:
-                self.warn(comp.open_line + 1, "unknown-label", "text in a Senior vs Staff note that is neither view kept as its own part")
+                self.warn(
+                    comp.open_line + 1,
+                    "unknown-label",
+                    "text in a Senior vs Staff note that is neither view kept as its own part",
+                )
                 saved = f.current
                 f.start_part(blocks[0].label or _SENIOR_STAFF, "\n\n".join(leftovers))
                 f.current = saved
             return
         if comp.name not in CALLOUTS:
-            self.warn(comp.open_line + 1, "unknown-component", f"<{comp.name}> kept as a '{comp.name.lower()}' container")
+            self.warn(
+                comp.open_line + 1,
+                "unknown-component",
+                f"<{comp.name}> kept as a '{comp.name.lower()}' container",
+            )
         f.add(callout_markdown(self.lines, comp, self.file))
 
 
 def callout_markdown(lines: Sequence[str], comp: _Component, file: str) -> str:
-    """A component as a markdown-it container (``::: note`` … ``:::``); outer ones get more colons."""
+    """A component as a markdown-it container (``::: note`` … ``:::``).
+
+    An outer container gets more colons than the ones nested in it.
+    """
     fence = ":" * (3 + _nesting(comp))
     parts: list[str] = []
     for block in _blocks(lines, comp, file):
@@ -509,7 +534,9 @@ class _DocumentParser:
         self._walk(root, top=True)
         questions = [q for s in self.sections for q in s.questions]
         if not questions:
-            raise ParseError("no questions found (expected <Accordion title=\"…\"> items)", self.file, 1, 1)
+            raise ParseError(
+                'no questions found (expected <Accordion title="…"> items)', self.file, 1, 1
+            )
         self._check_numbers(questions)
         return Library(
             metadata=Metadata(
@@ -552,8 +579,12 @@ class _DocumentParser:
             else:
                 if child.name not in CALLOUTS:
                     self.diagnostics.append(
-                        Diagnostic(file=self.file, line=child.open_line + 1, code="unknown-component",
-                                   message=f"<{child.name}> kept as a '{child.name.lower()}' container")
+                        Diagnostic(
+                            file=self.file,
+                            line=child.open_line + 1,
+                            code="unknown-component",
+                            message=f"<{child.name}> kept as a '{child.name.lower()}' container",
+                        )
                     )
                 note = callout_markdown(self.lines, child, self.file)
                 (self.sections[-1].notes if self.sections else self.notes).append(note)
@@ -582,7 +613,12 @@ class _DocumentParser:
                 continue
             if tok.type == "heading_open" and tok.tag == "h1" and self.doc_title is None:
                 self.doc_title = decode_inline((tokens[i + 1].content or "").strip())
-            if not self.sections and not self.notes and tok.type == "blockquote_open" and _is_export_banner(text):
+            if (
+                not self.sections
+                and not self.notes
+                and tok.type == "blockquote_open"
+                and _is_export_banner(text)
+            ):
                 continue  # the export's "Documentation Index" banner, not page content
             if text:
                 (self.sections[-1].notes if self.sections else self.notes).append(text)
@@ -605,13 +641,21 @@ class _DocumentParser:
             while f"{qid}-{n}" in taken:
                 n += 1
             self.diagnostics.append(
-                Diagnostic(file=self.file, line=line, code="duplicate-id",
-                           message=f"{qid!r} is already used in this section; this one is {qid}-{n}")
+                Diagnostic(
+                    file=self.file,
+                    line=line,
+                    code="duplicate-id",
+                    message=f"{qid!r} is already used in this section; this one is {qid}-{n}",
+                )
             )
             qid = f"{qid}-{n}"
         qid = self.meta.renamed.get(qid, qid)
         joined = {k: "\n\n".join(v).strip() or None for k, v in f.values.items()}
-        level = self.meta.question_levels.get(qid) or self.meta.section_level(section.heading) or infer_level(section.heading)
+        level = (
+            self.meta.question_levels.get(qid)
+            or self.meta.section_level(section.heading)
+            or infer_level(section.heading)
+        )
         question = Question(
             id=qid,
             number=number,
@@ -645,7 +689,9 @@ class _DocumentParser:
 
     def _check_numbers(self, questions: list[Question]) -> None:
         def add(line: int, code: str, message: str) -> None:
-            self.diagnostics.append(Diagnostic(file=self.file, line=line, code=code, message=message))
+            self.diagnostics.append(
+                Diagnostic(file=self.file, line=line, code=code, message=message)
+            )
 
         by_number: dict[tuple[Kind, int], list[Question]] = defaultdict(list)
         for q in questions:
@@ -653,24 +699,36 @@ class _DocumentParser:
                 by_number[(q.kind, q.number)].append(q)
         for (_, number), qs in sorted(by_number.items(), key=lambda kv: kv[1][0].source.first_line):
             for q in qs[1:]:
-                add(q.source.first_line, "duplicate-number",
-                    f"number {number} ({q.title}) was already used at line {qs[0].source.first_line} ({qs[0].title})")
+                add(
+                    q.source.first_line,
+                    "duplicate-number",
+                    f"number {number} ({q.title}) was already used at line "
+                    f"{qs[0].source.first_line} ({qs[0].title})",
+                )
         heads: dict[int, _SectionDraft] = {}
         for s in self.sections:
-            number = _split_title(s.heading)[0]
-            if number is not None:
-                if number in heads:
-                    add(s.line, "duplicate-section-number",
-                        f"section number {number} ({s.heading}) was already used at line {heads[number].line}")
+            section_number = _split_title(s.heading)[0]
+            if section_number is not None:
+                if section_number in heads:
+                    first = heads[section_number]
+                    add(
+                        s.line,
+                        "duplicate-section-number",
+                        f"section number {section_number} ({s.heading}) was already used "
+                        f"at line {first.line}",
+                    )
                 else:
-                    heads[number] = s
+                    heads[section_number] = s
         topics: dict[str, list[Question]] = defaultdict(list)
         for q in questions:
             topics[slugify(_topic_base(q.title))].append(q)
         for qs in topics.values():
             for q in qs[1:]:
-                add(q.source.first_line, "repeated-topic",
-                    f"{q.title!r} repeats the topic of {qs[0].id} (line {qs[0].source.first_line})")
+                add(
+                    q.source.first_line,
+                    "repeated-topic",
+                    f"{q.title!r} repeats the topic of {qs[0].id} (line {qs[0].source.first_line})",
+                )
         ids = Counter(q.id for q in questions)
         for qid, count in ids.items():
             if count > 1:  # only possible through a bad rename map
@@ -679,7 +737,8 @@ class _DocumentParser:
 
 def _contains_accordion(comp: _Component) -> bool:
     return any(
-        isinstance(c, _Component) and (c.name == "Accordion" or _contains_accordion(c)) for c in comp.children
+        isinstance(c, _Component) and (c.name == "Accordion" or _contains_accordion(c))
+        for c in comp.children
     )
 
 
@@ -687,7 +746,9 @@ def _is_export_banner(text: str) -> bool:
     return "documentation index" in text.lower()
 
 
-def parse_document(data: bytes | str, file: str = "<string>", meta: CorpusMeta | None = None) -> Library:
+def parse_document(
+    data: bytes | str, file: str = "<string>", meta: CorpusMeta | None = None
+) -> Library:
     """Parse one interview page into a `Library`; raises `ParseError` on malformed input."""
     text = _decode(data, file)
     return _DocumentParser(text, file, meta or CorpusMeta()).parse()
@@ -702,7 +763,11 @@ def iter_body_texts(lib_file: str, data: str) -> Iterable[tuple[int, int, str]]:
         for child in comp.children:
             if isinstance(child, _Component):
                 if child.name == "Accordion":
-                    yield child.open_line + 1, child.close_line + 1, "\n".join(lines[child.open_line + 1 : child.close_line])
+                    yield (
+                        child.open_line + 1,
+                        child.close_line + 1,
+                        "\n".join(lines[child.open_line + 1 : child.close_line]),
+                    )
                 else:
                     yield from walk(child)
 

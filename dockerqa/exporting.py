@@ -129,7 +129,8 @@ def atomic_output(destination: Path, mode: str = "wb") -> Iterator[IO[Any]]:
     except OSError as exc:
         raise ExportError(f"{destination}: cannot write here ({exc.strerror})") from None
     try:
-        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as fh:
+        text_args: dict[str, Any] = {} if "b" in mode else {"encoding": "utf-8", "newline": ""}
+        with open(fd, mode, **text_args) as fh:
             yield fh
         os.chmod(tmp, 0o644)
         os.replace(tmp, destination)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
-from functools import total_ordering
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -19,8 +18,7 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
 
-@total_ordering
-class Level(str, enum.Enum):
+class Level(enum.StrEnum):
     """How hard a question is; ordered ``basic < intermediate < advanced``."""
 
     BASIC = "basic"
@@ -32,16 +30,23 @@ class Level(str, enum.Enum):
         """Position in the order, 0 for basic."""
         return list(Level).index(self)
 
-    def __lt__(self, other: object) -> bool:
-        if not isinstance(other, Level):
-            return NotImplemented
-        return self.rank < other.rank
+    def __lt__(self, other: str) -> bool:
+        return self.rank < Level(other).rank
+
+    def __le__(self, other: str) -> bool:
+        return self.rank <= Level(other).rank
+
+    def __gt__(self, other: str) -> bool:
+        return self.rank > Level(other).rank
+
+    def __ge__(self, other: str) -> bool:
+        return self.rank >= Level(other).rank
 
     def __hash__(self) -> int:
         return hash(self.value)
 
 
-class Kind(str, enum.Enum):
+class Kind(enum.StrEnum):
     """What sort of item a question is."""
 
     QUESTION = "question"
@@ -279,3 +284,8 @@ class Library(_Frozen):
     def in_section(self, section_id: str) -> tuple[Question, ...]:
         """The questions of one section, in source order."""
         return tuple(q for q in self.questions if q.section == section_id)
+
+
+def library_schema() -> dict[str, Any]:
+    """The JSON Schema of a `Library` as the JSON exporter writes it."""
+    return Library.model_json_schema(mode="serialization")

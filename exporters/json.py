@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 from dockerqa.exporting import Exporter, write_bytes_atomic
 from dockerqa.model import Library
-
-
-def library_schema() -> dict[str, Any]:
-    """The JSON Schema of the exported document."""
-    return Library.model_json_schema(mode="serialization")
 
 
 class JSONExporter(Exporter):
