@@ -162,7 +162,7 @@ def _scan(lines: Sequence[str], first: int, file: str) -> _Component:
                 top = stack[-1]
                 if top.name != name:
                     raise ParseError(
-                        f"</{name}> found while <{top.name}> (line {top.open_line + 1}) is open",
+                        f"<{top.name}> (line {top.open_line + 1}) is not closed before </{name}>",
                         file,
                         i + 1,
                         len(cm.group(1)) + 1,

@@ -1,0 +1,38 @@
+"""Shared fixtures: the bundled corpus, fixture pages and a helper to run the real CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import dockerqa
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CORPUS = ROOT / "corpus" / "docker.mdx"
+
+
+@pytest.fixture(scope="session")
+def corpus() -> dockerqa.Library:
+    """The bundled corpus, parsed once per test session."""
+    return dockerqa.load()
+
+
+@pytest.fixture(scope="session")
+def corpus_text() -> str:
+    return CORPUS.read_text(encoding="utf-8")
+
+
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``dockerqa`` command in a real subprocess."""
+    exe = Path(sys.executable).with_name("dockerqa")
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [str(exe), *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=300
+    )
