@@ -2,8 +2,9 @@
 
 Machines are noisy, so targets compare ratios measured in one run, never absolute seconds:
 the baseline is markdown-it-py tokenizing the whole corpus once, unindented (the least any
-Markdown-based parser of this page must do). Run: ``python scripts/benchmark.py [--repeat N]``; exit status 1 when a
-target is missed.
+Markdown-based parser of this page must do).
+
+Run: ``python scripts/benchmark.py [--repeat N]``; exit status 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -43,7 +44,6 @@ def best_of(repeat: int, func: Callable[[], object]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (best is kept)")
-    parser.add_argument("--json-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     source = bundled_source()
@@ -57,7 +57,7 @@ def main() -> int:
 
     results = {"parse corpus": best_of(args.repeat, lambda: dockerqa.loads(text, meta=meta))}
     with tempfile.TemporaryDirectory() as tmp:
-        for name in ["json"] if "--json-only" in sys.argv else sorted(dockerqa.available_exporters()):
+        for name in sorted(dockerqa.available_exporters()):
             dest = Path(tmp) / f"out.{name}"
             dockerqa.export(library, name, dest)  # warm-up: imports, templates
             results[f"export {name}"] = best_of(
