@@ -1,0 +1,290 @@
+"""Markdown → HTML for every exporter: one renderer, one set of CSS class names.
+
+Input is the clean Markdown of the model (CommonMark, GFM tables and strikethrough, code fences
+with a language, ``::: note`` callout containers). Output is an HTML fragment that is safe to put
+in an Anki field or a web page as is:
+
+* raw HTML in the source is escaped as text, never passed through;
+* links keep only ``http``, ``https``, ``mailto`` or scheme-less targets; others stay plain text;
+* images become links to the image (neither a card nor the offline cheat sheet fetches them);
+* code is highlighted with CSS classes only, so night mode can recolour it.
+
+Class names the CSS below relies on: ``table-wrap`` (around each ``<table>``), ``code-block``
+with ``data-lang`` and a ``code-lang`` label (around each fence), ``highlight`` (pygments),
+``mermaid-diagram`` (a ``<pre>`` holding diagram source), ``callout callout-NAME`` with a
+``callout-title`` (an ``<aside>`` per container) and ``image-link``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml, unescapeAll
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.container import container_plugin
+from pygments import highlight  # type: ignore[import-untyped]
+from pygments.formatters import HtmlFormatter  # type: ignore[import-untyped]
+from pygments.lexer import Lexer  # type: ignore[import-untyped]
+from pygments.lexers import find_lexer_class_by_name  # type: ignore[import-untyped]
+from pygments.util import ClassNotFound  # type: ignore[import-untyped]
+
+__all__ = ["BASE_CSS", "pygments_css", "render_inline", "render_markdown"]
+
+#: Link schemes that may become live links; a target without a scheme is always allowed.
+_SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+_IGNORED = re.compile(r"[\x00-\x20\x7f]+")
+#: ``::: name`` or ``::: name Title`` — any lowercase word names a callout.
+_CALLOUT = re.compile(r"^\s*([a-z][a-z0-9_-]*)(?:\s+(.*?))?\s*$")
+_FORMATTER = HtmlFormatter(cssclass="highlight", nowrap=False, wrapcode=True)
+
+#: Pygments styles of code by day, and in night mode (Anki) or a dark colour scheme (web pages).
+_DAY_STYLE = "default"
+_NIGHT_STYLE = "github-dark"
+
+
+def render_markdown(text: str) -> str:
+    """Render Markdown to an HTML fragment; raw HTML in `text` comes out as escaped text."""
+    html: str = _MD.render(text)
+    return html
+
+
+def render_inline(text: str) -> str:
+    """Render one line of Markdown (a title) to inline HTML, without a wrapping ``<p>``."""
+    html: str = _MD.renderInline(text)
+    return html
+
+
+# --------------------------------------------------------------------------- Markdown
+
+
+class _Markdown(MarkdownIt):
+    def validateLink(self, url: str) -> bool:
+        """Allow scheme-less targets and the schemes in `_SAFE_SCHEMES` only.
+
+        The scheme is read after percent-decoding and dropping control characters and spaces,
+        so disguised ones (``java%09script:``, ``%6Aavascript:``) are refused too.
+        """
+        m = _SCHEME.match(_IGNORED.sub("", unquote(url)))
+        return m is None or m.group(1).lower() in _SAFE_SCHEMES
+
+
+class _Renderer(RendererHTML):
+    """markdown-it's HTML renderer with our tables, code blocks and images."""
+
+    def table_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        return '<div class="table-wrap">\n' + self.renderToken(tokens, idx, options, env)
+
+    def table_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
+    def fence(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        token = tokens[idx]
+        info = unescapeAll(token.info).strip()
+        lang = info.split(maxsplit=1)[0].lower() if info else ""
+        return _code_block(token.content, lang)
+
+    def code_block(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        return _code_block(tokens[idx].content, "")
+
+    def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        token = tokens[idx]
+        alt = escapeHtml(self.renderInlineAsText(token.children, options, env))
+        src = str(token.attrGet("src") or "")
+        inside_link = sum(t.nesting for t in tokens[:idx] if t.type in ("link_open", "link_close"))
+        if inside_link:  # a link cannot hold another link: keep the description only
+            return alt
+        return f'<a class="image-link" href="{escapeHtml(src)}">{alt or escapeHtml(src)}</a>'
+
+
+def _callout(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    token = tokens[idx]
+    if token.nesting == -1:
+        return "</aside>\n"
+    m = _CALLOUT.match(token.info)
+    assert m is not None  # the container only opens on a line that matches
+    name, title = m.group(1), m.group(2)
+    label = escapeHtml(name.capitalize())
+    if title:
+        label += ": " + render_inline(title)
+    return (
+        f'<aside class="callout callout-{name}">\n'
+        f'<p class="callout-title"><strong>{label}</strong></p>\n'
+    )
+
+
+def _code_block(code: str, lang: str) -> str:
+    """A fenced block: highlighted when pygments knows `lang`, escaped text otherwise."""
+    if lang == "mermaid":
+        body = f'<pre class="mermaid-diagram">{escapeHtml(code)}</pre>\n'
+    else:
+        lexer = _lexer(lang) if lang else None
+        if lexer is None:
+            body = f'<div class="highlight"><pre><code>{escapeHtml(code)}</code></pre></div>\n'
+        else:
+            body = str(highlight(code, lexer, _FORMATTER))
+    if not lang:
+        return f'<div class="code-block">\n{body}</div>\n'
+    attr = escapeHtml(lang)
+    return (
+        f'<div class="code-block" data-lang="{attr}">'
+        f'<div class="code-lang">{attr}</div>\n{body}</div>\n'
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _lexer_class(lang: str) -> type[Lexer] | None:
+    try:
+        cls: type[Lexer] = find_lexer_class_by_name(lang)
+    except ClassNotFound:
+        return None
+    return cls
+
+
+def _lexer(lang: str) -> Lexer | None:
+    cls = _lexer_class(lang)
+    return None if cls is None else cls()
+
+
+_MD = (
+    _Markdown(
+        "commonmark",
+        {"html": False, "linkify": False, "typographer": False},
+        renderer_cls=_Renderer,
+    )
+    .enable(["table", "strikethrough"])
+    .use(
+        container_plugin,
+        name="callout",
+        validate=lambda params, markup: _CALLOUT.match(params) is not None,
+        render=_callout,
+    )
+)
+
+
+# --------------------------------------------------------------------------- CSS
+
+_NIGHT_SCOPES = (
+    ".nightMode",
+    ".night_mode",
+    ".card.nightMode",
+    ".card.night_mode",
+    ".nightMode .card",
+    ".night_mode .card",
+)
+
+
+@functools.cache
+def pygments_css() -> str:
+    """CSS for highlighted code: a day palette, a night-mode one, and a dark-scheme one.
+
+    Day rules are scoped under ``.highlight``; night rules under ``.nightMode .highlight`` and
+    its Anki variants, so they are more specific and win. The ``prefers-color-scheme: dark``
+    rules are for web pages and skip anything inside an Anki ``.card``, whose colours follow
+    Anki's own night mode, not the system's.
+    """
+    day = "\n".join(HtmlFormatter(style=_DAY_STYLE).get_token_style_defs(".highlight"))
+    night = HtmlFormatter(style=_NIGHT_STYLE)
+    anki = "\n".join(night.get_token_style_defs([f"{s} .highlight" for s in _NIGHT_SCOPES]))
+    web = "\n".join("  " + rule for rule in night.get_token_style_defs(".highlight:not(.card *)"))
+    return (
+        f"/* code, day: pygments {_DAY_STYLE} */\n{day}\n"
+        f"/* code, night: pygments {_NIGHT_STYLE} */\n{anki}\n"
+        f"@media screen and (prefers-color-scheme: dark) {{\n{web}\n}}\n"
+    )
+
+
+_DAY_VARS = """\
+  --fg: #1f2328; --bg: #ffffff; --muted: #59636e; --border: #d1d9e0;
+  --code-bg: #f6f8fa; --inline-code-bg: rgba(129, 139, 152, 0.16); --accent: #0969da;
+  --note: #0969da; --info: #0969da; --tip: #1a7f37; --check: #1a7f37;
+  --warning: #9a6700; --danger: #cf222e; --callout-bg: rgba(129, 139, 152, 0.08);"""
+
+_NIGHT_VARS = """\
+  --fg: #e6edf3; --bg: #1e1e1e; --muted: #9198a1; --border: #3d444d;
+  --code-bg: #161b22; --inline-code-bg: rgba(101, 108, 118, 0.35); --accent: #4493f8;
+  --note: #4493f8; --info: #4493f8; --tip: #3fb950; --check: #3fb950;
+  --warning: #d29922; --danger: #f85149; --callout-bg: rgba(110, 118, 129, 0.12);"""
+
+BASE_CSS = f"""\
+/* dockerqa rendered content; colours come from the custom properties below. */
+:root, .card {{
+{_DAY_VARS}
+}}
+{", ".join(_NIGHT_SCOPES)} {{
+{_NIGHT_VARS}
+}}
+@media screen and (prefers-color-scheme: dark) {{
+  /* web pages only: an Anki .card sets its own colours above */
+  :root {{
+{_NIGHT_VARS}
+  }}
+}}
+.table-wrap {{
+  max-width: 100%; overflow-x: auto; -webkit-overflow-scrolling: touch; margin: 0.75em 0;
+}}
+.table-wrap > table {{ border-collapse: collapse; margin: 0; }}
+.table-wrap th, .table-wrap td {{
+  border: 1px solid var(--border); padding: 0.3em 0.6em; vertical-align: top; text-align: left;
+}}
+.table-wrap th {{ background: var(--code-bg); font-weight: 600; }}
+code, pre {{
+  font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace;
+}}
+code {{
+  font-size: 0.9em; padding: 0.1em 0.3em; border-radius: 4px;
+  background: var(--inline-code-bg); overflow-wrap: anywhere;
+}}
+pre {{ max-width: 100%; overflow-x: auto; -webkit-overflow-scrolling: touch; }}
+pre code {{
+  font-size: 1em; padding: 0; border-radius: 0; background: none; overflow-wrap: normal;
+}}
+.code-block {{ max-width: 100%; margin: 0.75em 0; }}
+.code-lang {{
+  font-size: 0.75em; line-height: 1.2; color: var(--muted); margin: 0 0 0.2em;
+  font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+}}
+.code-block pre, pre.mermaid-diagram {{
+  margin: 0; padding: 0.6em 0.8em; border: 1px solid var(--border); border-radius: 6px;
+  background: var(--code-bg); color: var(--fg); white-space: pre; line-height: 1.4;
+  font-size: 0.85em; text-align: left;
+}}
+.highlight {{ max-width: 100%; }}
+.callout {{
+  --callout: var(--accent);
+  margin: 0.75em 0; padding: 0.4em 0.8em; border-left: 4px solid var(--callout);
+  border-radius: 0 6px 6px 0; background: var(--callout-bg);
+}}
+.callout-note {{ --callout: var(--note); }}
+.callout-info {{ --callout: var(--info); }}
+.callout-tip {{ --callout: var(--tip); }}
+.callout-check {{ --callout: var(--check); }}
+.callout-warning {{ --callout: var(--warning); }}
+.callout-danger {{ --callout: var(--danger); }}
+.callout-title {{ margin: 0.2em 0 0.3em; font-size: 0.85em; color: var(--callout); }}
+.callout > :last-child {{ margin-bottom: 0.2em; }}
+details {{
+  margin: 0.75em 0; padding: 0.3em 0.8em; border: 1px solid var(--border); border-radius: 6px;
+}}
+details > summary {{ cursor: pointer; font-weight: 600; }}
+details[open] > summary {{ margin-bottom: 0.4em; }}
+"""
+"""Content CSS for rendered fragments (tables, code, callouts, details), day and night.
+
+Defines ``--fg``, ``--bg``, ``--muted``, ``--border``, ``--code-bg``, ``--inline-code-bg``,
+``--accent``, ``--callout-bg`` and one colour per known callout; exporters append their own CSS.
+"""
