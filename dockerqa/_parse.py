@@ -532,7 +532,7 @@ class _DocumentParser:
         root = _scan(self.lines, first, self.file)
         root.close_line = len(self.lines)
         self._walk(root, top=True)
-        questions = [q for s in self.sections for q in s.questions]
+        questions = self._apply_renames([q for s in self.sections for q in s.questions])
         if not questions:
             raise ParseError(
                 'no questions found (expected <Accordion title="…"> items)', self.file, 1, 1
@@ -550,6 +550,21 @@ class _DocumentParser:
             questions=tuple(questions),
             diagnostics=tuple(sorted(self.diagnostics, key=lambda d: (d.line, d.code, d.message))),
         )
+
+    def _apply_renames(self, questions: list[Question]) -> list[Question]:
+        """Give renamed questions the id the lock file keeps for them.
+
+        A rename is skipped when its kept id belongs to another question of the page.
+        """
+        natural = {q.id for q in questions}
+        out = []
+        for q in questions:
+            kept = self.meta.renamed.get(q.id)
+            if kept and kept != q.id and kept not in natural:
+                level = self.meta.question_levels.get(kept, q.level)
+                q = q.model_copy(update={"id": kept, "level": level})
+            out.append(q)
+        return out
 
     def _skip_front_matter(self) -> int:
         if self.lines and self.lines[0].strip() == "---":
@@ -649,7 +664,6 @@ class _DocumentParser:
                 )
             )
             qid = f"{qid}-{n}"
-        qid = self.meta.renamed.get(qid, qid)
         joined = {k: "\n\n".join(v).strip() or None for k, v in f.values.items()}
         level = (
             self.meta.question_levels.get(qid)

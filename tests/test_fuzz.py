@@ -21,6 +21,8 @@ TOKENS = ["<Accordion", "</Accordion>", "<AccordionGroup>", "</AccordionGroup>",
 def edited_corpus(draw: st.DrawFn) -> str:
     lines = list(LINES)
     for _ in range(draw(st.integers(1, 6))):
+        if not lines:
+            break
         i = draw(st.integers(0, len(lines) - 1))
         op = draw(st.sampled_from(["delete", "insert", "replace", "duplicate", "truncate"]))
         piece = draw(st.one_of(st.sampled_from(TOKENS), st.text(max_size=20)))

@@ -1,0 +1,608 @@
+"""The lock file: question identity and change times, kept outside the Markdown.
+
+``NAME.lock`` sits beside ``NAME.mdx`` and is committed with it. It is JSON written in one
+canonical form (keys sorted, questions sorted by id, two-space indent, a final newline), so it
+diffs line by line and two refreshes of the same source give the same bytes.
+
+For every question it records:
+
+* ``id`` — the id the question keeps, even after its title is edited (see *renames*);
+* ``title``, ``section`` — as printed now, for people reading the diff;
+* ``content`` — a fingerprint of everything the question shows (title, section, kind, level,
+  topic tags and every text field), never of line numbers or the printed number;
+* ``title_hash`` — a fingerprint of the title alone;
+* ``sketch`` — a bottom-k MinHash of the body's word 3-shingles, enough to estimate how much
+  two bodies share (`similarity`) when a title changes;
+* ``changed`` — when the content last changed (UTC seconds); it is the ``mod`` time of the
+  question's Anki notes, so an unchanged question keeps its time and a re-import leaves the
+  learner's copy alone, while a changed one gets a newer time and is updated;
+* ``retired`` — when the question left the source (absent while it is in the source);
+* ``alias`` — for a renamed question, the id its new title would give it; `read_renames`
+  returns ``{alias: id}`` and `dockerqa.load` applies it, so the question keeps its old id;
+* ``snapshot`` — the question's own JSON (without id, title, section, printed number and
+  source position), so a retired question can still be exported.
+
+The lock also records the sections in source order (deck names number them from it, also in
+filtered exports) and a fingerprint of the Anki note types (CSS and templates) with the time
+it last changed, which becomes the note types' ``mod``.
+
+`refresh` computes the next lock from a whole library and the current lock file:
+
+* an unchanged question keeps ``changed``; a changed one gets ``max(now, changed + 1)``;
+* a new question gets ``now`` (``SOURCE_DATE_EPOCH`` when set, else the clock);
+* a question gone from the source stays, marked ``retired`` at ``max(now, changed + 1)``;
+  a retired question that comes back is active again with a newer ``changed``;
+* a new id whose body shares at least `RENAME_SIMILARITY` with a question that disappeared in
+  the same refresh is a rename: it keeps the old id (the section may differ).
+
+`dockerqa.load` reads the renames on the next load; `apply_renames` maps an already loaded
+library at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import os
+import re
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+
+from dockerqa._text import fingerprint, slugify, words
+from dockerqa.errors import DockerQAError, LockError
+from dockerqa.exporting import atomic_output
+from dockerqa.model import Library, Question, SourceSpan
+
+#: Version of the lock file format.
+FORMAT_VERSION = 1
+#: Number of hashes kept in a body sketch.
+SKETCH_SIZE = 32
+#: Smallest estimated body similarity at which a new id is taken for a renamed question.
+RENAME_SIMILARITY = 0.6
+#: The line every lock file starts with (the ``about`` key), for people who open it.
+ABOUT = (
+    "dockerqa lock file: keeps question ids and change times across edits. "
+    "Commit it with its source; refresh it with `dockerqa lock`, never by hand."
+)
+
+# Fields of a question that are not part of its content: identity, numbering and position.
+_NOT_CONTENT = frozenset({"id", "number", "heading", "source"})
+# Content fields stored beside the snapshot rather than in it.
+_BESIDE_SNAPSHOT = frozenset({"title", "section"})
+_SHINGLE = 3
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+
+class NoteTypeEntry(_Frozen):
+    """The Anki note types as one unit: CSS, templates and field lists."""
+
+    fingerprint: str
+    """Fingerprint of the note types' definitions."""
+    changed: int
+    """When the definitions last changed (UTC seconds); the note types' ``mod``."""
+
+
+class SectionEntry(_Frozen):
+    """A section of the source, listed in source order."""
+
+    id: str
+    """The section id."""
+    title: str
+    """The heading without its number."""
+
+
+class LockEntry(_Frozen):
+    """What the lock keeps for one question."""
+
+    id: str
+    """The id the question keeps."""
+    title: str
+    """Its title as last seen."""
+    section: str
+    """Its section id as last seen."""
+    content: str
+    """Fingerprint of its content fields."""
+    title_hash: str
+    """Fingerprint of its title."""
+    sketch: str
+    """Bottom-k MinHash of the body's word shingles: sorted 8-digit hex hashes, space-separated."""
+    changed: int
+    """When its content last changed (UTC seconds)."""
+    retired: int | None = None
+    """When it left the source (UTC seconds); None while it is in the source."""
+    alias: str | None = None
+    """The id its current title would give it, when that differs from ``id`` (a rename)."""
+    snapshot: dict[str, Any]
+    """The question's JSON without id, title, section, printed number, source position and
+    empty fields."""
+
+    @field_validator("sketch")
+    @classmethod
+    def _hex_words(cls, value: str) -> str:
+        if value and not re.fullmatch(r"[0-9a-f]{8}( [0-9a-f]{8})*", value):
+            raise ValueError("sketch must be space-separated 8-digit lowercase hex hashes")
+        return value
+
+    @property
+    def mod(self) -> int:
+        """The time its notes carry: the later of ``changed`` and ``retired``."""
+        return max(self.changed, self.retired or 0)
+
+    def question(self, file: str = "<lock>") -> Question:
+        """The question as last seen, rebuilt from the snapshot (heading = title, no number)."""
+        return Question(
+            id=self.id,
+            title=self.title,
+            heading=self.title,
+            section=self.section,
+            source=SourceSpan(file=file, first_line=1, last_line=1),
+            **self.snapshot,
+        )
+
+
+class LockChanges(_Frozen):
+    """What a refresh changed, for messages (never written to the file)."""
+
+    changed: tuple[str, ...] = ()
+    """Ids whose content changed (renamed ones excluded)."""
+    added: tuple[str, ...] = ()
+    """Ids new in the source."""
+    renamed: tuple[tuple[str, str], ...] = ()
+    """(id the new title gives, id kept) pairs."""
+    retired: tuple[str, ...] = ()
+    """Ids that left the source."""
+    revived: tuple[str, ...] = ()
+    """Retired ids back in the source."""
+    note_type: bool = False
+    """Whether the note types changed."""
+    sections: bool = False
+    """Whether the section list changed."""
+
+    def describe(self) -> str:
+        """``1 question changed, 1 added`` and so on; empty when nothing changed."""
+        counts = [
+            (len(self.changed), "changed"),
+            (len(self.added), "added"),
+            (len(self.renamed), "renamed"),
+            (len(self.retired), "retired"),
+            (len(self.revived), "back in the source"),
+        ]
+        parts: list[str] = []
+        for n, what in counts:
+            if n:
+                noun = "" if parts else (" question" if n == 1 else " questions")
+                parts.append(f"{n}{noun} {what}")
+        if self.sections:
+            parts.append("sections changed")
+        if self.note_type:
+            parts.append("note types changed")
+        return ", ".join(parts)
+
+
+class Lock(_Frozen):
+    """The whole lock: sections, questions (active and retired) and note types."""
+
+    about: str = ABOUT
+    """A line for people who open the file."""
+    version: int = FORMAT_VERSION
+    """Format version."""
+    note_type: NoteTypeEntry
+    """The Anki note types' fingerprint and change time."""
+    sections: tuple[SectionEntry, ...] = ()
+    """Sections in source order."""
+    questions: tuple[LockEntry, ...] = ()
+    """Questions sorted by id."""
+    changes: LockChanges = Field(default_factory=LockChanges, exclude=True)
+    """What the refresh that made this lock changed (not written)."""
+
+    @field_validator("version")
+    @classmethod
+    def _known_version(cls, value: int) -> int:
+        if value != FORMAT_VERSION:
+            raise ValueError(f"unsupported lock version {value} (this dockerqa reads 1)")
+        return value
+
+    @field_validator("questions")
+    @classmethod
+    def _unique_ids(cls, value: tuple[LockEntry, ...]) -> tuple[LockEntry, ...]:
+        seen: set[str] = set()
+        for entry in value:
+            if entry.id in seen:
+                raise ValueError(f"question id {entry.id!r} is listed twice")
+            seen.add(entry.id)
+        return value
+
+    # (the entries indexed, the index): rebuilt when a copy carries other entries
+    _index: tuple[tuple[LockEntry, ...], dict[str, LockEntry]] | None = PrivateAttr(None)
+
+    def entry(self, id: str) -> LockEntry | None:
+        """The entry of a question id, or None."""
+        if self._index is None or self._index[0] is not self.questions:
+            self._index = (self.questions, {e.id: e for e in self.questions})
+        return self._index[1].get(id)
+
+    @property
+    def active(self) -> tuple[LockEntry, ...]:
+        """Entries of questions in the source."""
+        return tuple(e for e in self.questions if e.retired is None)
+
+    @property
+    def retired(self) -> tuple[LockEntry, ...]:
+        """Entries of questions that left the source."""
+        return tuple(e for e in self.questions if e.retired is not None)
+
+    def renames(self) -> dict[str, str]:
+        """Renamed questions: the id the source now gives → the id kept."""
+        return {e.alias: e.id for e in self.active if e.alias}
+
+    def section_position(self, section_id: str) -> int | None:
+        """1-based position of a section in the source, or None if the lock does not list it."""
+        for i, s in enumerate(self.sections, 1):
+            if s.id == section_id:
+                return i
+        return None
+
+    def summary(self) -> str:
+        """One line: how many questions, how many retired, and what the refresh changed."""
+        n, r = len(self.active), len(self.retired)
+        what = self.changes.describe() or "no change"
+        return f"{n} questions, {r} retired; {what}"
+
+    def dumps(self) -> str:
+        """The lock in its canonical text form."""
+        data = self.model_dump(mode="json")
+        return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+    def same_as(self, other: Lock) -> bool:
+        """Whether two locks record the same thing (what changed in the last refresh aside)."""
+        return self.model_dump(mode="json") == other.model_dump(mode="json")
+
+
+# --- sketches --------------------------------------------------------------------------------
+
+
+def body_text(question: Question) -> str:
+    """The question's body: every text field except the title, in study order."""
+    return "\n\n".join(question.text_fields().values())
+
+
+def sketch(text: str) -> str:
+    """Bottom-k MinHash of a text's word 3-shingles (see `similarity`)."""
+    ws = words(text)
+    if not ws:
+        return ""
+    shingles = {" ".join(ws[i : i + _SHINGLE]) for i in range(max(1, len(ws) - _SHINGLE + 1))}
+    hashes = sorted(
+        {int.from_bytes(hashlib.blake2b(s.encode(), digest_size=4).digest()) for s in shingles}
+    )
+    return " ".join(f"{h:08x}" for h in hashes[:SKETCH_SIZE])
+
+
+def similarity(a: str, b: str) -> float:
+    """Estimated Jaccard similarity of the shingle sets two sketches stand for (0 to 1)."""
+    sa, sb = set(a.split()), set(b.split())
+    if not sa or not sb:
+        return 0.0
+    union = sorted(sa | sb, key=lambda h: int(h, 16))[:SKETCH_SIZE]
+    return sum(1 for h in union if h in sa and h in sb) / len(union)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def read_lock(path: str | os.PathLike[str]) -> Lock:
+    """Read a lock file; `LockError` naming the file and line when it is not a valid lock."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LockError(f"{path}: no such lock file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LockError(f"{path}: cannot read the lock file ({exc})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise LockError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    if not isinstance(data, dict):
+        raise LockError(f"{path}:1: a lock file holds one JSON object")
+    try:
+        lock = Lock.model_validate(data)
+        for entry in lock.questions:
+            entry.question(str(path))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        line = _line_of(text, data, loc)
+        where = ".".join(str(p) for p in loc) or "lock"
+        raise LockError(f"{path}:{line}: {where}: {err['msg']}") from None
+    return lock
+
+
+def _line_of(text: str, data: Mapping[str, Any], loc: tuple[Any, ...]) -> int:
+    """Best guess at the line of a validation error: the entry's id, else the key's first use."""
+    needle: str | None = None
+    if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
+        items = data.get("questions")
+        if isinstance(items, list) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
+            qid = items[loc[1]].get("id")
+            if isinstance(qid, str):
+                needle = f'"id": {json.dumps(qid, ensure_ascii=False)}'
+    if needle is None and loc and isinstance(loc[-1], str):
+        needle = f'"{loc[-1]}"'
+    if needle is None or needle not in text:
+        return 1
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def read_renames(path: str | os.PathLike[str]) -> dict[str, str]:
+    """Renamed questions of a lock file: the id the source now gives → the id kept."""
+    return read_lock(path).renames()
+
+
+# --- computing -------------------------------------------------------------------------------
+
+
+def source_date_epoch() -> int | None:
+    """``SOURCE_DATE_EPOCH`` as an int, None when unset; `LockError` when it is not a number."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise LockError(f"SOURCE_DATE_EPOCH must be whole seconds, not {raw!r}") from None
+
+
+def _now() -> int:
+    sde = source_date_epoch()
+    return sde if sde is not None else int(time.time())
+
+
+def _content(question: Question) -> dict[str, Any]:
+    return question.model_dump(mode="json", exclude=set(_NOT_CONTENT))
+
+
+def _canonical(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _natural_id(question: Question) -> str:
+    from dockerqa._parse import _topic_base
+
+    base = slugify(_topic_base(question.title)) or slugify(question.title) or "question"
+    return f"{question.section}/{base}"
+
+
+def _is_natural(question: Question) -> bool:
+    """Whether the question's id is the one its title gives (possibly with a ``-N`` suffix)."""
+    natural = _natural_id(question)
+    return (
+        question.id == natural
+        or re.fullmatch(re.escape(natural) + r"-\d+", question.id) is not None
+    )
+
+
+def entry_for(
+    question: Question, *, changed: int, alias: str | None = None, retired: int | None = None
+) -> LockEntry:
+    """A lock entry describing ``question`` as it is now."""
+    content = _content(question)
+    return LockEntry(
+        id=question.id,
+        title=question.title,
+        section=question.section,
+        content=fingerprint(_canonical(content)),
+        title_hash=fingerprint(question.title),
+        sketch=sketch(body_text(question)),
+        changed=changed,
+        retired=retired,
+        alias=alias,
+        snapshot={
+            k: v for k, v in content.items() if k not in _BESIDE_SNAPSHOT and v not in (None, [])
+        },
+    )
+
+
+def note_type_fingerprint() -> str:
+    """Fingerprint of the Anki note types (from the Anki exporter's definitions)."""
+    anki = importlib.import_module("dockerqa.exporters.anki")  # imported only when needed
+    return str(anki.note_type_fingerprint())
+
+
+def apply_renames(library: Library, lock: Lock) -> Library:
+    """The library with renamed questions carrying the ids the lock keeps for them.
+
+    A mapping applies only where its kept id is not already used in the library, so applying
+    it twice, or to a library loaded with the renames, changes nothing.
+    """
+    renames = lock.renames()
+    ids = {q.id for q in library}
+    if not any(q.id in renames and renames[q.id] not in ids for q in library):
+        return library
+    questions = tuple(
+        q.model_copy(update={"id": renames[q.id]})
+        if q.id in renames and renames[q.id] not in ids
+        else q
+        for q in library
+    )
+    return library.model_copy(update={"questions": questions})
+
+
+def _detect_renames(library: Library, previous: Lock | None) -> list[tuple[str, str]]:
+    """(new id, kept id) pairs: new ids whose body is close to one that just disappeared."""
+    if previous is None:
+        return []
+    current = {q.id for q in library}
+    known = {e.id for e in previous.questions}
+    vanished = [e for e in previous.active if e.id not in current]
+    fresh = [q for q in library if q.id not in known]
+    if not vanished or not fresh:
+        return []
+    candidates: list[tuple[float, str, str]] = []
+    for q in fresh:
+        s = sketch(body_text(q))
+        for e in vanished:
+            score = similarity(s, e.sketch)
+            if score >= RENAME_SIMILARITY:
+                candidates.append((-score, e.id, q.id))
+    pairs: list[tuple[str, str]] = []
+    used_old: set[str] = set()
+    used_new: set[str] = set()
+    for _, old, new in sorted(candidates):
+        if old not in used_old and new not in used_new:
+            pairs.append((new, old))
+            used_old.add(old)
+            used_new.add(new)
+    return sorted(pairs)
+
+
+def compute(library: Library, previous: Lock | None = None, *, now: int | None = None) -> Lock:
+    """The lock that records ``library`` (the whole source) after ``previous``; writes nothing.
+
+    ``library`` may be loaded with or without the previous lock's renames.
+    """
+    now = _now() if now is None else int(now)
+    if previous is not None:
+        library = apply_renames(library, previous)
+    renames = _detect_renames(library, previous)
+    mapping = dict(renames)
+    prev = {e.id: e for e in previous.questions} if previous is not None else {}
+
+    changed: list[str] = []
+    added: list[str] = []
+    revived: list[str] = []
+    retired: list[str] = []
+    entries: dict[str, LockEntry] = {}
+    for q in library:
+        alias: str | None = None
+        if q.id in mapping:
+            alias, q = q.id, q.model_copy(update={"id": mapping[q.id]})
+        p = prev.get(q.id)
+        if alias is None and p is not None and p.alias and not _is_natural(q):
+            alias = p.alias  # still renamed
+        new = entry_for(q, changed=now, alias=alias)
+        if p is None:
+            added.append(q.id)
+        elif p.retired is not None:
+            revived.append(q.id)
+            new = new.model_copy(update={"changed": max(now, p.mod + 1)})
+        elif p.content != new.content:
+            new = new.model_copy(update={"changed": max(now, p.changed + 1)})
+            if q.id not in mapping.values():
+                changed.append(q.id)
+        else:
+            new = new.model_copy(update={"changed": p.changed})
+        entries[q.id] = new
+    for p in prev.values():
+        if p.id in entries:
+            continue
+        if p.retired is None:
+            retired.append(p.id)
+            p = p.model_copy(update={"retired": max(now, p.changed + 1), "alias": None})
+        entries[p.id] = p
+
+    fp = note_type_fingerprint()
+    old_nt = previous.note_type if previous is not None else None
+    if old_nt is not None and old_nt.fingerprint == fp:
+        note_type = old_nt
+    else:
+        when = now if old_nt is None else max(now, old_nt.changed + 1)
+        note_type = NoteTypeEntry(fingerprint=fp, changed=when)
+    sections = tuple(SectionEntry(id=s.id, title=s.title) for s in library.sections)
+
+    return Lock(
+        note_type=note_type,
+        sections=sections,
+        questions=tuple(entries[k] for k in sorted(entries)),
+        changes=LockChanges(
+            changed=tuple(sorted(changed)),
+            added=tuple(sorted(added)),
+            renamed=tuple(renames),
+            retired=tuple(sorted(retired)),
+            revived=tuple(sorted(revived)),
+            note_type=previous is not None and old_nt is not note_type,
+            sections=previous is not None and previous.sections != sections,
+        ),
+    )
+
+
+def build_lock(library: Library, *, now: int | None = None) -> Lock:
+    """A first lock for ``library``, in memory (``now`` defaults as in `refresh`)."""
+    return compute(library, None, now=now)
+
+
+def _names(library: Library, path: Path) -> tuple[str, str]:
+    """How to name the lock file and the command that refreshes it, in messages."""
+    source = library.metadata.source_file
+    if source == "corpus/docker.mdx":
+        from dockerqa._load import bundled_source, lock_path
+
+        if path.resolve() == lock_path(bundled_source()).resolve():
+            return "corpus/docker.lock", "dockerqa lock"
+    return str(path), f"dockerqa lock --source {source}"
+
+
+def refresh(
+    library: Library,
+    path: str | os.PathLike[str],
+    *,
+    now: int | None = None,
+    locked: bool = False,
+) -> Lock:
+    """Bring the lock file at ``path`` up to date with ``library`` (the whole source).
+
+    Returns the new lock; its ``changes`` say what moved. The file is rewritten (atomically)
+    only when its text would change. With ``locked``, nothing is written and `LockError` is
+    raised when the lock is missing or would change. ``now`` defaults to
+    ``SOURCE_DATE_EPOCH`` when set, else the current time.
+    """
+    path = Path(path)
+    name, command = _names(library, path)
+    previous = read_lock(path) if path.exists() else None
+    if locked and previous is None:
+        raise LockError(f"{name} does not exist; run `{command}`")
+    lock = compute(library, previous, now=now)
+    if previous is not None and lock.same_as(previous):
+        lock = previous
+        text_now = lock.dumps()
+        if locked or path.read_text(encoding="utf-8") == text_now:
+            return lock
+    elif locked:
+        what = lock.changes.describe() or "recorded details differ"
+        raise LockError(f"{name} is out of date: {what}; run `{command}`")
+    try:
+        with atomic_output(path, "w") as fh:
+            fh.write(lock.dumps())
+    except DockerQAError as exc:
+        raise LockError(str(exc)) from None
+    return lock
+
+
+def retired_questions(lock: Lock, file: str = "<lock>") -> tuple[Question, ...]:
+    """The retired questions, rebuilt from their snapshots, sorted by id."""
+    return tuple(e.question(file) for e in lock.retired)
+
+
+def check(library: Library, lock: Lock) -> None:
+    """`LockError` unless every question of ``library`` is in ``lock`` with the same content."""
+    stale: list[str] = []
+    for q in library:
+        entry = lock.entry(q.id)
+        if entry is None or entry.retired is not None:
+            stale.append(f"{q.id} (not in the lock)")
+        elif entry.content != fingerprint(_canonical(_content(q))):
+            stale.append(f"{q.id} (content changed)")
+    if stale:
+        more = f" and {len(stale) - 3} more" if len(stale) > 3 else ""
+        raise LockError(
+            f"the lock does not match the library: {', '.join(stale[:3])}{more}; "
+            "refresh it first (`dockerqa lock`)"
+        )

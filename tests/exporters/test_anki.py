@@ -1,0 +1,592 @@
+"""The Anki exporter, checked by importing its decks into the real Anki engine.
+
+Every deck built here is imported with the official ``anki`` package into a fresh collection,
+exactly as the desktop app imports it: counts, decks, tags, database check, rendering, the
+update story across two releases, reproducible bytes and hostile text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html.parser
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import genanki
+import pytest
+from anki.collection import Collection, ImportAnkiPackageRequest
+from anki.import_export_pb2 import ImportAnkiPackageOptions
+from conftest import FIXTURES
+from dockerqa.exporters import anki as anki_exporter
+from dockerqa.exporters.anki import (
+    FOLLOW_UP_FIELDS,
+    FOLLOW_UP_MODEL_ID,
+    QUESTION_FIELDS,
+    QUESTION_MODEL_ID,
+    RED_FLAG_FIELDS,
+    RED_FLAG_MODEL_ID,
+    AnkiExporter,
+)
+
+import dockerqa
+from dockerqa import ExportError, LockError
+from dockerqa.lock import Lock, apply_renames, build_lock, refresh
+
+STORY = FIXTURES / "anki"
+T0 = 1_700_000_000
+CORPUS_NOTES = 88 + 77 + 20
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def open_collection(path: Path) -> Collection:
+    return Collection(str(path))
+
+
+def import_apkg(col: Collection, apkg: Path, **options: Any) -> Any:
+    """Import a package the way the desktop app does; return the import log."""
+    request = ImportAnkiPackageRequest(
+        package_path=str(apkg), options=ImportAnkiPackageOptions(**options)
+    )
+    return col.import_anki_package(request).log
+
+
+def rendered(col: Collection) -> Iterator[tuple[int, str, str]]:
+    """(card id, question HTML, answer HTML) of every card."""
+    for cid in col.find_cards(""):
+        out = col.get_card(cid).render_output()
+        yield cid, out.question_text, out.answer_text
+
+
+class _Html(html.parser.HTMLParser):
+    """Collects tags, attributes and the text shown outside code."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.prose: list[str] = []
+        self.text: list[str] = []
+        self._code = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+        if tag in ("pre", "code"):
+            self._code += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("pre", "code") and self._code:
+            self._code -= 1
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        if not self._code:
+            self.prose.append(data)
+
+
+def parse_html(markup: str) -> _Html:
+    parser = _Html()
+    parser.feed(markup)
+    parser.close()
+    return parser
+
+
+_ACTIVE_TAGS = {"script", "style", "iframe", "object", "embed", "svg", "math", "form", "base"}
+
+
+def live_html(markup: str) -> list[str]:
+    """Everything in ``markup`` that a browser would run or load as active content."""
+    found = []
+    for tag, attrs in parse_html(markup).tags:
+        if tag in _ACTIVE_TAGS:
+            found.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                found.append(f"<{tag} {name}>")
+            if value and re.match(r"\s*(javascript|vbscript|data):", value, re.I):
+                found.append(f"<{tag} {name}={value}>")
+    return found
+
+
+def build(library: dockerqa.Library, dest: Path, **options: Any) -> Path:
+    return AnkiExporter(**options).export(library, dest)
+
+
+def story_page(directory: Path, version: str) -> Path:
+    page = directory / "deck.mdx"
+    shutil.copyfile(STORY / f"story_{version}.mdx", page)
+    shutil.copyfile(STORY / "story.toml", directory / "deck.toml")
+    return page
+
+
+# --- the corpus deck, built and imported once ------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def corpus_lock(corpus: dockerqa.Library) -> Lock:
+    return build_lock(corpus, now=T0)
+
+
+@pytest.fixture(scope="session")
+def corpus_apkg(
+    corpus: dockerqa.Library, corpus_lock: Lock, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    return build(corpus, tmp_path_factory.mktemp("deck") / "dockerqa.apkg", lock=corpus_lock)
+
+
+@pytest.fixture(scope="session")
+def corpus_import(
+    corpus_apkg: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Collection, Any]]:
+    col = open_collection(tmp_path_factory.mktemp("col") / "collection.anki2")
+    log = import_apkg(col, corpus_apkg, with_scheduling=True)
+    yield col, log
+    col.close()
+
+
+@pytest.fixture(scope="session")
+def corpus_cards(corpus_import: tuple[Collection, Any]) -> list[tuple[int, str, str]]:
+    return list(rendered(corpus_import[0]))
+
+
+def test_counts_match_the_library(
+    corpus: dockerqa.Library, corpus_import: tuple[Collection, Any]
+) -> None:
+    col, log = corpus_import
+    follow_ups = sum(len(q.answered_follow_ups) for q in corpus)
+    red_flags = sum(1 for q in corpus if q.red_flag)
+    assert (len(corpus), follow_ups, red_flags) == (88, 77, 20)
+    assert col.note_count() == CORPUS_NOTES == len(log.new)
+    assert col.card_count() == CORPUS_NOTES
+    assert (len(log.updated), len(log.duplicate), len(log.conflicting)) == (0, 0, 0)
+    assert len(col.find_notes(f"mid:{QUESTION_MODEL_ID}")) == 88
+    assert len(col.find_notes(f"mid:{FOLLOW_UP_MODEL_ID}")) == 77
+    assert len(col.find_notes(f"mid:{RED_FLAG_MODEL_ID}")) == 20
+
+
+def test_database_check_is_clean(corpus_import: tuple[Collection, Any]) -> None:
+    col, _ = corpus_import
+    assert list(col._backend.check_database()) == []
+
+
+def test_one_subdeck_per_section_in_source_order(
+    corpus: dockerqa.Library, corpus_import: tuple[Collection, Any]
+) -> None:
+    col, _ = corpus_import
+    root = corpus.metadata.title
+    assert root == "Docker Interview Questions"
+    names = sorted(d.name for d in col.decks.all_names_and_ids() if d.name.startswith(root))
+    expected = [f"{root}::{i:02d} {s.title}" for i, s in enumerate(corpus.sections, 1)]
+    assert names == [root, *expected]
+    assert expected[0] == "Docker Interview Questions::01 Fundamentals & Architecture"
+    # every card sits in its question's section deck
+    for i, section in enumerate(corpus.sections):
+        deck = f'"deck:{expected[i]}"'
+        ids = {col.get_note(n)["Id"].split("#")[0] for n in col.find_notes(deck)}
+        assert ids == {q.id for q in corpus.in_section(section.id)}
+
+
+def test_tags_are_hierarchical(
+    corpus: dockerqa.Library, corpus_import: tuple[Collection, Any]
+) -> None:
+    col, _ = corpus_import
+    for nid in col.find_notes(""):
+        note = col.get_note(nid)
+        q = corpus.get(note["Id"].split("#")[0])
+        tags = set(note.tags)
+        assert f"dockerqa::level::{q.level.value}" in tags
+        assert f"dockerqa::section::{q.section}" in tags
+        assert f"dockerqa::kind::{q.kind.value}" in tags
+        assert {f"dockerqa::topic::{t}" for t in q.tags} <= tags
+        assert "dockerqa::retired" not in tags
+    assert len(col.find_notes("tag:dockerqa::level::basic")) > 0
+    assert len(col.find_notes("tag:dockerqa::kind::scenario")) > 0
+    assert len(col.find_notes("tag:dockerqa::section::fundamentals")) > 0
+    assert len(col.find_notes("tag:dockerqa::type::red-flag")) == 20
+    assert len(col.find_notes("tag:dockerqa::topic::networking")) > 0
+
+
+def test_note_types_have_fixed_ids_and_frozen_fields(corpus_import: tuple[Collection, Any]) -> None:
+    col, _ = corpus_import
+    for model_id, fields in (
+        (QUESTION_MODEL_ID, QUESTION_FIELDS),
+        (FOLLOW_UP_MODEL_ID, FOLLOW_UP_FIELDS),
+        (RED_FLAG_MODEL_ID, RED_FLAG_FIELDS),
+    ):
+        model = col.models.get(model_id)
+        assert model is not None, model_id
+        assert [f["name"] for f in model["flds"]] == list(fields)
+        assert [t["name"] for t in model["tmpls"]] == ["Card"]
+        for template in model["tmpls"]:
+            assert "<script" not in (template["qfmt"] + template["afmt"]).lower()
+        css = model["css"]
+        assert ".nightMode" in css and ".night_mode" in css
+        assert "overflow-x: auto" in css
+    # the frozen lists, spelled out: changing them makes Anki duplicate every note type
+    assert QUESTION_FIELDS == (
+        "Id", "Context", "Title", "Prompt", "Answer", "Details", "Source", "Banner", "Extra",
+    )  # fmt: skip
+    assert FOLLOW_UP_FIELDS == ("Id", "Context", "Question", "Answer", "Source", "Banner", "Extra")
+    assert RED_FLAG_FIELDS == ("Id", "Context", "Title", "RedFlag", "Source", "Banner", "Extra")
+    assert (QUESTION_MODEL_ID, FOLLOW_UP_MODEL_ID, RED_FLAG_MODEL_ID) == (
+        1773346606,
+        1565439761,
+        2064244844,
+    )
+
+
+def test_guids_and_mod_times_come_from_the_lock(
+    corpus_import: tuple[Collection, Any], corpus_lock: Lock
+) -> None:
+    col, _ = corpus_import
+    for nid in col.find_notes(""):
+        note = col.get_note(nid)
+        qid, _, rest = note["Id"].partition("#")
+        if not rest:
+            expected = genanki.guid_for("dockerqa", qid)
+        elif rest == "red-flag":
+            expected = genanki.guid_for("dockerqa", qid, "red-flag")
+        else:
+            expected = genanki.guid_for("dockerqa", qid, "follow-up", int(rest.split("-")[-1]))
+        assert note.guid == expected
+        entry = corpus_lock.entry(qid)
+        assert entry is not None and note.mod == entry.changed == T0
+
+
+def test_every_card_renders(corpus_cards: list[tuple[int, str, str]]) -> None:
+    assert len(corpus_cards) == CORPUS_NOTES
+    for cid, question, answer in corpus_cards:
+        for side in (question, answer):
+            assert "template has a problem" not in side.lower(), cid
+            assert "{{" not in parse_html(side).prose, cid
+        assert len(answer) > len(question), cid
+
+
+_RAW_ENTITY = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.I)
+
+
+def test_no_raw_markdown_or_entities_in_any_card(
+    corpus_cards: list[tuple[int, str, str]],
+) -> None:
+    problems = []
+    for cid, question, answer in corpus_cards:
+        for side in (question, answer):
+            parsed = parse_html(side)
+            prose = "".join(parsed.prose)
+            text = "".join(parsed.text)
+            for marker in ("**", "`", "\\~", "\\_", "\\$", "\\<", "\\{"):
+                if marker in prose:
+                    problems.append((cid, marker, prose[prose.index(marker) - 40 :][:80]))
+            if m := _RAW_ENTITY.search(text):
+                problems.append((cid, m.group(0), text[m.start() - 40 : m.end() + 40]))
+    assert problems == []
+
+
+def test_study_design(corpus_cards: list[tuple[int, str, str]]) -> None:
+    answers = [a for _, _, a in corpus_cards]
+    joined = "\n".join(answers)
+    assert "<details" in joined and "<summary" in joined  # long parts fold, no JavaScript
+    assert "What interviewers are really testing" in joined
+    assert "Red flag answer" in joined
+    assert "Follow-up chain" in joined
+    assert "<table" in joined
+    assert 'class="mermaid-diagram"' in joined
+    questions = [q for _, q, _ in corpus_cards]
+    assert any("What answer is a red flag for:" in q for q in questions)
+    assert any("follow-up 1 of" in q for q in questions)
+    # highlighted code: pygments CSS classes, not inline styles
+    code = [a for a in answers if "<pre" in a]
+    assert code and all(
+        "style=" not in block for a in code for block in re.findall(r"<pre.*?</pre>", a, re.S)
+    )
+    assert any(re.search(r'<span class="(k|nb|s2|c1|kd|nt)"', a) for a in code)
+
+
+def test_the_card_never_scrolls_sideways(corpus_import: tuple[Collection, Any]) -> None:
+    col, _ = corpus_import
+    css = col.models.get(QUESTION_MODEL_ID)["css"]
+    assert re.search(r"\.dq pre \{[^}]*overflow-x: auto", css)  # long code scrolls in its block
+    assert re.search(r"\.table-wrap \{[^}]*overflow-x: auto", css)  # so do wide tables
+    assert re.search(r"\.card \{[^}]*overflow-x: hidden", css)  # the card itself never does
+
+
+# --- options and errors ----------------------------------------------------------------------
+
+
+def test_card_types_can_be_chosen(corpus: dockerqa.Library, tmp_path: Path) -> None:
+    apkg = build(corpus, tmp_path / "main.apkg", cards=("main", "red-flags"))
+    col = open_collection(tmp_path / "c.anki2")
+    try:
+        import_apkg(col, apkg)
+        assert col.note_count() == 88 + 20
+    finally:
+        col.close()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"cards": ("main", "clozes")}, r"unknown card type 'clozes' \(choose from main, "),
+        ({"cards": ()}, r"none chosen"),
+        ({"colour": "red"}, r"takes no option colour \(accepted: cards, lock\)"),
+        ({"lock": "corpus/docker.lock"}, r"must be a dockerqa.lock.Lock"),
+    ],
+)
+def test_bad_options_are_clear_errors(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(ExportError, match=message):
+        AnkiExporter(**options)
+
+
+def test_without_a_lock_the_api_still_works(
+    corpus: dockerqa.Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    a = build(corpus, tmp_path / "a.apkg").read_bytes()
+    assert a == build(corpus, tmp_path / "b.apkg").read_bytes()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(T0))
+    c = build(corpus, tmp_path / "c.apkg")
+    col = open_collection(tmp_path / "c.anki2")
+    try:
+        import_apkg(col, c)
+        assert {col.get_note(n).mod for n in col.find_notes("")} == {T0}
+    finally:
+        col.close()
+
+
+def test_a_stale_lock_is_refused(tmp_path: Path) -> None:
+    page = story_page(tmp_path, "v1")
+    lock = refresh(dockerqa.load(page), page.with_suffix(".lock"), now=T0)
+    story_page(tmp_path, "v2")
+    with pytest.raises(LockError, match="does not match the library"):
+        build(dockerqa.load(page), tmp_path / "deck.apkg", lock=lock)
+    with pytest.raises(LockError, match=r"deck\.lock is out of date: 1 question changed"):
+        refresh(dockerqa.load(page), page.with_suffix(".lock"), now=T0 + 1, locked=True)
+    assert not (tmp_path / "deck.apkg").exists()
+
+
+def test_a_failed_write_leaves_nothing(corpus: dockerqa.Library, tmp_path: Path) -> None:
+    target = tmp_path / "taken.apkg"
+    target.mkdir()
+    with pytest.raises(ExportError, match=r"taken\.apkg: cannot write"):
+        build(corpus, target)
+    assert [p.name for p in tmp_path.iterdir()] == ["taken.apkg"]
+
+
+# --- reproducible bytes ----------------------------------------------------------------------
+
+_BUILD = """
+import sys
+from pathlib import Path
+import dockerqa
+from dockerqa.exporters.anki import AnkiExporter
+AnkiExporter().export(dockerqa.load(), Path(sys.argv[1]))
+"""
+
+
+def test_two_fresh_interpreters_build_identical_bytes(tmp_path: Path) -> None:
+    digests = []
+    for n, (seed, tz) in enumerate((("1", "UTC"), ("4242", "Pacific/Chatham"))):
+        out = tmp_path / f"run{n}" / "dockerqa.apkg"
+        out.parent.mkdir()
+        env = {**os.environ, "PYTHONHASHSEED": seed, "TZ": tz}
+        env.pop("SOURCE_DATE_EPOCH", None)
+        subprocess.run([sys.executable, "-c", _BUILD, str(out)], env=env, check=True, timeout=300)
+        assert [p.name for p in out.parent.iterdir()] == ["dockerqa.apkg"]  # no temp files
+        digests.append(hashlib.sha256(out.read_bytes()).hexdigest())
+    assert digests[0] == digests[1]
+    with zipfile.ZipFile(tmp_path / "run0" / "dockerqa.apkg") as zf:
+        infos = zf.infolist()
+    assert [i.filename for i in infos] == ["collection.anki2", "media"]
+    assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+    assert {i.external_attr >> 16 for i in infos} == {0o100644}
+
+
+# --- hostile text ----------------------------------------------------------------------------
+
+
+def test_hostile_text_reaches_no_field_as_live_html(tmp_path: Path) -> None:
+    assert live_html("<p><img src=x onerror=alert(1)><a href=' javascript:x'>a</a></p>") == [
+        "<img onerror>",
+        "<a href= javascript:x>",
+    ]  # the detector itself
+    lib = dockerqa.load(STORY / "hostile.mdx")
+    assert "<script>" in (lib.questions[0].answer or "")
+    apkg = build(lib, tmp_path / "hostile.apkg")
+    col = open_collection(tmp_path / "c.anki2")
+    try:
+        import_apkg(col, apkg)
+        assert col.note_count() == 3  # question, one answered follow-up, red flag
+        for nid in col.find_notes(""):
+            for name, value in col.get_note(nid).items():
+                assert live_html(value) == [], (name, value)
+        for _, question, answer in rendered(col):
+            assert live_html(question) == [] and live_html(answer) == []
+            assert "alert(" in answer  # the text is shown, as text
+        # the deck description (from metadata) is escaped too
+        for deck in col.decks.all():
+            assert live_html(deck.get("desc", "")) == []
+    finally:
+        col.close()
+
+
+# --- the update story ------------------------------------------------------------------------
+
+
+def _sched(col: Collection) -> dict[int, tuple[int, int, int, int, int]]:
+    return {
+        cid: (c.ivl, c.due, c.queue, c.type, c.reps)
+        for cid in col.find_cards("")
+        for c in [col.get_card(cid)]
+    }
+
+
+def test_update_story(tmp_path: Path) -> None:
+    page = story_page(tmp_path, "v1")
+    lock_file = page.with_suffix(".lock")
+
+    # release 1: lock, build, import, study
+    lib1 = dockerqa.load(page)
+    v1 = build(lib1, tmp_path / "v1.apkg", lock=refresh(lib1, lock_file, now=T0))
+    col = open_collection(tmp_path / "collection.anki2")
+    try:
+        log1 = import_apkg(col, v1, with_scheduling=True)
+        notes_v1 = col.note_count()
+        assert len(log1.new) == notes_v1 == 10
+        for cid in col.find_cards("")[:4]:
+            card = col.get_card(cid)
+            card.start_timer()
+            col.sched.answerCard(card, 3)
+        (edited,) = col.find_notes('"Id:basics/image-vs-container"')
+        note = col.get_note(edited)
+        note["Answer"] += "<p>My mnemonic: image = class, container = object.</p>"
+        col.update_note(note)
+        sched_before = _sched(col)
+        revlog_before = col.db.scalar("select count() from revlog")
+        assert revlog_before == 4
+
+        # release 2: edit one answer, rename one question, add one, remove one
+        story_page(tmp_path, "v2")
+        lock2 = refresh(dockerqa.load(page), lock_file, now=T0 + 86_400)
+        assert lock2.summary() == (
+            "5 questions, 1 retired; 1 question changed, 1 added, 1 renamed, 1 retired"
+        )
+        lib2 = dockerqa.load(page)  # picks the rename up from the lock file
+        assert lib2.get("basics/volumes-and-bind-mounts").title == (
+            "Persisting Data Between Containers"
+        )
+        v2 = build(lib2, tmp_path / "v2.apkg", lock=lock2)
+        log2 = import_apkg(col, v2)  # default options: update notes if newer
+
+        def ids(notes: Any) -> list[str]:
+            return sorted(n.fields[0] for n in notes)
+
+        assert ids(log2.new) == ["basics/health-checks"]
+        assert ids(log2.updated) == [
+            "basics/docker-swarm-basics",  # retired: tag and banner
+            "basics/exposing-ports",  # edited answer
+            "basics/volumes-and-bind-mounts",  # renamed
+            "basics/volumes-and-bind-mounts#red-flag",
+        ]
+        assert list(log2.conflicting) == []
+        # Anki logs existing notes that are not newer as "duplicate": they are skipped, left as
+        # they are, and no note is added twice
+        assert ids(log2.duplicate) == [
+            "basics/image-vs-container",
+            "basics/image-vs-container#follow-up-1",
+            "basics/image-vs-container#follow-up-2",
+            "basics/image-vs-container#red-flag",
+            "scenarios/the-restart-loop",
+            "scenarios/the-restart-loop#follow-up-1",
+        ]
+        assert col.note_count() == notes_v1 + 1
+        guids = [col.get_note(n).guid for n in col.find_notes("")]
+        assert len(guids) == len(set(guids))
+        ours = {m.id for m in col.models.all_names_and_ids() if m.name.startswith("dockerqa")}
+        assert ours == {QUESTION_MODEL_ID, FOLLOW_UP_MODEL_ID, RED_FLAG_MODEL_ID}  # no copies
+
+        # updated in place
+        (ports,) = col.find_notes('"Id:basics/exposing-ports"')
+        assert "loopback only" in col.get_note(ports)["Answer"]
+        (renamed,) = col.find_notes('"Id:basics/volumes-and-bind-mounts"')
+        assert col.get_note(renamed)["Title"] == "Persisting Data Between Containers"
+        # retired, not deleted
+        (retired,) = col.find_notes("tag:dockerqa::retired")
+        retired_note = col.get_note(retired)
+        assert retired_note["Id"] == "basics/docker-swarm-basics"
+        (retired_card,) = retired_note.card_ids()
+        assert "Retired" in col.get_card(retired_card).render_output().question_text
+        # the learner's edit and the review history survive
+        assert "My mnemonic" in col.get_note(edited)["Answer"]
+        assert col.db.scalar("select count() from revlog") == revlog_before
+        after = _sched(col)
+        assert {cid: after[cid] for cid in sched_before} == sched_before
+        assert list(col._backend.check_database()) == []
+
+        # importing the same release again changes nothing
+        log3 = import_apkg(col, v2)
+        assert (len(log3.new), len(log3.updated)) == (0, 0)
+        assert col.note_count() == notes_v1 + 1
+    finally:
+        col.close()
+
+
+def test_a_styling_change_updates_the_note_types(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = story_page(tmp_path, "v1")
+    lock_file = page.with_suffix(".lock")
+    col = open_collection(tmp_path / "c.anki2")
+    try:
+        lib = dockerqa.load(page)
+        import_apkg(col, build(lib, tmp_path / "v1.apkg", lock=refresh(lib, lock_file, now=T0)))
+        # the next release restyles the cards
+        monkeypatch.setattr(anki_exporter, "CARD_CSS", anki_exporter.CARD_CSS + "\n/* v2 */")
+        anki_exporter.note_type_fingerprint.cache_clear()
+        lock = refresh(lib, lock_file, now=T0 + 5)
+        assert lock.changes.note_type and lock.note_type.changed == T0 + 5
+        log = import_apkg(col, build(lib, tmp_path / "v2.apkg", lock=lock))
+        assert (len(log.new), len(log.updated), len(log.conflicting)) == (0, 0, 0)
+        for model_id in (QUESTION_MODEL_ID, FOLLOW_UP_MODEL_ID, RED_FLAG_MODEL_ID):
+            assert col.models.get(model_id)["css"].endswith("/* v2 */")
+        ours = {m.id for m in col.models.all_names_and_ids() if m.name.startswith("dockerqa")}
+        assert ours == {QUESTION_MODEL_ID, FOLLOW_UP_MODEL_ID, RED_FLAG_MODEL_ID}
+    finally:
+        col.close()
+        monkeypatch.undo()
+        anki_exporter.note_type_fingerprint.cache_clear()
+
+
+def test_retired_questions_stay_in_whole_sections_only(tmp_path: Path) -> None:
+    page = story_page(tmp_path, "v1")
+    refresh(dockerqa.load(page), page.with_suffix(".lock"), now=T0)
+    story_page(tmp_path, "v2")
+    lock = refresh(dockerqa.load(page), page.with_suffix(".lock"), now=T0 + 10)
+    lib = apply_renames(dockerqa.load(page), lock)
+    cases = (
+        (lib, True),
+        (lib.filter(section="basics"), True),
+        (lib.filter(section="scenarios"), False),
+        (lib.filter(tag="networking"), False),  # part of a section only
+    )
+    for n, (library, expect_retired) in enumerate(cases):
+        apkg = build(library, tmp_path / f"f{n}.apkg", lock=lock)
+        col = open_collection(tmp_path / f"c{n}.anki2")
+        try:
+            import_apkg(col, apkg)
+            assert bool(col.find_notes("tag:dockerqa::retired")) is expect_retired
+            names = {d.name for d in col.decks.all_names_and_ids()}
+            # filtered decks keep the numbering of the whole source
+            numbered = {
+                "Story Deck::01 Basics & Setup",
+                "Story Deck::02 Advanced Scenario-Based Questions",
+            }
+            assert names & numbered and names - {"Default", "Story Deck"} <= numbered
+        finally:
+            col.close()

@@ -1,0 +1,346 @@
+"""The lock file: ids that survive renames, change times, retirement, stale-lock checks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+import dockerqa
+from dockerqa import LockError
+from dockerqa.lock import (
+    RENAME_SIMILARITY,
+    Lock,
+    apply_renames,
+    build_lock,
+    check,
+    read_lock,
+    read_renames,
+    refresh,
+    retired_questions,
+    similarity,
+    sketch,
+)
+
+STORY = FIXTURES / "anki"
+T0 = 1_700_000_000
+
+
+def _page(path: Path, version: str) -> Path:
+    """Put release ``version`` of the story page at ``path`` (with its metadata beside it)."""
+    shutil.copyfile(STORY / f"story_{version}.mdx", path)
+    shutil.copyfile(STORY / "story.toml", path.with_suffix(".toml"))
+    return path
+
+
+@pytest.fixture
+def page(tmp_path: Path) -> Path:
+    return _page(tmp_path / "deck.mdx", "v1")
+
+
+def test_first_lock_honours_source_date_epoch(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1234567890")
+    lock = refresh(dockerqa.load(page), page.with_suffix(".lock"))
+    assert {e.changed for e in lock.questions} == {1234567890}
+    assert lock.note_type.changed == 1234567890
+    assert read_lock(page.with_suffix(".lock")).same_as(lock)
+
+
+def test_first_lock_without_source_date_epoch_uses_the_clock(
+    page: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    before = int(time.time())
+    lock = refresh(dockerqa.load(page), page.with_suffix(".lock"))
+    assert all(before <= e.changed <= int(time.time()) for e in lock.questions)
+
+
+def test_bad_source_date_epoch_is_a_clear_error(
+    page: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(LockError, match="SOURCE_DATE_EPOCH must be whole seconds"):
+        refresh(dockerqa.load(page), page.with_suffix(".lock"))
+
+
+def test_lock_records_what_the_issue_asks(page: Path) -> None:
+    lib = dockerqa.load(page)
+    lock = refresh(lib, page.with_suffix(".lock"), now=T0)
+    assert [e.id for e in lock.questions] == sorted(q.id for q in lib)
+    assert [s.id for s in lock.sections] == ["basics", "scenarios"]
+    entry = lock.entry("basics/image-vs-container")
+    assert entry is not None
+    assert entry.title == "Image vs Container" and entry.section == "basics"
+    assert len(entry.content) == 16 and len(entry.title_hash) == 16
+    assert entry.changed == T0 and entry.retired is None and entry.alias is None
+    assert len(entry.sketch.split()) == 32
+    # the snapshot rebuilds the question (apart from numbering and position)
+    q = lib.get("basics/image-vs-container")
+    rebuilt = entry.question(q.source.file)
+    assert rebuilt.model_dump(exclude={"number", "heading", "source"}) == q.model_dump(
+        exclude={"number", "heading", "source"}
+    )
+
+
+def test_lock_text_is_canonical_and_stable(page: Path) -> None:
+    path = page.with_suffix(".lock")
+    refresh(dockerqa.load(page), path, now=T0)
+    first = path.read_bytes()
+    data = json.loads(first)
+    assert list(data) == sorted(data)
+    assert [q["id"] for q in data["questions"]] == sorted(q["id"] for q in data["questions"])
+    assert first.endswith(b"}\n") and b"\r" not in first
+    # refreshing an unchanged source later changes nothing, not even the file's mtime
+    mtime = path.stat().st_mtime_ns
+    again = refresh(dockerqa.load(page), path, now=T0 + 500)
+    assert path.read_bytes() == first and path.stat().st_mtime_ns == mtime
+    assert again.changes.describe() == "" and "no change" in again.summary()
+    # a second computation in memory gives the same text
+    assert build_lock(dockerqa.load(page), now=T0).dumps().encode() == first
+    assert not list(page.parent.glob(".*.tmp"))
+
+
+def test_renumbering_changes_nothing(page: Path) -> None:
+    path = page.with_suffix(".lock")
+    refresh(dockerqa.load(page), path, now=T0)
+    before = path.read_bytes()
+    text = page.read_text(encoding="utf-8").replace('title="2. Exposing', 'title="7. Exposing')
+    text = text.replace("# Story Deck\n", "# Story Deck\n\n\n")  # later lines shift
+    page.write_text(text, encoding="utf-8")
+    lock = refresh(dockerqa.load(page), path, now=T0 + 100)
+    assert path.read_bytes() == before and lock.changes.describe() == ""
+
+
+def test_the_update_story(page: Path) -> None:
+    path = page.with_suffix(".lock")
+    v1 = refresh(dockerqa.load(page), path, now=T0)
+    _page(page, "v2")
+    v2 = refresh(dockerqa.load(page), path, now=T0 + 1000)
+    c = v2.changes
+    assert c.changed == ("basics/exposing-ports",)
+    assert c.added == ("basics/health-checks",)
+    assert c.renamed == (
+        ("basics/persisting-data-between-containers", "basics/volumes-and-bind-mounts"),
+    )
+    assert c.retired == ("basics/docker-swarm-basics",)
+    assert v2.summary() == (
+        "5 questions, 1 retired; 1 question changed, 1 added, 1 renamed, 1 retired"
+    )
+
+    def changed(lock: Lock, qid: str) -> int:
+        entry = lock.entry(qid)
+        assert entry is not None
+        return entry.mod
+
+    assert changed(v2, "basics/image-vs-container") == T0  # untouched
+    assert changed(v2, "scenarios/the-restart-loop") == T0
+    assert changed(v2, "basics/exposing-ports") == T0 + 1000
+    assert changed(v2, "basics/volumes-and-bind-mounts") == T0 + 1000  # renamed: title changed
+    assert changed(v2, "basics/health-checks") == T0 + 1000
+    retired = v2.entry("basics/docker-swarm-basics")
+    assert retired is not None and retired.retired == T0 + 1000 and retired.changed == T0
+    # the renamed question keeps its id: through the lock file on the next load...
+    assert read_renames(path) == {
+        "basics/persisting-data-between-containers": "basics/volumes-and-bind-mounts"
+    }
+    lib = dockerqa.load(page)
+    kept = lib.get("basics/volumes-and-bind-mounts")
+    assert kept.title == "Persisting Data Between Containers"
+    assert "basics/persisting-data-between-containers" not in {q.id for q in lib}
+    # ...and at once with apply_renames
+    raw = dockerqa.load(_page(page.parent / "elsewhere.mdx", "v2"))  # no lock beside it
+    assert "basics/persisting-data-between-containers" in {q.id for q in raw}
+    assert apply_renames(raw, v2).get("basics/volumes-and-bind-mounts").title == kept.title
+    assert apply_renames(lib, v2) is lib
+    # the retired question can still be exported
+    (old,) = retired_questions(v2)
+    assert old.id == "basics/docker-swarm-basics" and "Swarm" in (old.answer or "")
+    # with the renames applied, the next refresh sees no change
+    again = refresh(lib, path, now=T0 + 2000)
+    assert again.same_as(v2) and again.changes.describe() == ""
+    assert v1.entry("basics/volumes-and-bind-mounts") is not None
+
+
+def test_change_time_never_goes_backwards(page: Path) -> None:
+    path = page.with_suffix(".lock")
+    refresh(dockerqa.load(page), path, now=T0)
+    _page(page, "v2")
+    lock = refresh(dockerqa.load(page), path, now=T0 - 5000)  # a clock behind the lock
+    entry = lock.entry("basics/exposing-ports")
+    assert entry is not None and entry.changed == T0 + 1
+    assert lock.entry("basics/health-checks") is not None
+
+
+def test_a_retired_question_can_come_back(page: Path) -> None:
+    path = page.with_suffix(".lock")
+    refresh(dockerqa.load(page), path, now=T0)
+    _page(page, "v2")
+    refresh(dockerqa.load(page), path, now=T0 + 1000)
+    _page(page, "v1")
+    lock = refresh(dockerqa.load(page), path, now=T0 + 2000)
+    assert lock.changes.revived == ("basics/docker-swarm-basics",)
+    entry = lock.entry("basics/docker-swarm-basics")
+    assert entry is not None and entry.retired is None and entry.changed == T0 + 2000
+    assert lock.changes.retired == ("basics/health-checks",)
+    # the title went back: the question is found under its kept id without any alias
+    assert read_renames(path) == {}
+    assert dockerqa.load(page).get("basics/volumes-and-bind-mounts").title == (
+        "Volumes and Bind Mounts"
+    )
+
+
+def test_a_moved_question_keeps_its_id(page: Path) -> None:
+    path = page.with_suffix(".lock")
+    refresh(dockerqa.load(page), path, now=T0)
+    text = page.read_text(encoding="utf-8")
+    start = text.index('  <Accordion title="4. Docker Swarm Basics">')
+    end = text.index("</Accordion>", start) + len("</Accordion>\n")
+    block = text[start:end].replace("4. Docker Swarm Basics", "Scenario 2: Docker Swarm Basics")
+    text = text[:start] + text[end:]
+    text = text.rstrip("\n").removesuffix("</AccordionGroup>") + block + "</AccordionGroup>\n"
+    page.write_text(text, encoding="utf-8")
+    lock = refresh(dockerqa.load(page), path, now=T0 + 10)
+    assert lock.changes.renamed == (
+        ("scenarios/docker-swarm-basics", "basics/docker-swarm-basics"),
+    )
+    moved = dockerqa.load(page).get("basics/docker-swarm-basics")
+    assert moved.section == "scenarios" and moved.kind == "scenario"
+
+
+def test_a_new_body_is_not_a_rename(page: Path) -> None:
+    path = page.with_suffix(".lock")
+    refresh(dockerqa.load(page), path, now=T0)
+    text = page.read_text(encoding="utf-8")
+    text = text.replace("4. Docker Swarm Basics", "4. Docker Contexts").replace(
+        "Swarm turns several Docker hosts into one cluster with services, replicas and rolling "
+        "updates; most teams now choose Kubernetes instead.",
+        "A context names a Docker endpoint, so one CLI can talk to a laptop, a build server "
+        "and a remote host over SSH without juggling environment variables.",
+    )
+    page.write_text(text, encoding="utf-8")
+    lock = refresh(dockerqa.load(page), path, now=T0 + 10)
+    assert lock.changes.renamed == ()
+    assert lock.changes.added == ("basics/docker-contexts",)
+    assert lock.changes.retired == ("basics/docker-swarm-basics",)
+
+
+def test_sketch_similarity() -> None:
+    text = " ".join(f"word{i}" for i in range(200))
+    assert similarity(sketch(text), sketch(text)) == 1.0
+    other = " ".join(f"other{i}" for i in range(200))
+    assert similarity(sketch(text), sketch(other)) == 0.0
+    assert similarity(sketch(""), sketch(text)) == 0.0
+    edited = text.replace("word100", "changed")  # three shingles of ~200 differ
+    assert similarity(sketch(text), sketch(edited)) >= RENAME_SIMILARITY
+    assert sketch("Short") and similarity(sketch("Short"), sketch("short")) == 1.0
+
+
+def test_locked_fails_on_a_stale_lock_and_writes_nothing(page: Path) -> None:
+    path = page.with_suffix(".lock")
+    refresh(dockerqa.load(page), path, now=T0)
+    before = path.read_bytes()
+    _page(page, "v2")
+    with pytest.raises(LockError) as err:
+        refresh(dockerqa.load(page), path, now=T0 + 1000, locked=True)
+    message = str(err.value)
+    assert message.startswith(f"{path} is out of date: 1 question changed, 1 added, 1 renamed")
+    assert message.endswith(f"run `dockerqa lock --source {page}`")
+    assert path.read_bytes() == before
+    assert not list(page.parent.glob(".*.tmp"))
+
+
+def test_locked_passes_on_an_up_to_date_lock(page: Path) -> None:
+    path = page.with_suffix(".lock")
+    written = refresh(dockerqa.load(page), path, now=T0)
+    checked = refresh(dockerqa.load(page), path, now=T0 + 99, locked=True)
+    assert checked.same_as(written)
+
+
+def test_locked_without_a_lock_file(page: Path) -> None:
+    with pytest.raises(LockError, match=r"deck\.lock does not exist; run `dockerqa lock"):
+        refresh(dockerqa.load(page), page.with_suffix(".lock"), locked=True)
+    assert not page.with_suffix(".lock").exists()
+
+
+def test_note_type_change_gives_a_newer_time(page: Path) -> None:
+    path = page.with_suffix(".lock")
+    refresh(dockerqa.load(page), path, now=T0)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["note_type"]["fingerprint"] = "0" * 16  # as if CSS or templates had changed since
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(LockError, match="note types changed"):
+        refresh(dockerqa.load(page), path, now=T0 - 1, locked=True)
+    lock = refresh(dockerqa.load(page), path, now=T0 - 1)
+    assert lock.note_type.changed == T0 + 1 and lock.changes.note_type
+
+
+def test_hand_formatted_lock_is_rewritten_but_not_stale(page: Path) -> None:
+    path = page.with_suffix(".lock")
+    refresh(dockerqa.load(page), path, now=T0)
+    canonical = path.read_text(encoding="utf-8")
+    path.write_text(json.dumps(json.loads(canonical)), encoding="utf-8")
+    refresh(dockerqa.load(page), path, now=T0 + 5, locked=True)  # same content: fine
+    refresh(dockerqa.load(page), path, now=T0 + 5)
+    assert path.read_text(encoding="utf-8") == canonical
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda t: t.replace('"questions": [', '"questions": [,', 1), r":\d+: not valid JSON"),
+        (lambda t: t.replace('"version": 1', '"version": 9'), r"unsupported lock version 9"),
+        (lambda t: "[]", r":1: a lock file holds one JSON object"),
+        (
+            lambda t: t.replace('"changed": 1700000000', '"changed": "soon"', 3),
+            r"changed: Input should be a valid integer",
+        ),
+        (
+            lambda t: t.replace('"title_hash"', '"title_hsh"', 1),
+            r"questions\.0\.title_hash: Field required",
+        ),
+    ],
+    ids=["json", "version", "not-an-object", "bad-time", "unknown-key"],
+)
+def test_bad_lock_file_names_file_and_line(page: Path, mutate: object, message: str) -> None:
+    path = page.with_suffix(".lock")
+    refresh(dockerqa.load(page), path, now=T0)
+    path.write_text(mutate(path.read_text(encoding="utf-8")), encoding="utf-8")  # type: ignore[operator]
+    with pytest.raises(LockError, match=message) as err:
+        read_lock(path)
+    assert str(err.value).startswith(f"{path}:")
+    with pytest.raises(LockError):
+        dockerqa.load(page)  # the renames are read on load
+
+
+def test_bad_entry_points_at_its_line(page: Path) -> None:
+    path = page.with_suffix(".lock")
+    refresh(dockerqa.load(page), path, now=T0)
+    text = path.read_text(encoding="utf-8")
+    target = '"id": "basics/exposing-ports"'
+    line = text[: text.index(target)].count("\n") + 1
+    block = text.rindex("{", 0, text.index(target))  # keys are sorted: "changed" comes first
+    bad = text[block:].replace('"changed": 1700000000', '"changed": "x"', 1)
+    path.write_text(text[:block] + bad, encoding="utf-8")
+    with pytest.raises(LockError) as err:
+        read_lock(path)
+    assert str(err.value).startswith(f"{path}:{line}: questions.")
+
+
+def test_check_rejects_a_lock_that_does_not_match(page: Path) -> None:
+    lock = build_lock(dockerqa.load(page), now=T0)
+    _page(page, "v2")
+    with pytest.raises(LockError, match=r"does not match the library: .*exposing-ports"):
+        check(dockerqa.load(page), lock)
+
+
+def test_bundled_corpus_lock(corpus: dockerqa.Library) -> None:
+    lock = build_lock(corpus, now=T0)
+    assert len(lock.active) == 88 and not lock.retired
+    assert len(lock.sections) == len(corpus.sections)
+    assert lock.section_position("fundamentals") == 1
+    check(corpus, lock)
+    assert build_lock(corpus, now=T0).dumps() == lock.dumps()
