@@ -32,7 +32,10 @@ from dockerqa.model import (
     SourceSpan,
 )
 
-_TAG_OPEN = re.compile(r"^(\s*)<([A-Z][A-Za-z0-9]*)(\s[^>]*?)?\s*(/?)>\s*$")
+_TAG_OPEN = re.compile(
+    r"""^(\s*)<([A-Z][A-Za-z0-9]*)((?:\s+[A-Za-z_][\w.:-]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|\{[^}]*\}))?)*)"""
+    r"\s*(/?)>\s*$"
+)
 _TAG_CLOSE = re.compile(r"^(\s*)</([A-Z][A-Za-z0-9]*)\s*>\s*$")
 _ATTR = re.compile(r"""([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|\{([^}]*)\})""")
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, run_cli
 
+from conftest import FIXTURES, run_cli
 from dockerqa import __version__
 from dockerqa.cli import main
 

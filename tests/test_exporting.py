@@ -9,9 +9,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
 
 import dockerqa
+from conftest import run_cli
 from dockerqa import ExportError
 from dockerqa.exporting import atomic_output
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import contextlib
 
-from conftest import CORPUS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dockerqa
+from conftest import CORPUS
 
 TEXT = CORPUS.read_text(encoding="utf-8")
 LINES = TEXT.split("\n")

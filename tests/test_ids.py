@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from conftest import CORPUS
-
 import dockerqa
+from conftest import CORPUS
 from dockerqa._load import load_meta
 
 META = load_meta(CORPUS)

@@ -8,9 +8,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
 
 import dockerqa
+from conftest import FIXTURES
 from dockerqa import LockError
 from dockerqa.lock import (
     RENAME_SIMILARITY,

@@ -8,9 +8,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, FIXTURES
 
 import dockerqa
+from conftest import CORPUS, FIXTURES
 from dockerqa import Kind, Level, ParseError
 from dockerqa._parse import LABELS, iter_body_texts
 from dockerqa._text import words
@@ -262,3 +262,13 @@ def test_corpus_validate_reports_number_collision_and_repeated_topics(
     for topic in ("Health Checks", "Docker Socket Security", "Multi-Architecture Builds"):
         assert topic in repeated
     assert all(d.file == "corpus/docker.mdx" for d in corpus.diagnostics)
+
+
+def test_component_tags_allow_any_attribute_values() -> None:
+    page = (
+        "## S\n\n<AccordionGroup>\n"
+        '<Accordion title="a &gt; b > c" icon="box" defaultOpen>\n**Answer**: y\n</Accordion>\n'
+        "</AccordionGroup>\n<Tip/>\n"
+    )
+    lib = dockerqa.loads(page)
+    assert [q.heading for q in lib] == ["a > b > c"]

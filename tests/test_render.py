@@ -11,10 +11,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import FIXTURES
 from dockerqa.render import BASE_CSS, pygments_css, render_inline, render_markdown
 
 RENDER = FIXTURES / "render"

@@ -23,7 +23,10 @@ import genanki
 import pytest
 from anki.collection import Collection, ImportAnkiPackageRequest
 from anki.import_export_pb2 import ImportAnkiPackageOptions
+
+import dockerqa
 from conftest import FIXTURES
+from dockerqa import ExportError, LockError
 from dockerqa.exporters import anki as anki_exporter
 from dockerqa.exporters.anki import (
     FOLLOW_UP_FIELDS,
@@ -34,9 +37,6 @@ from dockerqa.exporters.anki import (
     RED_FLAG_MODEL_ID,
     AnkiExporter,
 )
-
-import dockerqa
-from dockerqa import ExportError, LockError
 from dockerqa.lock import Lock, apply_renames, build_lock, refresh
 
 STORY = FIXTURES / "anki"

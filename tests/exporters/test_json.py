@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import FIXTURES, run_cli
-
 import dockerqa
+from conftest import FIXTURES, run_cli
 from dockerqa import Library
 
 

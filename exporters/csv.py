@@ -1,0 +1,274 @@
+"""CSV: one row per card-worthy note, for Anki's text import or (``plain``) for spreadsheets.
+
+Rows follow the deck: every question, every follow-up that has an answer, every red flag.
+
+By default the file starts with Anki's header lines, so it imports into any collection
+without the ``.apkg``: rows target the stock *Basic* note type (Front, Back), fields hold
+rendered HTML, and each row carries a GUID of this file's own, derived from the question id
+and never from the text, so importing a newer CSV updates the notes an older one created.
+
+The header deliberately has no ``#columns:`` line. With column names, Anki maps columns to
+fields by name, and a non-English collection, whose Basic note type has translated field
+names, would get a wrong mapping; without names, the two field columns map by position.
+``#if matches:update current`` pins the update rule, which otherwise is whatever the user
+chose in their last import.
+
+Every field is quoted: Anki's reader skips records that start with ``#`` (its comment
+character), and a GUID may begin with one.
+
+``plain`` writes a header row and Markdown text instead, for spreadsheets and other tools.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import genanki
+
+from dockerqa.exporting import Exporter, write_bytes_atomic
+from dockerqa.model import Library, Question, Section
+from dockerqa.render import render_inline, render_markdown
+
+if TYPE_CHECKING:
+    from dockerqa.lock import Lock
+
+#: Namespace of this file's GUIDs; distinct from the deck's, so the two never collide.
+GUID_NAMESPACE = "dockerqa-csv"
+#: The stock note type the rows target (its English name; see the module docstring).
+NOTETYPE = "Basic"
+
+#: Header row of the ``plain`` variant.
+PLAIN_COLUMNS = ("id", "type", "section", "level", "kind", "front", "back", "tags")
+
+# Column order of the Anki variant (1-based positions in the header lines).
+_GUID_COLUMN, _DECK_COLUMN, _TAGS_COLUMN = 1, 2, 3
+
+#: Labelled parts of a question's back, in study order, after the answer.
+_BACK_PARTS = (
+    ("steps", "Steps"),
+    ("weak_answer", "What weak candidates say"),
+    ("strong_answer", "What strong candidates say"),
+    ("senior_view", "Senior perspective"),
+    ("staff_view", "Staff perspective"),
+)
+_INTENT_LABEL = "What interviewers are really testing"
+_RED_FLAG_LABEL = "Red flag answer"
+_FOLLOW_UPS_LABEL = "Follow-up chain"
+_RED_FLAG_PROMPT = "Red flag: which answer gives a weak candidate away, and why is it wrong?"
+
+
+@dataclass(frozen=True)
+class _Note:
+    """One card-worthy note, before it is written in either variant."""
+
+    id: str
+    type: str
+    question: Question
+    section: Section
+    follow_up: int = 0
+    """1-based position in the follow-up chain, for follow-up notes."""
+
+
+def _notes(library: Library) -> Iterator[_Note]:
+    sections = {s.id: s for s in library.sections}
+    for q in library:
+        section = sections[q.section]
+        yield _Note(q.id, "main", q, section)
+        for i, f in enumerate(q.follow_ups, 1):
+            if f.answer:
+                yield _Note(f"{q.id}#follow-up-{i}", "follow-up", q, section, i)
+        if q.red_flag:
+            yield _Note(f"{q.id}#red-flag", "red-flag", q, section)
+
+
+def _tag_part(value: str) -> str:
+    return re.sub(r"\s+", "_", value.strip())
+
+
+def _tags(note: _Note) -> str:
+    q = note.question
+    tags = {
+        f"dockerqa::level::{q.level.value}",
+        f"dockerqa::section::{_tag_part(q.section)}",
+        f"dockerqa::kind::{q.kind.value}",
+        f"dockerqa::type::{note.type}",
+        *(f"dockerqa::topic::{_tag_part(t)}" for t in q.tags if t.strip()),
+    }
+    return " ".join(sorted(tags))
+
+
+def _deck_part(text: str) -> str:
+    return re.sub(r"\s*::\s*", ": ", text).strip() or "Untitled"
+
+
+def _deck_name(library: Library, section: Section, lock: Lock | None) -> str:
+    """``Title::NN Section`` as in the deck: NN is the section's place in the whole source."""
+    position = lock.section_position(section.id) if lock is not None else None
+    position = position or library.sections.index(section) + 1
+    return f"{_deck_part(library.metadata.title)}::{position:02d} {_deck_part(section.title)}"
+
+
+# --- Anki variant: rendered HTML -------------------------------------------------------------
+
+
+def _html(markdown: str) -> str:
+    return render_markdown(markdown).strip()
+
+
+def _html_block(label: str, markdown: str) -> str:
+    return f"<p><b>{label}</b></p>\n{_html(markdown)}"
+
+
+def _html_front(note: _Note) -> str:
+    q = note.question
+    title = f"<p><b>{render_inline(q.title)}</b></p>"
+    if note.type == "main":
+        return title + ("\n" + _html(q.prompt) if q.prompt else "")
+    if note.type == "follow-up":
+        f = q.follow_ups[note.follow_up - 1]
+        context = f"<p><small>{render_inline(q.title)} · follow-up {note.follow_up}</small></p>"
+        return context + "\n" + _html(f.question)
+    return title + f"\n<p>{_RED_FLAG_PROMPT}</p>"
+
+
+def _html_back(note: _Note) -> str:
+    q = note.question
+    if note.type == "follow-up":
+        body = _html(q.follow_ups[note.follow_up - 1].answer or "")
+    elif note.type == "red-flag":
+        body = _html(q.red_flag or "")
+    else:
+        blocks = [_html(q.answer)] if q.answer else []
+        blocks += [_html_block(label, v) for name, label in _BACK_PARTS if (v := getattr(q, name))]
+        blocks += [_html_block(p.label, p.text) for p in q.parts]
+        if q.interviewer_intent:
+            blocks.append(_html_block(_INTENT_LABEL, q.interviewer_intent))
+        if q.red_flag:
+            blocks.append(_html_block(_RED_FLAG_LABEL, q.red_flag))
+        if q.follow_ups:
+            items = "".join(
+                f"<li>{_html(f.question)}"
+                + (f"\n{_html(f.answer)}" if f.answer else "")
+                + "</li>\n"
+                for f in q.follow_ups
+            )
+            blocks.append(f"<p><b>{_FOLLOW_UPS_LABEL}</b></p>\n<ol>\n{items}</ol>")
+        body = "\n".join(blocks)
+    return f'<div style="text-align: left">\n{body}\n</div>'
+
+
+def _anki_header() -> str:
+    lines = (
+        "#separator:Comma",
+        "#html:true",
+        f"#notetype:{NOTETYPE}",
+        f"#guid column:{_GUID_COLUMN}",
+        f"#deck column:{_DECK_COLUMN}",
+        f"#tags column:{_TAGS_COLUMN}",
+        "#if matches:update current",
+    )
+    return "".join(f"{line}\r\n" for line in lines)
+
+
+def _anki_row(library: Library, note: _Note, lock: Lock | None) -> list[str]:
+    return [
+        genanki.guid_for(GUID_NAMESPACE, note.id),
+        _deck_name(library, note.section, lock),
+        _tags(note),
+        _html_front(note),
+        _html_back(note),
+    ]
+
+
+# --- plain variant: Markdown ------------------------------------------------------------------
+
+
+def _md_block(label: str, markdown: str) -> str:
+    return f"**{label}**\n\n{markdown}"
+
+
+def _plain_front(note: _Note) -> str:
+    q = note.question
+    if note.type == "main":
+        return q.title + (f"\n\n{q.prompt}" if q.prompt else "")
+    if note.type == "follow-up":
+        return (
+            f"{q.title} (follow-up {note.follow_up})\n\n{q.follow_ups[note.follow_up - 1].question}"
+        )
+    return f"{q.title}\n\n{_RED_FLAG_PROMPT}"
+
+
+def _plain_back(note: _Note) -> str:
+    q = note.question
+    if note.type == "follow-up":
+        return q.follow_ups[note.follow_up - 1].answer or ""
+    if note.type == "red-flag":
+        return q.red_flag or ""
+    blocks = [q.answer] if q.answer else []
+    blocks += [_md_block(label, v) for name, label in _BACK_PARTS if (v := getattr(q, name))]
+    blocks += [_md_block(p.label, p.text) for p in q.parts]
+    if q.interviewer_intent:
+        blocks.append(_md_block(_INTENT_LABEL, q.interviewer_intent))
+    if q.red_flag:
+        blocks.append(_md_block(_RED_FLAG_LABEL, q.red_flag))
+    for i, f in enumerate(q.follow_ups, 1):
+        blocks.append(
+            _md_block(f"Follow-up {i}", f.question + (f"\n\n{f.answer}" if f.answer else ""))
+        )
+    return "\n\n".join(blocks)
+
+
+def _plain_row(note: _Note) -> list[str]:
+    q = note.question
+    return [
+        note.id,
+        note.type,
+        q.section,
+        q.level.value,
+        q.kind.value,
+        _plain_front(note),
+        _plain_back(note),
+        _tags(note),
+    ]
+
+
+class CSVExporter(Exporter):
+    """One CSV row per card-worthy note: Anki text import by default, Markdown with ``plain``."""
+
+    name = "csv"
+    description = (
+        "one row per card for Anki's text import (HTML), or --plain Markdown with a header"
+    )
+    suffix = ".csv"
+    default_filename = "dockerqa.csv"
+    options = frozenset({"plain", "lock"})
+
+    def __init__(self, *, plain: bool = False, lock: Lock | None = None, **options: Any) -> None:
+        super().__init__(**options)
+        self.plain = plain
+        """Write a header row and Markdown instead of Anki's header lines and HTML."""
+        self.lock = lock
+        """The source's lock: numbers the decks by section position in the whole source,
+        so filtered exports use the deck's names (without it, positions in the library)."""
+
+    def render(self, library: Library) -> str:
+        """The file's text (RFC 4180, CRLF line ends)."""
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+        if self.plain:
+            writer.writerow(PLAIN_COLUMNS)
+            writer.writerows(_plain_row(n) for n in _notes(library))
+        else:
+            out.write(_anki_header())
+            writer.writerows(_anki_row(library, n, self.lock) for n in _notes(library))
+        return out.getvalue()
+
+    def export(self, library: Library, destination: Path) -> Path:
+        """Write the CSV as UTF-8 (no byte-order mark)."""
+        return write_bytes_atomic(destination, self.render(library).encode("utf-8"))

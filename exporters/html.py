@@ -1,0 +1,199 @@
+"""HTML: a printable, self-contained cheat sheet (inline CSS, no scripts, no requests).
+
+The page is rendered from ``templates/cheatsheet.html.j2`` with autoescape on: text from
+the source is escaped by jinja2, and only the renderer's own HTML (`dockerqa.render`) is
+marked safe. ``compact`` keeps what fits revision on paper (title, the answer's first
+paragraph, red flag, follow-up questions) in two columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+from mdit_py_plugins.container import container_plugin
+
+from dockerqa.exporting import Exporter, write_bytes_atomic
+from dockerqa.model import Kind, Library, Question, Section
+from dockerqa.render import BASE_CSS, pygments_css, render_inline, render_markdown
+
+TEMPLATE = "cheatsheet.html.j2"
+
+_KIND_LABELS = {
+    Kind.QUESTION: "question",
+    Kind.SCENARIO: "scenario",
+    Kind.WORK_SAMPLE: "work sample",
+    Kind.COMPARISON: "comparison",
+}
+#: Labelled parts of a question in reading order; the answer comes first and has no label.
+_PARTS = (
+    ("prompt", "Prompt"),
+    ("answer", ""),
+    ("steps", "Steps"),
+    ("weak_answer", "What weak candidates say"),
+    ("strong_answer", "What strong candidates say"),
+    ("senior_view", "Senior perspective"),
+    ("staff_view", "Staff perspective"),
+)
+_PROMPT_LABELS = {Kind.SCENARIO: "Scenario", Kind.WORK_SAMPLE: "Work-sample prompt"}
+
+# Block structure only (nothing is rendered with it): callouts are ``:::`` containers.
+_BLOCKS = (
+    MarkdownIt("commonmark")
+    .enable("table")
+    .use(container_plugin, name="callout", validate=lambda params, markup: True)
+)
+
+
+@dataclass(frozen=True)
+class _Block:
+    label: str
+    css: str
+    html: Markup
+
+
+@dataclass(frozen=True)
+class _FollowUp:
+    question: Markup
+    answer: Markup | None
+
+
+@dataclass(frozen=True)
+class _QuestionView:
+    id: str
+    title: Markup
+    level: str
+    kind: str
+    blocks: tuple[_Block, ...]
+    follow_ups: tuple[_FollowUp, ...]
+
+
+@dataclass(frozen=True)
+class _SectionView:
+    id: str
+    heading: str
+    notes: tuple[Markup, ...]
+    questions: tuple[_QuestionView, ...]
+
+
+def _md(text: str) -> Markup:
+    return Markup(render_markdown(text).strip())  # the renderer's output is safe HTML
+
+
+def _inline(text: str) -> Markup:
+    return Markup(render_inline(text))  # the renderer's output is safe HTML
+
+
+def first_paragraph(markdown: str) -> str:
+    """The Markdown source of the first top-level paragraph (callouts skipped).
+
+    Text without a paragraph (a code-only answer, say) gives its first block instead.
+    """
+    lines = markdown.splitlines()
+    blocks = [t for t in _BLOCKS.parse(markdown) if t.level == 0 and t.nesting >= 0 and t.map]
+    chosen = next((t for t in blocks if t.type == "paragraph_open"), blocks[0] if blocks else None)
+    if chosen is None or chosen.map is None:
+        return ""
+    return "\n".join(lines[chosen.map[0] : chosen.map[1]]).strip()
+
+
+def _full_blocks(q: Question) -> list[_Block]:
+    blocks: list[_Block] = []
+    for name, label in _PARTS:
+        text = getattr(q, name)
+        if text:
+            if name == "prompt":
+                label = _PROMPT_LABELS.get(q.kind, label)
+            blocks.append(_Block(label, name.replace("_", "-"), _md(text)))
+    blocks += [_Block(p.label, "part", _md(p.text)) for p in q.parts]
+    if q.interviewer_intent:
+        blocks.append(_Block("What interviewers test", "intent", _md(q.interviewer_intent)))
+    if q.red_flag:
+        blocks.append(_Block("Red flag", "red-flag", _md(q.red_flag)))
+    return blocks
+
+
+def _compact_blocks(q: Question) -> list[_Block]:
+    # The answer's first paragraph; items without an answer show their prompt or strong answer.
+    source = q.answer or q.prompt or q.strong_answer or ""
+    blocks = [_Block("", "answer", _md(para))] if (para := first_paragraph(source)) else []
+    if q.red_flag:
+        blocks.append(_Block("Red flag", "red-flag", _md(q.red_flag)))
+    return blocks
+
+
+def _question_view(q: Question, compact: bool) -> _QuestionView:
+    return _QuestionView(
+        id=q.id,
+        title=_inline(q.title),
+        level=q.level.value,
+        kind=_KIND_LABELS[q.kind],
+        blocks=tuple(_compact_blocks(q) if compact else _full_blocks(q)),
+        follow_ups=tuple(
+            _FollowUp(_md(f.question), None if compact or not f.answer else _md(f.answer))
+            for f in q.follow_ups
+        ),
+    )
+
+
+def _section_view(library: Library, s: Section, compact: bool) -> _SectionView:
+    return _SectionView(
+        id=s.id,
+        heading=s.heading,
+        notes=() if compact else tuple(_md(n) for n in s.notes),
+        questions=tuple(_question_view(q, compact) for q in library.in_section(s.id)),
+    )
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("dockerqa.exporters", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+class HTMLExporter(Exporter):
+    """A printable cheat sheet in one self-contained HTML file."""
+
+    name = "html"
+    description = "a printable, self-contained HTML cheat sheet (--compact: two-column revision)"
+    suffix = ".html"
+    default_filename = "dockerqa-cheatsheet.html"
+    options = frozenset({"compact"})
+
+    def __init__(self, *, compact: bool = False, **options: Any) -> None:
+        super().__init__(**options)
+        self.compact = compact
+        """Keep only title, first answer paragraph, red flag and follow-up questions."""
+
+    def render(self, library: Library) -> str:
+        """The page's HTML text."""
+        template = _environment().get_template(TEMPLATE)
+        intro = (
+            ()
+            if self.compact
+            else tuple(_md(n) for n in library.notes if not n.lstrip().startswith("#"))
+        )
+        url = library.metadata.source_url
+        return template.render(
+            title=library.metadata.title,
+            source_url=url,
+            source_is_web=bool(url and url.lower().startswith(("https://", "http://"))),
+            question_count=len(library),
+            compact=self.compact,
+            css=Markup(BASE_CSS + "\n" + pygments_css()),  # the renderer's own CSS
+            intro=intro,
+            sections=tuple(_section_view(library, s, self.compact) for s in library.sections),
+        )
+
+    def export(self, library: Library, destination: Path) -> Path:
+        """Write the page as UTF-8."""
+        return write_bytes_atomic(destination, self.render(library).encode("utf-8"))

@@ -1,0 +1,277 @@
+"""The CSV exporter: RFC 4180 read back, goldens, and imports through the official ``anki``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import dockerqa
+from conftest import CORPUS, FIXTURES, run_cli
+from dockerqa.exporters.csv import PLAIN_COLUMNS, CSVExporter
+
+SMALL = FIXTURES / "exporters" / "small.mdx"
+HOSTILE = FIXTURES / "exporters" / "hostile.mdx"
+#: Set to regenerate the goldens after a deliberate change (then read the diff).
+REGENERATE = bool(os.environ.get("DOCKERQA_REGENERATE_GOLDENS"))
+
+HEADER = [
+    "#separator:Comma",
+    "#html:true",
+    "#notetype:Basic",
+    "#guid column:1",
+    "#deck column:2",
+    "#tags column:3",
+    "#if matches:update current",
+]
+
+
+def split_anki_csv(text: str) -> tuple[list[str], list[list[str]]]:
+    """Anki header lines and the records after them, read with Python's csv module."""
+    header: list[str] = []
+    rest = text
+    while rest.startswith("#"):
+        line, rest = rest.split("\r\n", 1)
+        header.append(line)
+    return header, list(csv.reader(io.StringIO(rest, newline="")))
+
+
+def read_plain(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+# --- read back with Python's csv module ---------------------------------------------------------
+
+
+def test_corpus_rows_read_back(corpus: dockerqa.Library, tmp_path: Path) -> None:
+    path = dockerqa.export(corpus, "csv", tmp_path / "deck.csv")
+    data = path.read_bytes()
+    assert not data.startswith(b"\xef\xbb\xbf")
+    header, rows = split_anki_csv(data.decode("utf-8"))
+    assert header == HEADER
+    assert len(rows) == 185 == 88 + 77 + 20
+    assert {len(r) for r in rows} == {5}
+    assert len({r[0] for r in rows}) == 185, "GUIDs are unique"
+    types = Counter(t.split("::")[-1] for r in rows for t in r[2].split() if "::type::" in t)
+    assert types == {"main": 88, "follow-up": 77, "red-flag": 20}
+    # What the exporter meant to write is exactly what a reader gets back, newlines included.
+    expected = list(csv.reader(io.StringIO(CSVExporter().render(corpus).split("\r\n", 7)[7])))
+    assert rows == expected
+    assert sum("\n" in r[4] for r in rows) > 150
+    assert any('"' in r[4] for r in rows) and any("," in r[3] for r in rows)
+    first = corpus.questions[0]
+    assert rows[0][1] == "Docker Interview Questions::01 Fundamentals & Architecture"
+    assert rows[0][3] == "<p><b>VM vs Container</b></p>"
+    assert "Linux namespaces" in rows[0][4] and first.id == "fundamentals/vm-vs-container"
+
+
+def test_every_record_starts_with_a_quote(corpus: dockerqa.Library) -> None:
+    # Anki's reader treats a record starting with "#" as a comment; GUIDs may start with "#".
+    text = CSVExporter().render(corpus)
+    body = text.split("#if matches:update current\r\n", 1)[1]
+    records = body.split('"\r\n"')
+    assert len(records) == 185
+    assert body.startswith('"') and body.endswith('"\r\n')
+
+
+def test_plain_has_a_header_row_and_markdown(corpus: dockerqa.Library, tmp_path: Path) -> None:
+    path = dockerqa.export(corpus, "csv", tmp_path / "plain.csv", plain=True)
+    text = path.read_bytes().decode("utf-8")
+    assert text.startswith('"id","type","section","level","kind","front","back","tags"\r\n')
+    rows = read_plain(text)
+    assert tuple(rows[0]) == PLAIN_COLUMNS
+    assert len(rows) == 185
+    assert Counter(r["type"] for r in rows) == {"main": 88, "follow-up": 77, "red-flag": 20}
+    q = corpus.get("fundamentals/vm-vs-container")
+    main = next(r for r in rows if r["id"] == q.id)
+    assert main["front"] == "VM vs Container"
+    assert main["back"].startswith(q.answer or "")
+    assert "| Feature " in main["back"] and "<p>" not in main["back"]
+    flag = next(r for r in rows if r["id"] == f"{q.id}#red-flag")
+    assert flag["back"] == q.red_flag
+    follow = next(r for r in rows if r["id"] == f"{q.id}#follow-up-1")
+    assert follow["back"] == q.follow_ups[0].answer
+    assert {r["level"] for r in rows} == {"basic", "intermediate", "advanced"}
+    assert "dockerqa::section::fundamentals" in main["tags"].split()
+
+
+def test_bytes_are_deterministic(corpus: dockerqa.Library, tmp_path: Path) -> None:
+    for plain in (False, True):
+        a = dockerqa.export(corpus, "csv", tmp_path / "a.csv", plain=plain).read_bytes()
+        b = dockerqa.export(corpus, "csv", tmp_path / "b.csv", plain=plain).read_bytes()
+        assert a == b
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, {k: v or "" for k, v in attrs}))
+
+
+def test_hostile_source_reaches_no_field_live() -> None:
+    # Anki sanitises nothing on import: fields hold only escaped text and the renderer's HTML.
+    _, rows = split_anki_csv(CSVExporter().render(dockerqa.load(HOSTILE)))
+    assert len(rows) == 3
+    for row in rows:
+        for field in row[3:]:
+            parser = _Tags()
+            parser.feed(field)
+            names = {t for t, _ in parser.tags}
+            assert not names & {"script", "img", "svg", "iframe", "object", "style", "link"}, field
+            for _, attrs in parser.tags:
+                assert not [k for k in attrs if k.startswith("on")], field
+                assert not attrs.get("href", "").lower().startswith("javascript:"), field
+    assert "&lt;script&gt;alert(&quot;answer&quot;)&lt;/script&gt;" in rows[0][4]
+
+
+def test_unknown_option_is_refused() -> None:
+    with pytest.raises(dockerqa.ExportError, match=r"accepted: lock, plain"):
+        CSVExporter(compact=True)
+
+
+@pytest.mark.parametrize(("plain", "golden"), [(False, "small.csv"), (True, "small.plain.csv")])
+def test_golden(plain: bool, golden: str) -> None:
+    lib = dockerqa.load(SMALL)
+    text = CSVExporter(plain=plain).render(lib)
+    path = FIXTURES / "exporters" / golden
+    if REGENERATE:
+        path.write_bytes(text.encode("utf-8"))
+    assert text == path.read_bytes().decode("utf-8")
+
+
+def test_cli_writes_plain_csv(tmp_path: Path) -> None:
+    for f in SMALL.parent.glob(f"{SMALL.stem}.*"):
+        if f.suffix in (".mdx", ".toml"):
+            shutil.copy(f, tmp_path / f.name)
+    out = tmp_path / "out.csv"
+    source = tmp_path / SMALL.name
+    result = run_cli("export", "csv", "--plain", "--source", str(source), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes() == (FIXTURES / "exporters" / "small.plain.csv").read_bytes()
+
+
+# --- imports through the official anki package --------------------------------------------------
+
+anki_collection = pytest.importorskip("anki.collection")
+
+
+def _import(col: Any, path: Path) -> Any:
+    meta = col.get_csv_metadata(path=str(path), delimiter=None)
+    req = anki_collection.ImportCsvRequest(path=str(path), metadata=meta)
+    return col.import_csv(req).log
+
+
+def _by_guid(col: Any) -> dict[str, Any]:
+    return {col.get_note(nid).guid: nid for nid in col.find_notes("")}
+
+
+def _corpus_copy(tmp_path: Path) -> Path:
+    """A copy of the corpus page with its metadata (and lock, if any)."""
+    src = tmp_path / "src"
+    src.mkdir()
+    for f in CORPUS.parent.glob(f"{CORPUS.stem}.*"):
+        shutil.copy(f, src / f.name)
+    return src / CORPUS.name
+
+
+def _edited_copy(tmp_path: Path, old: str, new: str) -> Path:
+    """A copy of the corpus page where one answer's text is changed."""
+    page = _corpus_copy(tmp_path)
+    text = page.read_bytes().decode("utf-8")
+    assert text.count(old) == 1
+    page.write_bytes(text.replace(old, new).encode("utf-8"))
+    return page
+
+
+def test_anki_imports_then_updates_without_duplicates(
+    corpus: dockerqa.Library, tmp_path: Path
+) -> None:
+    first = dockerqa.export(corpus, "csv", tmp_path / "v1.csv")
+    _, rows = split_anki_csv(first.read_bytes().decode("utf-8"))
+    col = anki_collection.Collection(str(tmp_path / "c.anki2"))
+    try:
+        log = _import(col, first)
+        assert len(log.new) == 185 and not log.updated and not log.conflicting
+        assert col.note_count() == 185 and col.card_count() == 185
+        decks = {d.name for d in col.decks.all_names_and_ids()}
+        wanted = {r[1] for r in rows}
+        assert len(wanted) == 10 and wanted <= decks
+        tags = set(col.tags.all())
+        assert {
+            "dockerqa::level::basic",
+            "dockerqa::level::advanced",
+            "dockerqa::section::fundamentals",
+            "dockerqa::kind::scenario",
+            "dockerqa::type::red-flag",
+        } <= tags
+        guid, deck, _, front, back = rows[0]
+        note = col.get_note(_by_guid(col)[guid])
+        assert note.note_type()["name"] == "Basic"
+        assert [note["Front"], note["Back"]] == [front, back]
+        assert {col.decks.name(c.did) for c in note.cards()} == {deck}
+        assert col._backend.check_database() == []
+
+        # A user whose last import chose "keep current" still gets updates: the header says so.
+        col.set_config("csvDuplicateResolution", 1)
+        page = _edited_copy(
+            tmp_path,
+            'not just "containers are lighter."',
+            'not just "containers are lighter" (edited).',
+        )
+        second = dockerqa.export(dockerqa.load(page), "csv", tmp_path / "v2.csv")
+        log = _import(col, second)
+        assert not log.new and not log.conflicting
+        assert len(log.updated) == 1 and len(log.duplicate) == 184
+        assert col.note_count() == 185
+        note = col.get_note(note.id)
+        assert "containers are lighter&quot; (edited)." in note["Back"]
+    finally:
+        col.close()
+
+
+def test_anki_maps_fields_by_position_in_a_translated_collection(
+    corpus: dockerqa.Library, tmp_path: Path
+) -> None:
+    # A German collection: no note type called "Basic", translated field names.
+    path = dockerqa.export(corpus.filter(section="fundamentals"), "csv", tmp_path / "f.csv")
+    _, rows = split_anki_csv(path.read_bytes().decode("utf-8"))
+    col = anki_collection.Collection(str(tmp_path / "de.anki2"))
+    try:
+        basic = col.models.by_name("Basic")
+        basic["name"] = "Einfach"
+        basic["flds"][0]["name"] = "Vorderseite"
+        basic["flds"][1]["name"] = "Rückseite"
+        col.models.update_dict(basic)
+        log = _import(col, path)
+        assert len(log.new) == len(rows)
+        note = col.get_note(_by_guid(col)[rows[0][0]])
+        assert note.note_type()["name"] == "Einfach"
+        assert note.fields == [rows[0][3], rows[0][4]]
+    finally:
+        col.close()
+
+
+def test_filtered_export_keeps_the_deck_names(tmp_path: Path) -> None:
+    # Through the pipeline the CSV gets the source's lock: deck numbers are source positions.
+    from dockerqa.pipeline import export_source
+
+    page = _corpus_copy(tmp_path)
+    (out,) = export_source(
+        "csv", source=page, out=tmp_path / "adv.csv", filters={"section": "advanced"}
+    )
+    _, rows = split_anki_csv(out.read_bytes().decode("utf-8"))
+    assert {r[1] for r in rows} == {
+        "Docker Interview Questions::07 Docker Advanced Level Questions"
+    }
+    assert not CSVExporter().render(dockerqa.load(page).filter(section="advanced")).count("::07 ")

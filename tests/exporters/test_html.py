@@ -1,0 +1,471 @@
+"""The HTML cheat sheet: goldens, escaping, and checks in a real headless Chromium.
+
+The browser is driven over the DevTools protocol on ``--remote-debugging-pipe`` with the
+standard library only. Without Chromium these tests skip, except when ``CI`` is set: there a
+missing browser fails the run.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import os
+import re
+import select
+import shutil
+import subprocess
+import tempfile
+import unicodedata
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+
+import dockerqa
+from conftest import FIXTURES
+from dockerqa.exporters.html import HTMLExporter, first_paragraph
+from dockerqa.render import render_inline
+
+SMALL = FIXTURES / "exporters" / "small.mdx"
+HOSTILE = FIXTURES / "exporters" / "hostile.mdx"
+#: Set to regenerate the goldens after a deliberate change (then read the diff).
+REGENERATE = bool(os.environ.get("DOCKERQA_REGENERATE_GOLDENS"))
+
+#: Paper sizes in inches, and the page margins of the print CSS (``@page``) in mm.
+PAPERS = {"A4": (210 / 25.4, 297 / 25.4), "Letter": (8.5, 11.0)}
+MARGIN_X_MM = 14
+CSS_PX_PER_INCH = 96
+
+
+# --- a parsed view of the page ------------------------------------------------------------------
+
+
+class _Page(HTMLParser):
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, {k: v or "" for k, v in attrs}))
+
+    def ids(self) -> list[str]:
+        return [a["id"] for _, a in self.tags if "id" in a]
+
+    def hrefs(self) -> list[str]:
+        return [a["href"] for t, a in self.tags if t == "a" and "href" in a]
+
+
+def _visible_text(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def _squash(text: str) -> str:
+    """Text with all whitespace removed, for matching across line breaks in a PDF."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+@pytest.fixture(scope="module")
+def pages(corpus: dockerqa.Library, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("cheatsheet")
+    return {
+        "full": dockerqa.export(corpus, "html", out / "full.html"),
+        "compact": dockerqa.export(corpus, "html", out / "compact.html", compact=True),
+    }
+
+
+# --- without a browser --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("compact", "golden"), [(False, "small.html"), (True, "small.compact.html")]
+)
+def test_golden(compact: bool, golden: str) -> None:
+    text = HTMLExporter(compact=compact).render(dockerqa.load(SMALL))
+    path = FIXTURES / "exporters" / golden
+    if REGENERATE:
+        path.write_bytes(text.encode("utf-8"))
+    assert text == path.read_bytes().decode("utf-8")
+
+
+@pytest.mark.parametrize("variant", ["full", "compact"])
+def test_page_structure(corpus: dockerqa.Library, pages: dict[str, Path], variant: str) -> None:
+    text = pages[variant].read_text(encoding="utf-8")
+    page = _Page(text)
+    ids = page.ids()
+    assert len(ids) == len(set(ids)), "ids are unique"
+    question_ids = [i for i in ids if "/" in i]
+    assert question_ids == [q.id for q in corpus], "every question, in source order"
+    assert [i for i in ids if i.startswith("section-")] == [
+        f"section-{s.id}" for s in corpus.sections
+    ]
+    internal = [h[1:] for h in page.hrefs() if h.startswith("#")]
+    assert set(internal) <= set(ids), "every table-of-contents link has a target"
+    if variant == "full":
+        assert f"#{corpus.questions[0].id}" in page.hrefs()
+        assert len(internal) == len(corpus) + len(corpus.sections)
+    badges = [a for t, a in page.tags if "dq-badge" in a.get("class", "").split()]
+    assert sum("dq-level-" in a["class"] for a in badges) == 88
+    # Self-contained: no scripts, no external resources, nothing fetched by CSS.
+    assert not {t for t, _ in page.tags} & {"script", "link", "img", "iframe", "object", "embed"}
+    assert not any("src" in a for _, a in page.tags)
+    assert "@import" not in text and "url(" not in text and "@font-face" not in text
+    assert 'a[href^="http"]::after' in text and "@page" in text
+    assert "prefers-color-scheme: dark" in text
+
+
+def test_compact_keeps_only_revision_parts(
+    corpus: dockerqa.Library, pages: dict[str, Path]
+) -> None:
+    full = pages["full"].read_text(encoding="utf-8")
+    compact = pages["compact"].read_text(encoding="utf-8")
+    assert len(compact) < len(full) / 2
+    for marker in ('"dq-part dq-intent"', '"dq-fa"', '"dq-part dq-weak-answer"', "Follow-up chain"):
+        assert marker in full and marker not in compact
+    assert compact.count('class="dq-part dq-red-flag"') == 20
+    assert "columns: 2" in compact
+
+
+def test_first_paragraph() -> None:
+    assert first_paragraph("| a |\n|---|\n| b |\n\nFirst\nline.\n\nSecond.") == "First\nline."
+    assert first_paragraph("::: note\n\nInside.\n\n:::\n\nAfter.") == "After."
+    assert first_paragraph("```bash\ndocker ps\n```\n\n- a list") == "```bash\ndocker ps\n```"
+    assert first_paragraph("") == ""
+
+
+def test_bytes_are_deterministic(corpus: dockerqa.Library, tmp_path: Path) -> None:
+    for compact in (False, True):
+        a = dockerqa.export(corpus, "html", tmp_path / "a.html", compact=compact).read_bytes()
+        b = dockerqa.export(corpus, "html", tmp_path / "b.html", compact=compact).read_bytes()
+        assert a == b
+
+
+_PART_LABELS = (
+    "Scenario",
+    "Steps",
+    "What weak candidates say",
+    "What strong candidates say",
+    "What interviewers test",
+    "Red flag",
+    "Follow-up chain",
+    "Follow-up questions",
+)
+_LIVE_TAGS = {"script", "iframe", "object", "embed", "img", "svg", "link", "b"}
+
+
+def test_hostile_source_is_escaped() -> None:
+    lib = dockerqa.load(HOSTILE)
+    for compact in (False, True):
+        text = HTMLExporter(compact=compact).render(lib)
+        page = _Page(text)
+        tags = [t for t, _ in page.tags]
+        assert not set(tags) & _LIVE_TAGS, sorted(set(tags) & _LIVE_TAGS)
+        assert tags.count("style") == 2
+        for tag, attrs in page.tags:
+            assert not [k for k in attrs if k.startswith("on")], (tag, attrs)
+            for k in ("href", "src", "data", "action"):
+                assert not attrs.get(k, "").strip().lower().startswith("javascript:"), (tag, attrs)
+        assert "&lt;script&gt;alert(9)&lt;/script&gt;" in text
+        assert "&lt;img src=x onerror=alert(1)&gt;" in text
+
+
+# --- in a real browser --------------------------------------------------------------------------
+
+
+class Browser:
+    """Headless Chromium driven over the DevTools protocol on a pipe (fds 3 and 4)."""
+
+    def __init__(self, executable: str) -> None:
+        self._profile = tempfile.TemporaryDirectory(prefix="dockerqa-chromium-")
+        cmd_read, self._cmd_write = os.pipe()
+        self._reply_read, reply_write = os.pipe()
+
+        def to_fds_3_and_4() -> None:  # runs in the child, before exec
+            a, b = os.dup(cmd_read), os.dup(reply_write)
+            os.dup2(a, 3)
+            os.dup2(b, 4)
+
+        self.proc = subprocess.Popen(
+            [
+                executable,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--hide-scrollbars",
+                f"--user-data-dir={self._profile.name}",
+                "--remote-debugging-pipe",
+                "about:blank",
+            ],
+            preexec_fn=to_fds_3_and_4,
+            close_fds=False,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        os.close(cmd_read)
+        os.close(reply_write)
+        self._buffer = b""
+        self._next_id = 0
+        self._events: list[dict[str, Any]] = []
+
+    def _receive(self, timeout: float = 60) -> dict[str, Any]:
+        while b"\0" not in self._buffer:
+            ready, _, _ = select.select([self._reply_read], [], [], timeout)
+            chunk = os.read(self._reply_read, 1 << 20) if ready else b""
+            if not chunk:
+                raise RuntimeError("Chromium did not answer (closed or timed out)")
+            self._buffer += chunk
+        message, self._buffer = self._buffer.split(b"\0", 1)
+        result: dict[str, Any] = json.loads(message)
+        return result
+
+    def send(self, method: str, session: str | None = None, **params: Any) -> dict[str, Any]:
+        self._next_id += 1
+        message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params}
+        if session:
+            message["sessionId"] = session
+        os.write(self._cmd_write, json.dumps(message).encode() + b"\0")
+        while True:
+            reply = self._receive()
+            if reply.get("id") == self._next_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                result: dict[str, Any] = reply["result"]
+                return result
+            self._events.append(reply)
+
+    def wait_for(self, event: str, session: str) -> dict[str, Any]:
+        while True:
+            for i, m in enumerate(self._events):
+                if m.get("method") == event and m.get("sessionId") == session:
+                    return self._events.pop(i)
+            self._events.append(self._receive())
+
+    def events(self, session: str) -> list[dict[str, Any]]:
+        """Take the events received so far for one page."""
+        mine = [m for m in self._events if m.get("sessionId") == session]
+        self._events = [m for m in self._events if m.get("sessionId") != session]
+        return mine
+
+    def new_page(self) -> Tab:
+        target = self.send("Target.createTarget", url="about:blank")["targetId"]
+        session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        return Tab(self, target, session)
+
+    def close(self) -> None:
+        try:
+            self.send("Browser.close")
+            self.proc.wait(timeout=30)
+        except (RuntimeError, OSError, subprocess.TimeoutExpired):
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self._cmd_write)
+        os.close(self._reply_read)
+        self._profile.cleanup()
+
+
+class Tab:
+    """One page (DevTools target) of the browser."""
+
+    def __init__(self, browser: Browser, target: str, session: str) -> None:
+        self.browser, self.target, self.session = browser, target, session
+        self.send("Page.enable")
+        self.send("Network.enable")
+
+    def send(self, method: str, **params: Any) -> dict[str, Any]:
+        return self.browser.send(method, self.session, **params)
+
+    def open(self, path: Path) -> list[dict[str, Any]]:
+        """Load a file and return the network events seen while loading it."""
+        self.browser.events(self.session)
+        self.send("Page.navigate", url=path.resolve().as_uri())
+        self.browser.wait_for("Page.loadEventFired", self.session)
+        self.evaluate("1")  # let events queued behind the load event arrive
+        return [m for m in self.browser.events(self.session) if m["method"].startswith("Network.")]
+
+    def evaluate(self, expression: str) -> Any:
+        reply = self.send("Runtime.evaluate", expression=expression, returnByValue=True)
+        if "exceptionDetails" in reply:
+            raise RuntimeError(reply["exceptionDetails"])
+        return reply["result"].get("value")
+
+    def pdf(self, paper: str) -> bytes:
+        width, height = PAPERS[paper]
+        data = self.send("Page.printToPDF", paperWidth=width, paperHeight=height)["data"]
+        return base64.b64decode(data)
+
+    def close(self) -> None:
+        self.browser.send("Target.closeTarget", targetId=self.target)
+
+
+def _find_chromium() -> str | None:
+    explicit = os.environ.get("DOCKERQA_CHROMIUM")
+    if explicit:
+        return explicit
+    return next((p for name in ("chromium", "chromium-browser") if (p := shutil.which(name))), None)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = _find_chromium()
+    if executable is None:
+        message = "headless Chromium not found (apt-get install chromium, or set DOCKERQA_CHROMIUM)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; browser tests must run in CI")
+        pytest.skip(message)
+    b = Browser(executable)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def tab(browser: Browser) -> Iterator[Tab]:
+    t = browser.new_page()
+    yield t
+    t.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("variant", ["full", "compact"])
+def test_pdf_has_every_title(
+    corpus: dockerqa.Library,
+    pages: dict[str, Path],
+    tab: Tab,
+    variant: str,
+    record_property: Any,
+) -> None:
+    tab.open(pages[variant])
+    titles = {q.id: _squash(_visible_text(render_inline(q.title))) for q in corpus}
+    # What may not end a page: a heading (level or kind badge, part label, section heading).
+    headings = {_squash(h).lower() for h in (*_PART_LABELS, *(s.heading for s in corpus.sections))}
+    badges = ("BASIC", "INTERMEDIATE", "ADVANCED", "SCENARIO", "WORKSAMPLE", "COMPARISON")
+    counts = {}
+    for paper in PAPERS:
+        reader = pypdf.PdfReader(io.BytesIO(tab.pdf(paper)))
+        counts[paper] = len(reader.pages)
+        texts = [p.extract_text() for p in reader.pages]
+        text = _squash("".join(texts))
+        missing = [qid for qid, title in titles.items() if title not in text]
+        assert not missing, f"{paper}: titles missing from the PDF: {missing}"
+        for number, page_text in enumerate(texts[:-1], 1):
+            last = _squash(([line for line in page_text.splitlines() if line.strip()] or [""])[-1])
+            assert not last.endswith(badges), (paper, number, last)
+            assert last.lower() not in headings, (paper, number, last)
+    record_property("pdf_pages", counts)
+    print(f"\n{variant} cheat sheet PDF pages: {counts}")
+    assert counts["A4"] >= 2
+
+
+_OVERFLOW_JS = """(() => {
+  const limit = document.documentElement.clientWidth + 0.5, out = [];
+  const check = (rects, what) => { for (const r of rects)
+    if (r.width > 0 && (r.right > limit || r.left < -0.5))
+      out.push([what, Math.round(r.left), Math.round(r.right)]); };
+  for (const el of document.body.querySelectorAll('*'))
+    check(el.getClientRects(), el.tagName + '.' + el.className);
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  while (walk.nextNode()) {
+    range.selectNodeContents(walk.currentNode);
+    check(range.getClientRects(), 'text: ' + walk.currentNode.textContent.slice(0, 40));
+  }
+  return {width: document.documentElement.clientWidth,
+          scrollWidth: document.documentElement.scrollWidth, overflow: out.slice(0, 20)};
+})()"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("paper", sorted(PAPERS))
+@pytest.mark.parametrize("variant", ["full", "compact"])
+def test_nothing_is_wider_than_the_printable_page(
+    pages: dict[str, Path], tab: Tab, variant: str, paper: str
+) -> None:
+    content_inches = PAPERS[paper][0] - 2 * MARGIN_X_MM / 25.4
+    width = int(content_inches * CSS_PX_PER_INCH)
+    tab.send("Emulation.setEmulatedMedia", media="print")
+    tab.send(
+        "Emulation.setDeviceMetricsOverride",
+        width=width,
+        height=1000,
+        deviceScaleFactor=1,
+        mobile=False,
+    )
+    tab.open(pages[variant])
+    result = tab.evaluate(_OVERFLOW_JS)
+    assert result["width"] == width
+    assert result["overflow"] == [], result
+    assert result["scrollWidth"] <= width
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("variant", ["full", "compact"])
+def test_no_request_with_network_blocked(pages: dict[str, Path], tab: Tab, variant: str) -> None:
+    tab.send("Network.setBlockedURLs", urls=["*"])
+    events = tab.open(pages[variant])
+    url = pages[variant].resolve().as_uri()
+    requested = [
+        m["params"]["request"]["url"] for m in events if m["method"] == "Network.requestWillBeSent"
+    ]
+    failed = [m["params"] for m in events if m["method"] == "Network.loadingFailed"]
+    assert requested == [url]
+    assert failed == []
+    assert tab.evaluate("document.title").startswith("Docker Interview Questions")
+
+
+@pytest.mark.browser
+def test_hostile_page_runs_nothing(tab: Tab, tmp_path: Path) -> None:
+    path = dockerqa.export(dockerqa.load(HOSTILE), "html", tmp_path / "hostile.html")
+    tab.send("Network.setBlockedURLs", urls=["*"])
+    events = tab.open(path)
+    assert [m for m in events if m["method"] == "Network.loadingFailed"] == []
+    live = tab.evaluate(
+        """[...document.querySelectorAll('*')].filter(e =>
+             ['SCRIPT', 'IFRAME', 'OBJECT', 'IMG', 'SVG', 'LINK'].includes(e.tagName.toUpperCase())
+             || [...e.attributes].some(a => a.name.startsWith('on')
+                || /^\\s*javascript:/i.test(a.value))).map(e => e.outerHTML)"""
+    )
+    assert live == []
+    assert tab.evaluate("document.title") == "</title><script>alert(9)</script>"
+
+
+@pytest.mark.browser
+def test_light_dark_and_print_colours(pages: dict[str, Path], tab: Tab) -> None:
+    def colours(media: str, scheme: str) -> list[str]:
+        tab.send(
+            "Emulation.setEmulatedMedia",
+            media=media,
+            features=[{"name": "prefers-color-scheme", "value": scheme}],
+        )
+        value: list[str] = tab.evaluate(
+            "[getComputedStyle(document.documentElement).backgroundColor,"
+            " getComputedStyle(document.body).color]"
+        )
+        return value
+
+    tab.open(pages["full"])
+    assert colours("screen", "light") == ["rgb(255, 255, 255)", "rgb(31, 35, 40)"]
+    assert colours("screen", "dark") == ["rgb(30, 30, 30)", "rgb(230, 237, 243)"]
+    assert colours("print", "dark") == ["rgb(255, 255, 255)", "rgb(0, 0, 0)"]
+
+
+@pytest.mark.browser
+def test_every_contents_link_reaches_its_target(pages: dict[str, Path], tab: Tab) -> None:
+    tab.open(pages["full"])
+    missed = tab.evaluate(
+        """[...document.querySelectorAll('nav a[href^="#"]')].filter(a => {
+             location.hash = a.getAttribute('href');
+             const t = document.querySelector(':target');
+             return !t || '#' + t.id !== a.getAttribute('href');
+           }).map(a => a.getAttribute('href'))"""
+    )
+    assert missed == []
+    assert tab.evaluate("document.querySelectorAll('nav a[href^=\"#\"]').length") == 98
