@@ -212,6 +212,11 @@ def validate(path: str | None, strict: bool) -> None:
     "--plain", is_flag=True, help="csv: Markdown with a header row, no Anki header lines."
 )
 @click.option("--compact", is_flag=True, help="html: revision-sized cheat sheet in two columns.")
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, path_type=str),
+    help="html: directory whose templates override the packaged ones (cheatsheet.html.j2).",
+)
 @_filter_options
 @_nice_errors
 def export(
@@ -222,6 +227,7 @@ def export(
     cards: str | None,
     plain: bool,
     compact: bool,
+    templates: str | None,
     **kwargs: Any,
 ) -> None:
     """Export the library as FORMAT (see `dockerqa exporters`), or `all` formats into dist/."""
@@ -239,6 +245,8 @@ def export(
         options["plain"] = True
     if compact:
         options["compact"] = True
+    if templates is not None:
+        options["templates"] = templates
     written = export_source(
         format,
         source=source,

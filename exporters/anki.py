@@ -82,10 +82,11 @@ from typing import Any
 
 import genanki
 
+from dockerqa.cards import card_tags, deck_name, deck_part
 from dockerqa.errors import ExportError
 from dockerqa.exporting import Exporter, atomic_output
 from dockerqa.lock import Lock, LockEntry, apply_renames, build_lock, check, source_date_epoch
-from dockerqa.model import Kind, Library, Question, Section
+from dockerqa.model import Kind, Library, Question
 from dockerqa.render import BASE_CSS, pygments_css, render_inline, render_markdown
 
 #: Namespace of every GUID of the deck.
@@ -379,22 +380,6 @@ def _banner(library: Library, entry: LockEntry) -> str:
     )
 
 
-def _tags(q: Question, card_type: str, retired: bool) -> list[str]:
-    def clean(value: str) -> str:
-        return re.sub(r"\s+", "_", value.strip())
-
-    tags = {
-        f"dockerqa::level::{q.level.value}",
-        f"dockerqa::section::{clean(q.section)}",
-        f"dockerqa::kind::{q.kind.value}",
-        f"dockerqa::type::{card_type}",
-        *(f"dockerqa::topic::{clean(t)}" for t in q.tags if t.strip()),
-    }
-    if retired:
-        tags.add("dockerqa::retired")
-    return sorted(tags)
-
-
 # --- building --------------------------------------------------------------------------------
 
 
@@ -422,10 +407,6 @@ class _Item:
 def _deck_id(name: str) -> int:
     digest = hashlib.sha256(f"dockerqa deck {name}".encode()).digest()
     return (1 << 30) + int.from_bytes(digest[:4]) % (1 << 30)
-
-
-def _deck_part(text: str) -> str:
-    return re.sub(r"\s*::\s*", ": ", text).strip() or "Untitled"
 
 
 class AnkiExporter(Exporter):
@@ -473,7 +454,6 @@ class AnkiExporter(Exporter):
 
     def _items(self, library: Library, lock: Lock) -> Iterator[_Item]:
         """Questions in deck order: each section's questions, then its retired ones."""
-        root = _deck_part(library.metadata.title)
         present = {q.id for q in library}
         active_by_section: dict[str, list[str]] = {}
         for e in lock.active:
@@ -490,12 +470,8 @@ class AnkiExporter(Exporter):
             if e.section in complete or (whole and lock.section_position(e.section) is None)
         ]
 
-        def deck(section: Section) -> str:
-            pos = lock.section_position(section.id) or library.sections.index(section) + 1
-            return f"{root}::{pos:02d} {_deck_part(section.title)}"
-
         for section in library.sections:
-            name = deck(section)
+            name = deck_name(library, section, lock)
             for q in library.in_section(section.id):
                 entry = lock.entry(q.id)
                 assert entry is not None  # guaranteed by check()
@@ -506,6 +482,7 @@ class AnkiExporter(Exporter):
         for e in retired:
             if e.section not in {s.id for s in library.sections}:
                 title = next((s.title for s in lock.sections if s.id == e.section), e.section)
+                root = deck_part(library.metadata.title)
                 yield _Item(e.question(library.metadata.source_file), e, root, title)
 
     def _notes(self, library: Library, item: _Item, models: tuple[Any, Any, Any]) -> Iterator[Any]:
@@ -520,7 +497,7 @@ class AnkiExporter(Exporter):
                 mod=entry.mod,
                 model=question_model,
                 guid=genanki.guid_for(GUID_NAMESPACE, q.id),
-                tags=_tags(q, "main", retired),
+                tags=card_tags(q, "main", retired=retired),
                 fields=[
                     _esc(q.id),
                     _context(q, item.section_title),
@@ -552,7 +529,7 @@ class AnkiExporter(Exporter):
                     mod=entry.mod,
                     model=follow_up_model,
                     guid=genanki.guid_for(GUID_NAMESPACE, q.id, "follow-up", n),
-                    tags=_tags(q, "follow-up", retired),
+                    tags=card_tags(q, "follow-up", retired=retired),
                     fields=[
                         _esc(f"{q.id}#follow-up-{n}"),
                         f"{context}\n{parent}",
@@ -568,7 +545,7 @@ class AnkiExporter(Exporter):
                 mod=entry.mod,
                 model=red_flag_model,
                 guid=genanki.guid_for(GUID_NAMESPACE, q.id, "red-flag"),
-                tags=_tags(q, "red-flag", retired),
+                tags=card_tags(q, "red-flag", retired=retired),
                 fields=[
                     _esc(f"{q.id}#red-flag"),
                     _context(q, item.section_title),
@@ -586,7 +563,7 @@ class AnkiExporter(Exporter):
         library = apply_renames(library, lock)
         check(library, lock)
         models = _models()
-        root_name = _deck_part(library.metadata.title)
+        root_name = deck_part(library.metadata.title)
         root = genanki.Deck(ROOT_DECK_ID, root_name, _esc(library.metadata.provenance or ""))
         decks: dict[str, Any] = {root_name: root}
         due = itertools.count(1)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import genanki
 
+from dockerqa.cards import card_tags, deck_name
 from dockerqa.exporting import Exporter, write_bytes_atomic
 from dockerqa.model import Library, Question, Section
 from dockerqa.render import render_inline, render_markdown
@@ -85,33 +85,6 @@ def _notes(library: Library) -> Iterator[_Note]:
                 yield _Note(f"{q.id}#follow-up-{i}", "follow-up", q, section, i)
         if q.red_flag:
             yield _Note(f"{q.id}#red-flag", "red-flag", q, section)
-
-
-def _tag_part(value: str) -> str:
-    return re.sub(r"\s+", "_", value.strip())
-
-
-def _tags(note: _Note) -> str:
-    q = note.question
-    tags = {
-        f"dockerqa::level::{q.level.value}",
-        f"dockerqa::section::{_tag_part(q.section)}",
-        f"dockerqa::kind::{q.kind.value}",
-        f"dockerqa::type::{note.type}",
-        *(f"dockerqa::topic::{_tag_part(t)}" for t in q.tags if t.strip()),
-    }
-    return " ".join(sorted(tags))
-
-
-def _deck_part(text: str) -> str:
-    return re.sub(r"\s*::\s*", ": ", text).strip() or "Untitled"
-
-
-def _deck_name(library: Library, section: Section, lock: Lock | None) -> str:
-    """``Title::NN Section`` as in the deck: NN is the section's place in the whole source."""
-    position = lock.section_position(section.id) if lock is not None else None
-    position = position or library.sections.index(section) + 1
-    return f"{_deck_part(library.metadata.title)}::{position:02d} {_deck_part(section.title)}"
 
 
 # --- Anki variant: rendered HTML -------------------------------------------------------------
@@ -179,8 +152,8 @@ def _anki_header() -> str:
 def _anki_row(library: Library, note: _Note, lock: Lock | None) -> list[str]:
     return [
         genanki.guid_for(GUID_NAMESPACE, note.id),
-        _deck_name(library, note.section, lock),
-        _tags(note),
+        deck_name(library, note.section, lock),
+        " ".join(card_tags(note.question, note.type)),
         _html_front(note),
         _html_back(note),
     ]
@@ -234,7 +207,7 @@ def _plain_row(note: _Note) -> list[str]:
         q.kind.value,
         _plain_front(note),
         _plain_back(note),
-        _tags(note),
+        " ".join(card_tags(note.question, note.type)),
     ]
 
 

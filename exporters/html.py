@@ -12,11 +12,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    TemplateError,
+)
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from mdit_py_plugins.container import container_plugin
 
+from dockerqa.errors import ExportError
 from dockerqa.exporting import Exporter, write_bytes_atomic
 from dockerqa.model import Kind, Library, Question, Section
 from dockerqa.render import BASE_CSS, pygments_css, render_inline, render_markdown
@@ -149,9 +158,15 @@ def _section_view(library: Library, s: Section, compact: bool) -> _SectionView:
     )
 
 
-def _environment() -> Environment:
+def _environment(templates: Path | None = None) -> Environment:
+    packaged = PackageLoader("dockerqa.exporters", "templates")
+    loader: BaseLoader = packaged
+    if templates is not None:
+        if not templates.is_dir():
+            raise ExportError(f"{templates}: templates directory does not exist")
+        loader = ChoiceLoader([FileSystemLoader(templates), packaged])
     return Environment(
-        loader=PackageLoader("dockerqa.exporters", "templates"),
+        loader=loader,
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -167,16 +182,30 @@ class HTMLExporter(Exporter):
     description = "a printable, self-contained HTML cheat sheet (--compact: two-column revision)"
     suffix = ".html"
     default_filename = "dockerqa-cheatsheet.html"
-    options = frozenset({"compact"})
+    options = frozenset({"compact", "templates"})
 
-    def __init__(self, *, compact: bool = False, **options: Any) -> None:
+    def __init__(
+        self, *, compact: bool = False, templates: str | Path | None = None, **options: Any
+    ) -> None:
         super().__init__(**options)
         self.compact = compact
         """Keep only title, first answer paragraph, red flag and follow-up questions."""
+        self.templates = Path(templates) if templates is not None else None
+        """A directory whose templates (e.g. ``cheatsheet.html.j2``) override the packaged ones."""
 
     def render(self, library: Library) -> str:
         """The page's HTML text."""
-        template = _environment().get_template(TEMPLATE)
+        try:
+            return self._render(library)
+        except TemplateError as exc:
+            where = getattr(exc, "filename", None) or TEMPLATE
+            line = getattr(exc, "lineno", None)
+            raise ExportError(
+                f"{where}{f':{line}' if line else ''}: template error: {exc}"
+            ) from None
+
+    def _render(self, library: Library) -> str:
+        template = _environment(self.templates).get_template(TEMPLATE)
         intro = (
             ()
             if self.compact

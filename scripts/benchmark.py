@@ -26,9 +26,9 @@ from dockerqa._load import bundled_source, load_meta
 TARGETS = {
     "parse corpus": 2.5,
     "export json": 1.0,
-    "export csv": 60.0,
-    "export html": 60.0,
-    "export anki": 120.0,
+    "export csv": 5.0,
+    "export html": 5.0,
+    "export anki": 8.0,
 }
 
 

@@ -27,7 +27,7 @@ import pypdf
 import pytest
 
 import dockerqa
-from conftest import FIXTURES
+from conftest import FIXTURES, run_cli
 from dockerqa.exporters.html import HTMLExporter, first_paragraph
 from dockerqa.render import render_inline
 
@@ -469,3 +469,23 @@ def test_every_contents_link_reaches_its_target(pages: dict[str, Path], tab: Tab
     )
     assert missed == []
     assert tab.evaluate("document.querySelectorAll('nav a[href^=\"#\"]').length") == 98
+
+
+def test_a_user_template_directory_overrides_the_packaged_template(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "cheatsheet.html.j2").write_text(
+        "<title>{{ title }}</title>{% for s in sections %}<h2>{{ s.heading }}</h2>{% endfor %}\n"
+    )
+    out = tmp_path / "custom.html"
+    result = run_cli(
+        "export", "html", "--source", str(SMALL), "--templates", str(templates), "--out", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.read_text(encoding="utf-8").startswith("<title>")
+    (templates / "cheatsheet.html.j2").write_text("{{ no_such_variable }}")
+    broken = run_cli(
+        "export", "html", "--source", str(SMALL), "--templates", str(templates), "--out", str(out)
+    )
+    assert broken.returncode == 1
+    assert "template error" in broken.stderr and broken.stderr.count("\n") == 1
