@@ -590,3 +590,27 @@ def test_retired_questions_stay_in_whole_sections_only(tmp_path: Path) -> None:
             assert names & numbered and names - {"Default", "Story Deck"} <= numbered
         finally:
             col.close()
+
+
+def test_a_question_whose_whole_section_left_is_retired_into_the_root_deck(
+    tmp_path: Path,
+) -> None:
+    page = story_page(tmp_path, "v1")
+    refresh(dockerqa.load(page), page.with_suffix(".lock"), now=T0)
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text[: text.index("## Advanced Scenario-Based Questions")], encoding="utf-8")
+    lock = refresh(dockerqa.load(page), page.with_suffix(".lock"), now=T0 + 10)
+    library = apply_renames(dockerqa.load(page), lock)
+    assert [s.id for s in library.sections] == ["basics"]
+    apkg = build(library, tmp_path / "d.apkg", lock=lock)
+    col = open_collection(tmp_path / "c.anki2")
+    try:
+        import_apkg(col, apkg)
+        retired = col.find_notes("tag:dockerqa::retired")
+        assert retired
+        decks = {
+            col.decks.name(col.get_card(c).did) for n in retired for c in col.card_ids_of_note(n)
+        }
+        assert decks == {"Story Deck"}
+    finally:
+        col.close()
