@@ -510,6 +510,12 @@ def _topic_base(title: str) -> str:
     return re.split(r"\s+(?:—|--|–)\s+", title, maxsplit=1)[0]
 
 
+def natural_id(section_id: str, title: str) -> str:
+    """The id a title gives: ``section/slug`` of the title up to a dash-separated subtitle."""
+    base = slugify(_topic_base(title)) or slugify(title) or "question"
+    return f"{section_id}/{base}"
+
+
 @dataclass
 class _SectionDraft:
     heading: str
@@ -651,8 +657,7 @@ class _DocumentParser:
         number, title, kind = _split_title(heading)
         f = self.question_parser.fields(comp)
         section_id = self.meta.section_id(section.heading)
-        base = slugify(_topic_base(title)) or slugify(title) or "question"
-        qid = f"{section_id}/{base}"
+        qid = natural_id(section_id, title)
         taken = {q.id for s in self.sections for q in s.questions}
         if qid in taken:
             n = 2

@@ -53,7 +53,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
-from dockerqa._text import fingerprint, slugify, words
+from dockerqa._parse import natural_id
+from dockerqa._text import fingerprint, words
 from dockerqa.errors import DockerQAError, LockError
 from dockerqa.exporting import atomic_output
 from dockerqa.model import Library, Question, SourceSpan
@@ -374,16 +375,9 @@ def _canonical(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def _natural_id(question: Question) -> str:
-    from dockerqa._parse import _topic_base
-
-    base = slugify(_topic_base(question.title)) or slugify(question.title) or "question"
-    return f"{question.section}/{base}"
-
-
 def _is_natural(question: Question) -> bool:
     """Whether the question's id is the one its title gives (possibly with a ``-N`` suffix)."""
-    natural = _natural_id(question)
+    natural = natural_id(question.section, question.title)
     return (
         question.id == natural
         or re.fullmatch(re.escape(natural) + r"-\d+", question.id) is not None
