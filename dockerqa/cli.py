@@ -254,6 +254,7 @@ def export(
         locked=locked,
         filters=_filters(kwargs),
         options=options,
+        report=click.echo,
     )
     for path in written:
         click.echo(f"wrote {path}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ def export_source(
     locked: bool = False,
     filters: Mapping[str, Any] | None = None,
     options: Mapping[str, Any] | None = None,
+    report: Callable[[str], None] | None = None,
 ) -> list[Path]:
     """Export a page in one format (or ``all`` formats into a directory); return the paths written.
 
@@ -57,6 +58,8 @@ def export_source(
 
         lock = refresh(library, lock_path(path), locked=locked)
         library = apply_renames(library, lock)
+        if report is not None and lock.changes.describe():
+            report(f"updated {lock_path(path).name}: {lock.changes.describe()}")
     selected = _apply_filters(library, filters or {})
     written: list[Path] = []
     for cls in classes:
