@@ -191,7 +191,6 @@ class _Block:
 
     text: str
     line: int  # 1-based absolute line of its first source line
-    tokens: list[Token]
     label: str | None = None  # label as written, no colon
     rest: str = ""  # the paragraph text after its label
     list_items: list[str] = field(default_factory=list)
@@ -277,6 +276,24 @@ def _list_items(lines: list[str], tokens: list[Token], open_index: int) -> list[
     return items
 
 
+def _split(raw: list[str]) -> tuple[list[Token], list[str], list[tuple[int, int, str]]]:
+    """Tokenize Markdown lines; return the tokens, the cleaned lines and, for each top-level
+    block, its opening token's index, its first line and its cleaned source text.
+
+    A block runs to the next block's first line, so no line is left out.
+    """
+    tokens = _md.parse("\n".join(raw))
+    clean = _clean_lines(raw, tokens)
+    tops = [i for i, t in enumerate(tokens) if t.level == 0 and t.nesting >= 0 and t.map]
+    starts = [tokens[i].map[0] for i in tops]  # type: ignore[index]
+    ends = [*starts[1:], len(clean)] if starts else []
+    blocks = [
+        (i, start, "\n".join(clean[start:end]).strip("\n"))
+        for i, start, end in zip(tops, starts, ends, strict=True)
+    ]
+    return tokens, clean, blocks
+
+
 def _blocks(lines: Sequence[str], region: _Component, file: str) -> list[_Block]:
     """The blocks of a component's content, dedented and cleaned."""
     first, last = region.open_line + 1, region.close_line
@@ -285,20 +302,15 @@ def _blocks(lines: Sequence[str], region: _Component, file: str) -> list[_Block]
     blocks: list[_Block] = []
     for child in region.children:
         if isinstance(child, _Component):
-            blocks.append(_Block("", child.open_line + 1, [], component=child))
+            blocks.append(_Block("", child.open_line + 1, component=child))
             continue
         raw = [
             ln[indent:] if _indent(ln) >= indent else ln.lstrip()
             for ln in lines[child.start : child.end]
         ]
-        tokens = _md.parse("\n".join(raw))
-        clean = _clean_lines(raw, tokens)
-        tops = [i for i, t in enumerate(tokens) if t.level == 0 and t.nesting >= 0 and t.map]
-        for n, i in enumerate(tops):
-            start = tokens[i].map[0]  # type: ignore[index]
-            end = tokens[tops[n + 1]].map[0] if n + 1 < len(tops) else len(clean)  # type: ignore[index]
-            text = "\n".join(clean[start:end]).strip("\n")
-            block = _Block(text, child.start + start + 1, tokens[i:])
+        tokens, clean, split = _split(raw)
+        for i, start, text in split:
+            block = _Block(text, child.start + start + 1)
             block.label = _label_of(tokens, i)
             if block.label is not None:
                 block.rest = _strip_label(text)
@@ -332,8 +344,6 @@ def _follow_up(item: str) -> FollowUp:
     if rest.startswith("(") and rest.endswith(")"):
         rest = rest[1:-1].strip()
     answer = "\n\n".join(p for p in (rest, more.strip()) if p) or None
-    if answer is None and more.strip():
-        answer = more.strip()
     return FollowUp(question=question.strip(), answer=answer)
 
 
@@ -595,7 +605,10 @@ class _DocumentParser:
     def _walk(self, comp: _Component, top: bool = False) -> None:
         for child in comp.children:
             if isinstance(child, _Run):
-                self._top_run(child) if top else self._loose_run(child)
+                if top:
+                    self._top_run(child)
+                else:
+                    self._loose_run(child)
             elif child.name == "Accordion":
                 self._question(child)
             elif child.name in _GROUPS or _contains_accordion(child):
@@ -619,15 +632,10 @@ class _DocumentParser:
             (self.sections[-1].notes if self.sections else self.notes).append(decode_inline(text))
 
     def _top_run(self, run: _Run) -> None:
-        raw = self.lines[run.start : run.end]
-        tokens = _md.parse("\n".join(raw))
-        clean = _clean_lines(raw, tokens)
-        tops = [i for i, t in enumerate(tokens) if t.level == 0 and t.nesting >= 0 and t.map]
-        for n, i in enumerate(tops):
+        tokens, _, split = _split(list(self.lines[run.start : run.end]))
+        for i, start, block_text in split:
             tok = tokens[i]
-            start = tok.map[0]  # type: ignore[index]
-            end = tokens[tops[n + 1]].map[0] if n + 1 < len(tops) else len(clean)  # type: ignore[index]
-            text = "\n".join(clean[start:end]).strip()
+            text = block_text.strip()
             line = run.start + start + 1
             if tok.type == "heading_open" and tok.tag == "h2":
                 heading = decode_inline((tokens[i + 1].content or "").strip())

@@ -20,7 +20,7 @@ from dockerqa._load import load
 from dockerqa.errors import DockerQAError
 from dockerqa.exporting import available_exporters, describe_exporters
 from dockerqa.model import Kind, Level, Question, library_schema
-from dockerqa.pipeline import export_source, refresh_lock
+from dockerqa.pipeline import apply_filters, export_source, refresh_lock
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -95,9 +95,7 @@ def main() -> None:
 @_nice_errors
 def list_(source: str | None, **kwargs: Any) -> None:
     """List questions: id, level, kind and title."""
-    from dockerqa.pipeline import _apply_filters
-
-    library = _apply_filters(load(source), _filters(kwargs))
+    library = apply_filters(load(source), _filters(kwargs))
     width = max(len(q.id) for q in library)
     for q in library:
         click.echo(f"{q.id:<{width}}  {q.level.value:<12}  {q.kind.value:<11}  {q.title}")

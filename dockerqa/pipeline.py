@@ -60,7 +60,7 @@ def export_source(
         library = apply_renames(library, lock)
         if report is not None and lock.changes.describe():
             report(f"updated {lock_path(path).name}: {lock.changes.describe()}")
-    selected = _apply_filters(library, filters or {})
+    selected = apply_filters(library, filters or {})
     written: list[Path] = []
     for cls in classes:
         opts = dict(options or {})
@@ -77,7 +77,9 @@ def export_source(
     return written
 
 
-def _apply_filters(library: Library, filters: Mapping[str, Any]) -> Library:
+def apply_filters(library: Library, filters: Mapping[str, Any]) -> Library:
+    """`Library.filter` with ``filters``, as `ExportError` when a value is unknown or nothing
+    matches (None and empty values are ignored)."""
     active = {k: v for k, v in filters.items() if v not in (None, (), [])}
     unknown = set(active) - set(FILTERS)
     if unknown:
