@@ -3,30 +3,51 @@
 >>> import dockerqa
 >>> lib = dockerqa.load()                       # the bundled corpus
 >>> basics = lib.filter(level="basic")
->>> dockerqa.export(lib, "json", "dist/dockerqa.json")
+>>> dockerqa.export(None, "anki")                # dist/dockerqa.apkg, lock refreshed
+
+Names are imported on first use, so ``import dockerqa`` (and ``dockerqa --help``) stays cheap.
 """
 
-from dockerqa._load import load, loads
-from dockerqa.errors import DockerQAError, ExportError, LockError, ParseError
-from dockerqa.exporting import Exporter, available_exporters, export, get_exporter
-from dockerqa.model import (
-    Diagnostic,
-    FollowUp,
-    Kind,
-    Level,
-    Library,
-    Metadata,
-    Part,
-    Question,
-    Section,
-    SourceSpan,
-)
+from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.2.0"
+
+# public name → module that defines it
+_EXPORTS = {
+    "load": "dockerqa._load",
+    "loads": "dockerqa._load",
+    "export": "dockerqa.pipeline",
+    "refresh_lock": "dockerqa.pipeline",
+    "DockerQAError": "dockerqa.errors",
+    "ExportError": "dockerqa.errors",
+    "LockError": "dockerqa.errors",
+    "ParseError": "dockerqa.errors",
+    "ExportContext": "dockerqa.exporting",
+    "Exporter": "dockerqa.exporting",
+    "Option": "dockerqa.exporting",
+    "available_exporters": "dockerqa.exporting",
+    "get_exporter": "dockerqa.exporting",
+    "Counts": "dockerqa.model",
+    "Diagnostic": "dockerqa.model",
+    "FollowUp": "dockerqa.model",
+    "Kind": "dockerqa.model",
+    "Level": "dockerqa.model",
+    "Library": "dockerqa.model",
+    "Metadata": "dockerqa.model",
+    "Part": "dockerqa.model",
+    "Question": "dockerqa.model",
+    "Section": "dockerqa.model",
+    "SourceSpan": "dockerqa.model",
+}
 
 __all__ = [
+    "Counts",
     "Diagnostic",
     "DockerQAError",
+    "ExportContext",
     "ExportError",
     "Exporter",
     "FollowUp",
@@ -35,6 +56,7 @@ __all__ = [
     "Library",
     "LockError",
     "Metadata",
+    "Option",
     "ParseError",
     "Part",
     "Question",
@@ -46,4 +68,43 @@ __all__ = [
     "get_exporter",
     "load",
     "loads",
+    "refresh_lock",
 ]
+
+if TYPE_CHECKING:
+    from dockerqa._load import load, loads
+    from dockerqa.errors import DockerQAError, ExportError, LockError, ParseError
+    from dockerqa.exporting import (
+        ExportContext,
+        Exporter,
+        Option,
+        available_exporters,
+        get_exporter,
+    )
+    from dockerqa.model import (
+        Counts,
+        Diagnostic,
+        FollowUp,
+        Kind,
+        Level,
+        Library,
+        Metadata,
+        Part,
+        Question,
+        Section,
+        SourceSpan,
+    )
+    from dockerqa.pipeline import export, refresh_lock
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'dockerqa' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

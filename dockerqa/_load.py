@@ -1,4 +1,4 @@
-"""Reading sources: files, text and the bundled corpus."""
+"""Reading sources: files, text and the bundled corpus (never the lock: see `dockerqa.lock`)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from dockerqa._meta import CorpusMeta, read_meta
 from dockerqa._parse import parse_document
 from dockerqa.errors import ParseError
 from dockerqa.model import Library
+
+#: How the bundled corpus is named in messages and in the JSON export.
+BUNDLED_NAME = "corpus/docker.mdx"
 
 
 def bundled_source() -> Path:
@@ -27,27 +30,24 @@ def lock_path(source: Path) -> Path:
     return source.with_suffix(".lock")
 
 
-def load_meta(source: Path) -> CorpusMeta:
-    """Metadata beside a source, with renames from its lock file applied."""
-    meta_file = metadata_path(source)
-    meta = read_meta(meta_file) if meta_file.is_file() else CorpusMeta()
-    lock_file = lock_path(source)
-    if lock_file.is_file():
-        from dockerqa.lock import read_renames
+def resolve_source(source: str | os.PathLike[str] | None) -> Path:
+    """The page to read: the given path, or the bundled corpus."""
+    return Path(source) if source is not None else bundled_source()
 
-        renamed = read_renames(lock_file)
-        if renamed:
-            meta = CorpusMeta(**{**meta.__dict__, "renamed": renamed})
-    return meta
+
+def display_name(source: str | os.PathLike[str] | None) -> str:
+    """How a source is named in messages and exports: as typed, or ``corpus/docker.mdx``."""
+    return str(source) if source is not None else BUNDLED_NAME
 
 
 def load(path: str | os.PathLike[str] | None = None) -> Library:
     """Load a page from a file (the bundled corpus when no path is given).
 
-    Metadata (``NAME.toml``) and the lock file (``NAME.lock``) beside the page are used when
-    present. Raises `ParseError` naming the file and line when the page cannot be read.
+    Metadata (``NAME.toml``) beside the page is used when present; the lock file is not read
+    (exports apply it). Raises `ParseError` naming the file and line when the page cannot be
+    read.
     """
-    source = Path(path) if path is not None else bundled_source()
+    source = resolve_source(path)
     try:
         data = source.read_bytes()
     except FileNotFoundError:
@@ -56,10 +56,20 @@ def load(path: str | os.PathLike[str] | None = None) -> Library:
         raise ParseError("is a directory, not a page", source, 1, 1) from None
     except OSError as exc:
         raise ParseError(f"cannot read: {exc.strerror}", source, 1, 1) from None
-    display = str(path) if path is not None else "corpus/docker.mdx"
-    return parse_document(data, display, load_meta(source))
+    meta_file = metadata_path(source)
+    meta = read_meta(meta_file) if meta_file.is_file() else CorpusMeta()
+    return parse_document(data, display_name(path), meta)
 
 
-def loads(text: str | bytes, *, file: str = "<string>", meta: CorpusMeta | None = None) -> Library:
-    """Parse page text (no metadata unless given)."""
+def loads(
+    text: str | bytes,
+    *,
+    file: str = "<string>",
+    meta: CorpusMeta | None = None,
+    key: str | None = None,
+) -> Library:
+    """Parse page text (no metadata unless given). ``key`` sets the page key (default: from
+    ``file``, ``page`` for ``<string>``)."""
+    if key is not None:
+        meta = CorpusMeta(**{**(meta or CorpusMeta()).__dict__, "key": key})
     return parse_document(text, file, meta)

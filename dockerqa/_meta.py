@@ -13,12 +13,15 @@ from dockerqa.errors import ParseError
 from dockerqa.model import Level
 
 _NUMBER = re.compile(r"^\d+\.\s+")
+#: What a page key looks like (``key = "…"`` in the metadata).
+KEY_PATTERN = r"[a-z0-9][a-z0-9._-]{0,63}"
 
 
 @dataclass(frozen=True)
 class CorpusMeta:
     """What the metadata file says; every part is optional."""
 
+    key: str | None = None
     title: str | None = None
     source_url: str | None = None
     provenance: str | None = None
@@ -78,7 +81,13 @@ def read_meta(path: Path) -> CorpusMeta:
         tag: tuple(slugify(k).replace("-", " ") for k in kws)
         for tag, kws in data.get("topics", {}).items()
     }
+    key = data.get("key")
+    if key is not None and not (isinstance(key, str) and re.fullmatch(KEY_PATTERN, key)):
+        raise ParseError(
+            f"key: must be a lowercase slug such as 'docker' or 'k8s-interview', not {key!r}", path
+        )
     return CorpusMeta(
+        key=key,
         title=data.get("title"),
         source_url=data.get("source_url"),
         provenance=data.get("provenance"),

@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from dockerqa._meta import CorpusMeta
-from dockerqa._text import decode_entities, decode_inline, slugify
+from dockerqa._text import decode_entities, decode_inline, page_key, slugify
 from dockerqa.errors import ParseError
 from dockerqa.model import (
     Diagnostic,
@@ -559,6 +559,7 @@ class _DocumentParser:
         self._check_numbers(questions)
         return Library(
             metadata=Metadata(
+                key=self.meta.key or page_key(self.file),
                 title=self.meta.title or self.doc_title or Path(self.file).stem,
                 source_url=self.meta.source_url,
                 provenance=self.meta.provenance,

@@ -62,3 +62,11 @@ def fingerprint(text: str) -> str:
 def words(text: str) -> list[str]:
     """The lowercase word sequence of a text, markup aside."""
     return re.findall(r"[a-z0-9]+", decode_inline(text).lower())
+
+
+def page_key(file: str) -> str:
+    """The key a page gets from its file name when its metadata sets none (``k8s.mdx``: k8s)."""
+    if file.startswith("<"):  # text given without a file name
+        return "page"
+    stem = file.replace("\\", "/").rsplit("/", 1)[-1].split(".", 1)[0]
+    return slugify(stem) or "page"

@@ -1,37 +1,32 @@
 """The ``dockerqa`` command: a thin click layer over the Python API.
 
-Every `DockerQAError` becomes one line on stderr and exit status 1; click usage errors exit 2.
+Every `DockerQAError` becomes one line on stderr and exit status 1; click usage errors exit 2;
+Ctrl-C prints one line and exits 130; a closed pipe ends the command quietly. Nothing heavy
+(pydantic, markdown-it, the exporters) is imported before a command needs it.
 """
 
 from __future__ import annotations
 
-import json
+import errno
+import os
 import sys
-import warnings
-from collections import Counter
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from dockerqa import __version__
-from dockerqa._load import load
 from dockerqa.errors import DockerQAError
-from dockerqa.exporting import available_exporters, describe_exporters
-from dockerqa.model import Kind, Level, Question, library_schema
-from dockerqa.pipeline import apply_filters, export_source, refresh_lock
+
+if TYPE_CHECKING:
+    from dockerqa.exporting import Exporter, Option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-LEVELS = [lv.value for lv in Level]
-KINDS = [k.value for k in Kind]
-CARD_TYPES = ("main", "follow-ups", "red-flags")
-
-
-def _fail(message: str) -> None:
-    click.echo(f"dockerqa: error: {message}", err=True)
-    sys.exit(1)
+# kept here as data so that --help needs no import of the model
+LEVELS = ("basic", "intermediate", "advanced")
+KINDS = ("question", "scenario", "work_sample", "comparison")
 
 
 def _nice_errors(func: F) -> F:
@@ -40,11 +35,14 @@ def _nice_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except DockerQAError as exc:
-            _fail(str(exc))
-        except KeyError as exc:  # Library.get / Library.section
-            _fail(str(exc.args[0]) if exc.args else "not found")
+            click.echo(f"dockerqa: error: {exc}", err=True)
+            sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _examples(*lines: str) -> str:
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
 
 
 def _source_option(func: F) -> F:
@@ -55,20 +53,27 @@ def _source_option(func: F) -> F:
     )(func)
 
 
-def _filter_options(func: F) -> F:
-    options = [
-        click.option(
-            "--tag", multiple=True, help="Only questions with this topic tag (repeatable)."
+def _filter_params() -> list[click.Option]:
+    return [
+        click.Option(["--level"], type=click.Choice(LEVELS), help="Only this level."),
+        click.Option(["--min-level"], type=click.Choice(LEVELS), help="Only this level and above."),
+        click.Option(["--section"], multiple=True, help="Only this section id (repeatable)."),
+        click.Option(
+            ["--kind"], type=click.Choice(KINDS), multiple=True, help="Only this kind (repeatable)."
         ),
-        click.option(
-            "--kind", type=click.Choice(KINDS), multiple=True, help="Only this kind (repeatable)."
+        click.Option(
+            ["--tag"],
+            multiple=True,
+            help="Only questions with this topic tag, any case; 'dockerqa::topic::x' works too "
+            "(repeatable).",
         ),
-        click.option("--section", multiple=True, help="Only this section id (repeatable)."),
-        click.option("--min-level", type=click.Choice(LEVELS), help="Only this level and above."),
-        click.option("--level", type=click.Choice(LEVELS), help="Only this level."),
     ]
-    for option in options:
-        func = option(func)
+
+
+def _filter_options(func: F) -> F:
+    params = getattr(func, "__click_params__", [])
+    params.extend(reversed(_filter_params()))  # click reverses decorator-added params
+    func.__click_params__ = params  # type: ignore[attr-defined]
     return func
 
 
@@ -82,104 +87,254 @@ def _filters(kwargs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _progress(message: str) -> None:
+    if sys.stderr.isatty():
+        click.echo(f"dockerqa: {message}…", err=True)
+
+
+# --- export: one subcommand per registered exporter, options from its declaration ------------
+
+
+def _exporter_options(cls: type[Exporter]) -> list[click.Option]:
+    return [_click_option(option) for option in cls.options]
+
+
+def _click_option(option: Option) -> click.Option:
+    if option.type is bool:
+        return click.Option(
+            [option.flag, option.name], is_flag=True, default=None, help=option.help
+        )
+    shown = f" ({', '.join(option.choices)})" if option.choices else ""
+    default = option.default
+    if option.multiple and default:
+        default = ",".join(default)
+    return click.Option(
+        [option.flag, option.name],
+        default=None,
+        metavar="LIST" if option.multiple else "VALUE",
+        help=f"{option.help}{shown}" + (f" Default: {default}." if default is not None else ""),
+    )
+
+
+def _common_export_options(all_formats: bool) -> list[click.Option]:
+    out_help = (
+        "Output directory (default: dist/)."
+        if all_formats
+        else "Output file, a directory, or '-' for standard output (default: dist/<name>)."
+    )
+    params = [
+        click.Option(
+            ["--source"],
+            type=click.Path(dir_okay=False, path_type=str),
+            help="Interview page to read (default: the bundled Docker corpus).",
+        ),
+        click.Option(["--out"], type=click.Path(path_type=str), help=out_help),
+        click.Option(
+            ["--locked"],
+            is_flag=True,
+            help="Fail instead of updating the lock file when it is out of date (for CI).",
+        ),
+    ]
+    if not all_formats:
+        params.append(
+            click.Option(
+                ["-o", "--option", "raw_options"],
+                multiple=True,
+                metavar="KEY=VALUE",
+                help="An exporter option by name (repeatable), e.g. -o cards=main.",
+            )
+        )
+    return params
+
+
+def _run_export(format: str, kwargs: dict[str, Any]) -> None:
+    from dockerqa.pipeline import export
+
+    filters = _filters(kwargs)
+    source = kwargs.pop("source", None)
+    out = kwargs.pop("out", None)
+    locked = kwargs.pop("locked", False)
+    options = {k: v for k, v in kwargs.items() if v is not None and k != "raw_options"}
+    for raw in kwargs.get("raw_options") or ():
+        key, sep, value = raw.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{raw!r} is not KEY=VALUE", param_hint="-o")
+        options.setdefault(key.strip().replace("-", "_"), value)
+    to_stdout = out == "-"  # then the data alone goes to stdout, messages to stderr
+    export(
+        source,
+        format,
+        out,
+        locked=locked,
+        filters=filters,
+        report=lambda line: click.echo(line, err=to_stdout),
+        progress=_progress,
+        **options,
+    )
+
+
+def _export_command(name: str) -> click.Command:
+    if name == "all":
+        params = _common_export_options(True)
+        help_text = "Export every registered format into dist/ (or --out DIR)."
+        epilog = _examples("dockerqa export all", "dockerqa export all --locked --out build/")
+    else:
+        from dockerqa.exporting import get_exporter
+
+        try:
+            cls = get_exporter(name)
+        except DockerQAError as exc:
+            return _broken_command(name, exc)
+        params = _common_export_options(False) + _exporter_options(cls)
+        help_text = f"Export {cls.description}."
+        flags = [o.flag for o in cls.options]
+        epilog = _examples(
+            f"dockerqa export {name}",
+            f"dockerqa export {name} --min-level advanced --out advanced-{cls.default_filename}",
+            *([f"dockerqa export {name} {flags[0]}"] if flags else []),
+        )
+
+    @_nice_errors
+    def callback(**kwargs: Any) -> None:
+        _run_export(name, kwargs)
+
+    return click.Command(
+        name, callback=callback, params=[*params, *_filter_params()], help=help_text, epilog=epilog
+    )
+
+
+def _broken_command(name: str, error: DockerQAError) -> click.Command:
+    """A plugin that cannot be loaded: listed in help, failing only when chosen."""
+
+    @_nice_errors
+    def callback(**kwargs: Any) -> None:
+        raise error
+
+    return click.Command(
+        name,
+        callback=callback,
+        params=[click.Argument(["args"], nargs=-1)],
+        context_settings={"ignore_unknown_options": True},
+        help=f"(cannot be loaded: {error})",
+    )
+
+
+class _ExportGroup(click.Group):
+    """``dockerqa export NAME``: subcommands come from the registered exporters, loaded lazily."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from dockerqa.exporting import available_exporters
+
+        return [*sorted(available_exporters()), "all"]
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        from dockerqa.exporting import available_exporters
+
+        try:
+            names = available_exporters()
+        except DockerQAError as exc:
+            raise click.UsageError(str(exc)) from None
+        if name != "all" and name not in names:
+            raise click.UsageError(
+                f"unknown exporter {name!r} (available: {', '.join([*sorted(names), 'all'])})"
+            )
+        return _export_command(name)
+
+
+# --- the command ------------------------------------------------------------------------------
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=_examples(
+        "dockerqa export anki",
+        "dockerqa list --tag security",
+        "dockerqa show fundamentals/vm-vs-container",
+    ),
+)
 @click.version_option(__version__, prog_name="dockerqa")
 def main() -> None:
     """Docker interview questions as a typed library: study them as an Anki deck, CSV,
     JSON or a printable cheat sheet."""
 
 
-@main.command("list")
+@main.command(
+    "list",
+    epilog=_examples("dockerqa list --min-level intermediate", "dockerqa list --tag security"),
+)
 @_source_option
 @_filter_options
 @_nice_errors
 def list_(source: str | None, **kwargs: Any) -> None:
     """List questions: id, level, kind and title."""
+    from dockerqa._load import load
+    from dockerqa.pipeline import apply_filters
+
     library = apply_filters(load(source), _filters(kwargs))
     width = max(len(q.id) for q in library)
     for q in library:
         click.echo(f"{q.id:<{width}}  {q.level.value:<12}  {q.kind.value:<11}  {q.title}")
 
 
-def _question_markdown(q: Question) -> str:
-    out = [f"# {q.heading}", "", f"id: {q.id} · level: {q.level.value} · kind: {q.kind.value}"]
-    out.append(f"source: {q.source}")
-    labels = {
-        "prompt": "Prompt",
-        "steps": "Steps",
-        "answer": "Answer",
-        "interviewer_intent": "What interviewers are really testing",
-        "red_flag": "Red flag answer",
-        "weak_answer": "What weak candidates say",
-        "strong_answer": "What strong candidates say",
-        "senior_view": "Senior view",
-        "staff_view": "Staff view",
-    }
-    for name, label in labels.items():
-        value = getattr(q, name)
-        if value:
-            out += ["", f"## {label}", "", value]
-    if q.follow_ups:
-        out += ["", "## Follow-up chain", ""]
-        for i, f in enumerate(q.follow_ups, 1):
-            out.append(f"{i}. {f.question}" + (f"\n   → {f.answer}" if f.answer else ""))
-    for part in q.parts:
-        out += ["", f"## {part.label}", "", part.text]
-    return "\n".join(out)
-
-
-@main.command()
+@main.command(
+    epilog=_examples(
+        "dockerqa show fundamentals/vm-vs-container",
+        "dockerqa show fundamentals/vm-vs-container --json",
+    )
+)
 @click.argument("question_id")
 @_source_option
 @click.option("--json", "as_json", is_flag=True, help="Print the question as JSON.")
 @_nice_errors
 def show(question_id: str, source: str | None, as_json: bool) -> None:
     """Show one question with all its parts."""
+    from dockerqa._load import load
+
     q = load(source).get(question_id)
-    if as_json:
-        click.echo(json.dumps(q.model_dump(mode="json"), indent=2, ensure_ascii=False))
-    else:
-        click.echo(_question_markdown(q))
+    click.echo(q.model_dump_json(indent=2) if as_json else q.to_markdown())
 
 
-@main.command()
+@main.command(epilog=_examples("dockerqa stats", "dockerqa stats --source k8s.mdx"))
 @_source_option
 @_nice_errors
 def stats(source: str | None) -> None:
     """Counts by section, level and kind, and how many parts the questions have."""
+    from dockerqa._load import load
+
     library = load(source)
-    click.echo(f"{len(library)} questions in {len(library.sections)} sections")
+    counts = library.counts()
+    click.echo(f"{counts.questions} questions in {len(counts.by_section)} sections")
     click.echo("\nby section:")
     for s in library.sections:
-        click.echo(f"  {len(library.in_section(s.id)):>3}  {s.id:<20} {s.heading}")
-    for title, counts in (
-        ("level", Counter(q.level.value for q in library)),
-        ("kind", Counter(q.kind.value for q in library)),
-    ):
+        click.echo(f"  {counts.by_section[s.id]:>3}  {s.id:<20} {s.heading}")
+    for title, table in (("level", counts.by_level), ("kind", counts.by_kind)):
         click.echo(f"\nby {title}:")
-        for key, n in counts.items():
+        for key, n in table.items():
             click.echo(f"  {n:>3}  {key}")
-    fus = [f for q in library for f in q.follow_ups]
     click.echo("\nparts:")
-    for label, n in (
-        ("with an answer", sum(1 for q in library if q.answer)),
-        ("with interviewer intent", sum(1 for q in library if q.interviewer_intent)),
-        ("with a red flag", sum(1 for q in library if q.red_flag)),
-        ("follow-ups", len(fus)),
-        ("follow-ups with an answer", sum(1 for f in fus if f.answer)),
-        ("weak answers", sum(1 for q in library if q.weak_answer)),
-        ("strong answers", sum(1 for q in library if q.strong_answer)),
-        ("senior/staff notes", sum(1 for q in library if q.senior_view or q.staff_view)),
-    ):
+    for label, n in counts.parts.items():
         click.echo(f"  {n:>3}  {label}")
 
 
-@main.command()
+@main.command(epilog=_examples("dockerqa tags", "dockerqa list --tag dockerqa::topic::security"))
+@_source_option
+@_nice_errors
+def tags(source: str | None) -> None:
+    """Card tags (topic, level, section, kind) with how many questions carry each."""
+    from dockerqa._load import load
+
+    for tag, n in load(source).tag_counts().items():
+        click.echo(f"{n:>4}  {tag}")
+
+
+@main.command(epilog=_examples("dockerqa validate", "dockerqa validate my-page.mdx --strict"))
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=str))
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any problem is reported.")
 @_nice_errors
 def validate(path: str | None, strict: bool) -> None:
     """Check a page (default: the bundled corpus) and report problems as file:line."""
+    from dockerqa._load import load
+
     library = load(path)
     for d in library.diagnostics:
         click.echo(str(d))
@@ -189,92 +344,42 @@ def validate(path: str | None, strict: bool) -> None:
         sys.exit(1)
 
 
-@main.command()
-@click.argument("format", metavar="FORMAT")
-@_source_option
-@click.option(
-    "--out",
-    type=click.Path(path_type=str),
-    help="Output file (a directory for 'all'); default: dist/<default name>.",
+@main.group(
+    cls=_ExportGroup,
+    epilog=_examples(
+        "dockerqa export anki",
+        "dockerqa export anki --cards main,red-flag --level advanced",
+        "dockerqa export csv --plain --out -",
+        "dockerqa export all --locked",
+    ),
 )
-@click.option(
-    "--locked",
-    is_flag=True,
-    help="Fail instead of updating the lock file when it is out of date (for CI).",
-)
-@click.option(
-    "--cards",
-    help=f"anki: card types to build, comma-separated ({', '.join(CARD_TYPES)}; default all).",
-)
-@click.option(
-    "--plain", is_flag=True, help="csv: Markdown with a header row, no Anki header lines."
-)
-@click.option("--compact", is_flag=True, help="html: revision-sized cheat sheet in two columns.")
-@click.option(
-    "--templates",
-    type=click.Path(file_okay=False, path_type=str),
-    help="html: directory whose templates override the packaged ones (cheatsheet.html.j2).",
-)
-@_filter_options
-@_nice_errors
-def export(
-    format: str,
-    source: str | None,
-    out: str | None,
-    locked: bool,
-    cards: str | None,
-    plain: bool,
-    compact: bool,
-    templates: str | None,
-    **kwargs: Any,
-) -> None:
-    """Export the library as FORMAT (see `dockerqa exporters`), or `all` formats into dist/."""
-    options: dict[str, Any] = {}
-    if cards is not None:
-        chosen = tuple(c.strip() for c in cards.split(",") if c.strip())
-        bad = [c for c in chosen if c not in CARD_TYPES]
-        if bad or not chosen:
-            raise click.BadParameter(
-                f"{', '.join(bad) or 'nothing'} (choose from {', '.join(CARD_TYPES)})",
-                param_hint="--cards",
-            )
-        options["cards"] = chosen
-    if plain:
-        options["plain"] = True
-    if compact:
-        options["compact"] = True
-    if templates is not None:
-        options["templates"] = templates
-    written = export_source(
-        format,
-        source=source,
-        out=out,
-        locked=locked,
-        filters=_filters(kwargs),
-        options=options,
-        report=click.echo,
-    )
-    for path in written:
-        click.echo(f"wrote {path}")
+def export() -> None:
+    """Export the library as one format (see `dockerqa exporters`), or `all` into dist/."""
 
 
-@main.command()
+@main.command(epilog=_examples("dockerqa lock", "dockerqa lock --check --source k8s.mdx"))
 @_source_option
 @click.option("--check", is_flag=True, help="Only check; exit 1 if the lock is out of date.")
 @_nice_errors
 def lock(source: str | None, check: bool) -> None:
     """Refresh the lock file that keeps question identity and change times."""
+    from dockerqa.pipeline import refresh_lock
+
     result = refresh_lock(source, locked=check)
     click.echo(
         f"lock up to date: {result.summary()}" if check else f"lock written: {result.summary()}"
     )
 
 
-@main.command()
+@main.command(epilog=_examples("dockerqa exporters", "dockerqa exporters -v"))
 @click.option("-v", "--verbose", is_flag=True, help="Import each exporter to show its description.")
 @_nice_errors
 def exporters(verbose: bool) -> None:
     """List the registered exporters (built-in and installed plugins)."""
+    import warnings
+
+    from dockerqa.exporting import available_exporters, describe_exporters
+
     if not verbose:
         for name, target in available_exporters().items():
             click.echo(f"{name:<8} {target}")
@@ -288,11 +393,63 @@ def exporters(verbose: bool) -> None:
         click.echo(f"dockerqa: warning: {w.message}", err=True)
 
 
-@main.command()
+@main.command(epilog=_examples("dockerqa schema > library.schema.json"))
 def schema() -> None:
     """Print the JSON Schema of the JSON export."""
+    import json
+
+    from dockerqa.model import library_schema
+
     click.echo(json.dumps(library_schema(), indent=2, ensure_ascii=False))
 
 
+def run() -> None:
+    """The console entry point: `main` with Unix manners for pipes, full disks and Ctrl-C."""
+    try:
+        main.main(prog_name="dockerqa", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        _flush_or_exit()
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("dockerqa: interrupted", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("dockerqa: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        _quiet_stdout()
+        sys.exit(0)
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:
+            _quiet_stdout()
+            sys.exit(0)
+        click.echo(f"dockerqa: error: cannot write output: {exc.strerror}", err=True)
+        _quiet_stdout()
+        sys.exit(1)
+    _flush_or_exit()
+
+
+def _flush_or_exit() -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
+        sys.exit(0)
+    except OSError as exc:
+        click.echo(f"dockerqa: error: cannot write output: {exc.strerror}", err=True)
+        _quiet_stdout()
+        sys.exit(1)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()

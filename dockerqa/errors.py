@@ -33,3 +33,10 @@ class ExportError(DockerQAError):
 
 class LockError(ExportError):
     """The lock file is unreadable, or stale where an up-to-date lock was required."""
+
+
+class LookupFailed(DockerQAError, KeyError):
+    """No question or section has the id asked for (also a `KeyError`)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "not found"

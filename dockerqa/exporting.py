@@ -1,59 +1,178 @@
-"""The exporter contract, the entry-point registry and safe file writing.
+"""The exporter contract and the entry-point registry.
 
-Exporters are declared as entry points in the group ``dockerqa.exporters`` (built-in ones
-too). Listing reads only the entry-point metadata; an exporter module is imported when chosen.
+An exporter is one class in one module, declared as an entry point in the group
+``dockerqa.exporters`` (built-in ones too). Listing reads only the entry-point metadata; an
+exporter module is imported when chosen. The export pipeline (`dockerqa.pipeline.export`)
+gives an exporter everything it needs in one `ExportContext` and writes what it builds.
 """
 
 from __future__ import annotations
 
-import contextlib
 import importlib.metadata as md
-import os
-import tempfile
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from dockerqa._files import atomic_output, write_bytes_atomic
 from dockerqa.errors import DockerQAError, ExportError
-from dockerqa.model import Library
+
+if TYPE_CHECKING:
+    from dockerqa.lock import Lock
+    from dockerqa.model import Library
+
+__all__ = [
+    "DEFAULT_DIR",
+    "GROUP",
+    "ExportContext",
+    "Exporter",
+    "Option",
+    "atomic_output",
+    "available_exporters",
+    "describe_exporters",
+    "get_exporter",
+    "write_bytes_atomic",
+]
 
 GROUP = "dockerqa.exporters"
 #: Where exports go when no destination is given (relative to the working directory).
 DEFAULT_DIR = Path("dist")
 
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option an exporter accepts, declared as data.
+
+    The command line turns each into ``dockerqa export NAME --OPTION`` (and ``-o NAME=VALUE``);
+    the Python API takes it as a keyword argument of `dockerqa.export`.
+    """
+
+    name: str
+    """Keyword name (``compact``); the flag is ``--compact``."""
+    help: str
+    """One line saying what it does."""
+    type: type = str
+    """``bool`` (a flag), ``str`` or ``int``."""
+    default: Any = None
+    """Value when the option is not given."""
+    choices: tuple[str, ...] = ()
+    """Allowed values (for ``str``), empty for any."""
+    multiple: bool = False
+    """A comma-separated list of values (a tuple in Python)."""
+
+    @property
+    def flag(self) -> str:
+        """The command-line flag."""
+        return "--" + self.name.replace("_", "-")
+
+    def convert(self, value: Any) -> Any:
+        """``value`` (from Python or from the command line as text) checked and converted."""
+        if value is None:
+            return self.default
+        if self.type is bool:
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in _TRUE or text in _FALSE:
+                return text in _TRUE
+            raise ExportError(f"option {self.name}: expected true or false, not {value!r}")
+        if self.multiple:
+            raw = value.split(",") if isinstance(value, str) else list(value)
+            items = tuple(str(v).strip() for v in raw if str(v).strip())
+            if not items:
+                raise ExportError(f"option {self.name}: {self._expected()}")
+            for item in items:
+                self._check_choice(item)
+            return items
+        if self.type is int:
+            try:
+                return int(value)
+            except (TypeError, ValueError):
+                raise ExportError(
+                    f"option {self.name}: expected a whole number, not {value!r}"
+                ) from None
+        text = str(value)
+        self._check_choice(text)
+        return text
+
+    def _expected(self) -> str:
+        if self.choices:
+            return f"choose from {', '.join(self.choices)}"
+        return "give at least one value"
+
+    def _check_choice(self, value: str) -> None:
+        if self.choices and value not in self.choices:
+            raise ExportError(f"option {self.name}: unknown value {value!r} ({self._expected()})")
+
+
+@dataclass(frozen=True)
+class ExportContext:
+    """Everything an exporter gets besides the library: one explicit object."""
+
+    key: str
+    """The page key (part of every identifier an exporter derives, so pages never collide)."""
+    destination: Path | None = None
+    """Where the output goes (``None`` when it is only built in memory, ``-`` for stdout)."""
+    lock: Lock | None = None
+    """The page's lock, up to date with the library (for exporters with ``needs_lock``)."""
+    state: Mapping[str, Any] | None = None
+    """This exporter's own state as kept in the lock (what its `Exporter.next_state` gave)."""
+
 
 class Exporter(ABC):
     """Base class of every exporter: one format, one output file.
 
-    Subclasses set `name`, `description`, `suffix` and `default_filename`, accept their options
-    as keyword arguments and implement `export`.
+    Subclasses set `name`, `description` and `default_filename`, declare their `options`,
+    and implement `build`. The pipeline writes what `build` returns; an exporter never writes
+    files itself.
     """
 
     name: ClassVar[str]
     """Format name used on the command line (``dockerqa export NAME``)."""
     description: ClassVar[str]
     """One line saying what the format is for."""
-    suffix: ClassVar[str]
-    """File suffix of the output, with its dot."""
     default_filename: ClassVar[str]
     """File name used inside ``dist/`` when no destination is given."""
-    options: ClassVar[frozenset[str]] = frozenset()
-    """Keyword options the constructor accepts (``export all`` passes only these)."""
+    options: ClassVar[tuple[Option, ...]] = ()
+    """The options the exporter accepts."""
+    needs_lock: ClassVar[bool] = False
+    """Whether `build` needs the page's lock (stable identity across updates)."""
+    binary: ClassVar[bool] = False
+    """Whether the output is binary (never written to a terminal or stdout)."""
 
     def __init__(self, **options: Any) -> None:
-        unknown = set(options) - self.options
+        declared = {o.name: o for o in self.options}
+        unknown = sorted(set(options) - set(declared))
         if unknown:
-            accepted = ", ".join(sorted(self.options)) or "none"
+            accepted = ", ".join(sorted(declared)) or "none"
             raise ExportError(
-                f"the {self.name} exporter takes no option {', '.join(sorted(unknown))} "
+                f"the {self.name} exporter takes no option {', '.join(unknown)} "
                 f"(accepted: {accepted})"
             )
+        self.settings: dict[str, Any] = {
+            name: option.convert(options.get(name)) for name, option in declared.items()
+        }
+        """Every declared option's value, converted (defaults filled in)."""
+
+    def filename(self) -> str:
+        """The output file name for these options (variants differ, so none replaces another)."""
+        return self.default_filename
+
+    def next_state(self, previous: Mapping[str, Any] | None, now: int) -> dict[str, Any] | None:
+        """The state this exporter keeps in the lock, after ``previous``; None keeps none.
+
+        Return ``previous`` unchanged when nothing moved, so the lock stays byte-identical.
+        """
+        return None
 
     @abstractmethod
-    def export(self, library: Library, destination: Path) -> Path:
-        """Write ``library`` to ``destination`` and return the path written."""
+    def build(self, library: Library, context: ExportContext) -> bytes:
+        """The output for ``library``: deterministic for a given library and context."""
 
 
 def _entry_points() -> dict[str, md.EntryPoint]:
@@ -101,51 +220,3 @@ def describe_exporters() -> dict[str, str]:
         except ExportError as exc:
             warnings.warn(str(exc), stacklevel=2)
     return out
-
-
-def export(
-    library: Library,
-    format: str,
-    destination: str | os.PathLike[str] | None = None,
-    **options: Any,
-) -> Path:
-    """Export ``library`` in ``format`` to ``destination`` (default ``dist/<default_filename>``)."""
-    cls = get_exporter(format)
-    exporter = cls(**options)
-    dest = Path(destination) if destination is not None else DEFAULT_DIR / cls.default_filename
-    return exporter.export(library, dest)
-
-
-@contextlib.contextmanager
-def atomic_output(destination: Path, mode: str = "wb") -> Iterator[IO[Any]]:
-    """Open a temporary file beside ``destination``; rename it into place only on success.
-
-    A failure leaves neither a half-written destination nor a temporary file behind.
-    """
-    parent = destination.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".tmp", dir=parent)
-    except OSError as exc:
-        raise ExportError(f"{destination}: cannot write here ({exc.strerror})") from None
-    try:
-        text_args: dict[str, Any] = {} if "b" in mode else {"encoding": "utf-8", "newline": ""}
-        with open(fd, mode, **text_args) as fh:
-            yield fh
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, destination)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise ExportError(f"{destination}: cannot write ({exc.strerror})") from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def write_bytes_atomic(destination: Path, data: bytes) -> Path:
-    """Write ``data`` to ``destination`` atomically and return it."""
-    with atomic_output(destination) as fh:
-        fh.write(data)
-    return destination

@@ -17,14 +17,19 @@ For every question it records:
   question's Anki notes, so an unchanged question keeps its time and a re-import leaves the
   learner's copy alone, while a changed one gets a newer time and is updated;
 * ``retired`` — when the question left the source (absent while it is in the source);
-* ``alias`` — for a renamed question, the id its new title would give it; `read_renames`
-  returns ``{alias: id}`` and `dockerqa.load` applies it, so the question keeps its old id;
+* ``alias`` — for a renamed question, the id its new title would give it; `apply_renames`
+  maps it back, so the question keeps its old id;
 * ``snapshot`` — the question's own JSON (without id, title, section, printed number and
   source position), so a retired question can still be exported.
 
+* ``follow_ups`` — one slot per follow-up the question ever had, in the order they first
+  appeared: a fingerprint and a small sketch of the follow-up's question. A follow-up keeps
+  its slot when others are inserted, removed or reordered, and when its own wording is edited
+  (sketch similarity), so a flashcard made for slot 3 stays with the same follow-up.
+
 The lock also records the sections in source order (deck names number them from it, also in
-filtered exports) and a fingerprint of the Anki note types (CSS and templates) with the time
-it last changed, which becomes the note types' ``mod``.
+filtered exports), the page key, and under ``exporters`` the state an exporter keeps for
+itself (the Anki exporter's note-type versions, say). The core never reads that state.
 
 `refresh` computes the next lock from a whole library and the current lock file:
 
@@ -35,32 +40,36 @@ it last changed, which becomes the note types' ``mod``.
 * a new id whose body shares at least `RENAME_SIMILARITY` with a question that disappeared in
   the same refresh is a rename: it keeps the old id (the section may differ).
 
-`dockerqa.load` reads the renames on the next load; `apply_renames` maps an already loaded
-library at once.
+Renames have one owner, this module: `dockerqa.load` never reads the lock, and the export
+pipeline applies `apply_renames` once to the library it exports.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import os
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from dockerqa._files import write_text_atomic
+from dockerqa._load import BUNDLED_NAME, bundled_source, lock_path
 from dockerqa._parse import natural_id
 from dockerqa._text import fingerprint, words
 from dockerqa.errors import DockerQAError, LockError
-from dockerqa.exporting import atomic_output
 from dockerqa.model import Library, Question, SourceSpan
 
-#: Version of the lock file format.
-FORMAT_VERSION = 1
+#: Version of the lock file format (1 is read and upgraded on the next refresh).
+FORMAT_VERSION = 2
+#: Follow-up slots a question can fill before vacated slots are reused.
+SLOT_LIMIT = 8
+#: Smallest estimated similarity at which an edited follow-up keeps its slot.
+FOLLOW_UP_SIMILARITY = 0.5
 #: Number of hashes kept in a body sketch.
 SKETCH_SIZE = 32
 #: Smallest estimated body similarity at which a new id is taken for a renamed question.
@@ -76,19 +85,16 @@ _NOT_CONTENT = frozenset({"id", "number", "heading", "source"})
 # Content fields stored beside the snapshot rather than in it.
 _BESIDE_SNAPSHOT = frozenset({"title", "section"})
 _SHINGLE = 3
+# Question fields of format 1, whose content fingerprints included empty values.
+_V1_FIELDS = (
+    "kind", "level", "prompt", "steps", "answer", "interviewer_intent", "red_flag", "follow_ups",
+    "weak_answer", "strong_answer", "senior_view", "staff_view", "parts", "tags", "title",
+    "section",
+)  # fmt: skip
 
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
-
-
-class NoteTypeEntry(_Frozen):
-    """The Anki note types as one unit: CSS, templates and field lists."""
-
-    fingerprint: str
-    """Fingerprint of the note types' definitions."""
-    changed: int
-    """When the definitions last changed (UTC seconds); the note types' ``mod``."""
 
 
 class SectionEntry(_Frozen):
@@ -121,6 +127,9 @@ class LockEntry(_Frozen):
     """When it left the source (UTC seconds); None while it is in the source."""
     alias: str | None = None
     """The id its current title would give it, when that differs from ``id`` (a rename)."""
+    follow_ups: tuple[str, ...] = ()
+    """Follow-up slots in the order they were first taken: ``fingerprint sketch…`` of each
+    slot's follow-up question (see `follow_up_slots`)."""
     snapshot: dict[str, Any]
     """The question's JSON without id, title, section, printed number, source position and
     empty fields."""
@@ -131,6 +140,19 @@ class LockEntry(_Frozen):
         if value and not re.fullmatch(r"[0-9a-f]{8}( [0-9a-f]{8})*", value):
             raise ValueError("sketch must be space-separated 8-digit lowercase hex hashes")
         return value
+
+    @field_validator("follow_ups")
+    @classmethod
+    def _slot_words(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for slot in value:
+            if not re.fullmatch(r"[0-9a-f]{16}( [0-9a-f]{8})*", slot):
+                raise ValueError("follow-up slots must be a fingerprint and sketch hashes")
+        return value
+
+    def slot_of(self, question: Question) -> list[int | None]:
+        """1-based slot of each of the question's follow-ups, in chain order (None: no slot)."""
+        where = {slot.split(" ", 1)[0]: n for n, slot in enumerate(self.follow_ups, 1)}
+        return [where.get(_follow_up_fingerprint(f.question)) for f in question.follow_ups]
 
     @property
     def mod(self) -> int:
@@ -162,10 +184,12 @@ class LockChanges(_Frozen):
     """Ids that left the source."""
     revived: tuple[str, ...] = ()
     """Retired ids back in the source."""
-    note_type: bool = False
-    """Whether the note types changed."""
     sections: bool = False
     """Whether the section list changed."""
+    upgraded: bool = False
+    """Whether the lock was written in an older format."""
+    exporters: tuple[str, ...] = ()
+    """Exporters whose own state changed."""
 
     def describe(self) -> str:
         """``1 question changed, 1 added`` and so on; empty when nothing changed."""
@@ -183,8 +207,9 @@ class LockChanges(_Frozen):
                 parts.append(f"{n}{noun} {what}")
         if self.sections:
             parts.append("sections changed")
-        if self.note_type:
-            parts.append("note types changed")
+        if self.upgraded:
+            parts.append(f"upgraded to lock format {FORMAT_VERSION}")
+        parts += [f"{name} exporter state changed" for name in self.exporters]
         return ", ".join(parts)
 
 
@@ -195,8 +220,10 @@ class Lock(_Frozen):
     """A line for people who open the file."""
     version: int = FORMAT_VERSION
     """Format version."""
-    note_type: NoteTypeEntry
-    """The Anki note types' fingerprint and change time."""
+    key: str | None = None
+    """The key of the page the lock belongs to (absent in format 1)."""
+    exporters: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    """State each exporter keeps for itself, by exporter name; the core never reads it."""
     sections: tuple[SectionEntry, ...] = ()
     """Sections in source order."""
     questions: tuple[LockEntry, ...] = ()
@@ -207,9 +234,20 @@ class Lock(_Frozen):
     @field_validator("version")
     @classmethod
     def _known_version(cls, value: int) -> int:
-        if value != FORMAT_VERSION:
-            raise ValueError(f"unsupported lock version {value} (this dockerqa reads 1)")
+        if value not in (1, FORMAT_VERSION):
+            raise ValueError(f"unsupported lock version {value} (this dockerqa reads 1 and 2)")
         return value
+
+    def exporter_state(self, name: str) -> dict[str, Any] | None:
+        """The state exporter ``name`` keeps in this lock, or None."""
+        return self.exporters.get(name)
+
+    def with_exporter_state(self, name: str, state: Mapping[str, Any] | None) -> Lock:
+        """A copy with exporter ``name``'s state replaced (removed when None)."""
+        exporters = {k: v for k, v in self.exporters.items() if k != name}
+        if state is not None:
+            exporters[name] = dict(state)
+        return self.model_copy(update={"exporters": dict(sorted(exporters.items()))})
 
     @field_validator("questions")
     @classmethod
@@ -299,21 +337,30 @@ def similarity(a: str, b: str) -> float:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def read_lock(path: str | os.PathLike[str]) -> Lock:
-    """Read a lock file; `LockError` naming the file and line when it is not a valid lock."""
-    path = Path(path)
+def _read_text(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise LockError(f"{path}: no such lock file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise LockError(f"{path}: cannot read the lock file ({exc})") from None
+
+
+def read_lock(path: str | os.PathLike[str]) -> Lock:
+    """Read a lock file; `LockError` naming the file and line when it is not a valid lock."""
+    path = Path(path)
+    return parse_lock(_read_text(path), path)
+
+
+def parse_lock(text: str, path: str | os.PathLike[str] = "<lock>") -> Lock:
+    """Parse lock file text; `LockError` naming the file and line when it is not a valid lock."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise LockError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
     if not isinstance(data, dict):
         raise LockError(f"{path}:1: a lock file holds one JSON object")
+    data = _upgrade(data)
     try:
         lock = Lock.model_validate(data)
         for entry in lock.questions:
@@ -325,6 +372,16 @@ def read_lock(path: str | os.PathLike[str]) -> Lock:
         where = ".".join(str(p) for p in loc) or "lock"
         raise LockError(f"{path}:{line}: {where}: {err['msg']}") from None
     return lock
+
+
+def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    """Format 1 → the current model: the Anki note-type entry becomes that exporter's state."""
+    if data.get("version") != 1 or "note_type" not in data:
+        return data
+    data = dict(data)
+    note_type = data.pop("note_type")
+    data["exporters"] = {"anki": {"note_types": note_type}}
+    return data
 
 
 def _line_of(text: str, data: Mapping[str, Any], loc: tuple[Any, ...]) -> int:
@@ -343,11 +400,6 @@ def _line_of(text: str, data: Mapping[str, Any], loc: tuple[Any, ...]) -> int:
     return text[: text.index(needle)].count("\n") + 1
 
 
-def read_renames(path: str | os.PathLike[str]) -> dict[str, str]:
-    """Renamed questions of a lock file: the id the source now gives → the id kept."""
-    return read_lock(path).renames()
-
-
 # --- computing -------------------------------------------------------------------------------
 
 
@@ -362,13 +414,84 @@ def source_date_epoch() -> int | None:
         raise LockError(f"SOURCE_DATE_EPOCH must be whole seconds, not {raw!r}") from None
 
 
-def _now() -> int:
+def current_time() -> int:
+    """Now, in UTC seconds: ``SOURCE_DATE_EPOCH`` when set, else the clock."""
     sde = source_date_epoch()
     return sde if sde is not None else int(time.time())
 
 
 def _content(question: Question) -> dict[str, Any]:
-    return question.model_dump(mode="json", exclude=set(_NOT_CONTENT))
+    """What a question shows, without empty values (so a new optional field changes nothing)."""
+    data = question.model_dump(mode="json", exclude=set(_NOT_CONTENT))
+    return {k: v for k, v in data.items() if v not in (None, [], "")}
+
+
+def _v1_content(question: Question) -> dict[str, Any]:
+    """What format 1 fingerprinted: every field of its time, empty ones included."""
+    data = question.model_dump(mode="json", include=set(_V1_FIELDS))
+    return {k: data.get(k) for k in _V1_FIELDS}
+
+
+def content_fingerprint(question: Question) -> str:
+    """Fingerprint of everything the question shows."""
+    return fingerprint(_canonical(_content(question)))
+
+
+def _follow_up_fingerprint(text: str) -> str:
+    return hashlib.blake2b(" ".join(words(text)).encode(), digest_size=8).hexdigest()
+
+
+def _follow_up_slot(text: str) -> str:
+    ws = words(text)
+    pairs = {" ".join(ws[i : i + 2]) for i in range(max(1, len(ws) - 1))} if ws else set()
+    hashes = sorted(
+        {int.from_bytes(hashlib.blake2b(p.encode(), digest_size=4).digest()) for p in pairs}
+    )
+    return " ".join([_follow_up_fingerprint(text), *(f"{h:08x}" for h in hashes[:8])])
+
+
+def follow_up_slots(question: Question, previous: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The question's follow-up slots after ``previous``.
+
+    A follow-up whose question is unchanged keeps its slot; an edited one keeps the vacated
+    slot it is most similar to (at least `FOLLOW_UP_SIMILARITY`); a new one takes a new slot,
+    or once `SLOT_LIMIT` slots exist, the first vacated one. Vacated slots are kept, so a
+    follow-up that comes back finds its slot again.
+    """
+    slots = list(previous)
+    current = [_follow_up_slot(f.question) for f in question.follow_ups]
+    by_fingerprint = {slot.split(" ", 1)[0]: i for i, slot in enumerate(slots)}
+    placed: dict[int, int] = {}  # follow-up index → slot index
+    for j, slot in enumerate(current):
+        i = by_fingerprint.get(slot.split(" ", 1)[0])
+        if i is not None and i not in placed.values():
+            placed[j] = i
+    vacated = [i for i in range(len(slots)) if i not in placed.values()]
+    candidates = sorted(
+        (-similarity(_sketch_of(current[j]), _sketch_of(slots[i])), i, j)
+        for j in range(len(current))
+        if j not in placed
+        for i in vacated
+    )
+    for score, i, j in candidates:
+        if -score >= FOLLOW_UP_SIMILARITY and j not in placed and i not in placed.values():
+            placed[j] = i
+    for j in range(len(current)):
+        if j in placed:
+            slots[placed[j]] = current[j]
+            continue
+        free = [i for i in range(len(slots)) if i not in placed.values()]
+        if len(slots) < SLOT_LIMIT or not free:
+            slots.append(current[j])
+            placed[j] = len(slots) - 1
+        else:
+            slots[free[0]] = current[j]
+            placed[j] = free[0]
+    return tuple(slots)
+
+
+def _sketch_of(slot: str) -> str:
+    return slot.split(" ", 1)[1] if " " in slot else ""
 
 
 def _canonical(data: Any) -> str:
@@ -385,7 +508,12 @@ def _is_natural(question: Question) -> bool:
 
 
 def entry_for(
-    question: Question, *, changed: int, alias: str | None = None, retired: int | None = None
+    question: Question,
+    *,
+    changed: int,
+    alias: str | None = None,
+    retired: int | None = None,
+    follow_ups: tuple[str, ...] = (),
 ) -> LockEntry:
     """A lock entry describing ``question`` as it is now."""
     content = _content(question)
@@ -394,6 +522,7 @@ def entry_for(
         title=question.title,
         section=question.section,
         content=fingerprint(_canonical(content)),
+        follow_ups=follow_up_slots(question, follow_ups),
         title_hash=fingerprint(question.title),
         sketch=sketch(body_text(question)),
         changed=changed,
@@ -403,12 +532,6 @@ def entry_for(
             k: v for k, v in content.items() if k not in _BESIDE_SNAPSHOT and v not in (None, [])
         },
     )
-
-
-def note_type_fingerprint() -> str:
-    """Fingerprint of the Anki note types (from the Anki exporter's definitions)."""
-    anki = importlib.import_module("dockerqa.exporters.anki")  # imported only when needed
-    return str(anki.note_type_fingerprint())
 
 
 def apply_renames(library: Library, lock: Lock) -> Library:
@@ -463,12 +586,15 @@ def compute(library: Library, previous: Lock | None = None, *, now: int | None =
 
     ``library`` may be loaded with or without the previous lock's renames.
     """
-    now = _now() if now is None else int(now)
+    now = current_time() if now is None else int(now)
     if previous is not None:
         library = apply_renames(library, previous)
     renames = _detect_renames(library, previous)
     mapping = dict(renames)
     prev = {e.id: e for e in previous.questions} if previous is not None else {}
+    upgraded = (
+        previous.version if previous is not None and previous.version != FORMAT_VERSION else None
+    )
 
     changed: list[str] = []
     added: list[str] = []
@@ -482,18 +608,28 @@ def compute(library: Library, previous: Lock | None = None, *, now: int | None =
         p = prev.get(q.id)
         if alias is None and p is not None and p.alias and not _is_natural(q):
             alias = p.alias  # still renamed
-        new = entry_for(q, changed=now, alias=alias)
+        slots = p.follow_ups if p is not None else ()
+        content = content_fingerprint(q)
         if p is None:
             added.append(q.id)
+            new = entry_for(q, changed=now, alias=alias)
         elif p.retired is not None:
             revived.append(q.id)
-            new = new.model_copy(update={"changed": max(now, p.mod + 1)})
-        elif p.content != new.content:
-            new = new.model_copy(update={"changed": max(now, p.changed + 1)})
+            new = entry_for(q, changed=max(now, p.mod + 1), alias=alias, follow_ups=slots)
+        elif p.content == content and upgraded is None:
+            # unchanged: keep the entry (and its sketch, the costly part)
+            update = {"alias": alias, "follow_ups": follow_up_slots(q, slots)}
+            new = (
+                p.model_copy(update=update)
+                if any(getattr(p, k) != v for k, v in update.items())
+                else p
+            )
+        elif upgraded is not None and p.content == fingerprint(_canonical(_v1_content(q))):
+            new = entry_for(q, changed=p.changed, alias=alias, follow_ups=slots)
+        else:
+            new = entry_for(q, changed=max(now, p.changed + 1), alias=alias, follow_ups=slots)
             if q.id not in mapping.values():
                 changed.append(q.id)
-        else:
-            new = new.model_copy(update={"changed": p.changed})
         entries[q.id] = new
     for p in prev.values():
         if p.id in entries:
@@ -503,17 +639,11 @@ def compute(library: Library, previous: Lock | None = None, *, now: int | None =
             p = p.model_copy(update={"retired": max(now, p.changed + 1), "alias": None})
         entries[p.id] = p
 
-    fp = note_type_fingerprint()
-    old_nt = previous.note_type if previous is not None else None
-    if old_nt is not None and old_nt.fingerprint == fp:
-        note_type = old_nt
-    else:
-        when = now if old_nt is None else max(now, old_nt.changed + 1)
-        note_type = NoteTypeEntry(fingerprint=fp, changed=when)
     sections = tuple(SectionEntry(id=s.id, title=s.title) for s in library.sections)
 
     return Lock(
-        note_type=note_type,
+        key=library.metadata.key,
+        exporters=previous.exporters if previous is not None else {},
         sections=sections,
         questions=tuple(entries[k] for k in sorted(entries)),
         changes=LockChanges(
@@ -522,8 +652,8 @@ def compute(library: Library, previous: Lock | None = None, *, now: int | None =
             renamed=tuple(renames),
             retired=tuple(sorted(retired)),
             revived=tuple(sorted(revived)),
-            note_type=previous is not None and old_nt is not note_type,
             sections=previous is not None and previous.sections != sections,
+            upgraded=upgraded is not None,
         ),
     )
 
@@ -536,11 +666,8 @@ def build_lock(library: Library, *, now: int | None = None) -> Lock:
 def _names(library: Library, path: Path) -> tuple[str, str]:
     """How to name the lock file and the command that refreshes it, in messages."""
     source = library.metadata.source_file
-    if source == "corpus/docker.mdx":
-        from dockerqa._load import bundled_source, lock_path
-
-        if path.resolve() == lock_path(bundled_source()).resolve():
-            return "corpus/docker.lock", "dockerqa lock"
+    if source == BUNDLED_NAME and path.resolve() == lock_path(bundled_source()).resolve():
+        return "corpus/docker.lock", "dockerqa lock"
     return str(path), f"dockerqa lock --source {source}"
 
 
@@ -550,31 +677,46 @@ def refresh(
     *,
     now: int | None = None,
     locked: bool = False,
+    adjust: Callable[[Lock], Lock] | None = None,
+    fix: str | None = None,
 ) -> Lock:
     """Bring the lock file at ``path`` up to date with ``library`` (the whole source).
 
-    Returns the new lock; its ``changes`` say what moved. The file is rewritten (atomically)
-    only when its text would change. With ``locked``, nothing is written and `LockError` is
-    raised when the lock is missing or would change. ``now`` defaults to
+    A filtered library (see `Library.is_whole`) only checks its questions against the lock.
+    Returns the new lock; its ``changes`` say what moved. ``adjust`` may amend the computed
+    lock before it is saved (the export pipeline records exporter state with it). The file is
+    rewritten (atomically) only when its text would change; ``fix`` is the command that
+    messages recommend (default: ``dockerqa lock``). With ``locked``, nothing is written
+    and `LockError` is raised when the lock is missing or would change. ``now`` defaults to
     ``SOURCE_DATE_EPOCH`` when set, else the current time.
     """
     path = Path(path)
     name, command = _names(library, path)
-    previous = read_lock(path) if path.exists() else None
+    command = fix or command
+    text = _read_text(path) if path.exists() else None
+    previous = parse_lock(text, path) if text is not None else None
     if locked and previous is None:
         raise LockError(f"{name} does not exist; run `{command}`")
-    lock = compute(library, previous, now=now)
-    if previous is not None and lock.same_as(previous):
+    if library.is_whole:
+        lock = compute(library, previous, now=now)
+    elif previous is None:
+        raise LockError(
+            f"{name} does not exist, and a filtered library cannot make one (it would retire "
+            f"the questions left out); run `{command}` on the whole page first"
+        )
+    else:  # a selection: its questions must already be recorded; only ``adjust`` may write
+        check(apply_renames(library, previous), previous)
         lock = previous
-        text_now = lock.dumps()
-        if locked or path.read_text(encoding="utf-8") == text_now:
+    if adjust is not None:
+        lock = adjust(lock)
+    if previous is not None and lock.same_as(previous):
+        if locked or text == lock.dumps():
             return lock
     elif locked:
         what = lock.changes.describe() or "recorded details differ"
         raise LockError(f"{name} is out of date: {what}; run `{command}`")
     try:
-        with atomic_output(path, "w") as fh:
-            fh.write(lock.dumps())
+        write_text_atomic(path, lock.dumps())
     except DockerQAError as exc:
         raise LockError(str(exc)) from None
     return lock
@@ -592,7 +734,7 @@ def check(library: Library, lock: Lock) -> None:
         entry = lock.entry(q.id)
         if entry is None or entry.retired is not None:
             stale.append(f"{q.id} (not in the lock)")
-        elif entry.content != fingerprint(_canonical(_content(q))):
+        elif entry.content != content_fingerprint(q):
             stale.append(f"{q.id} (content changed)")
     if stale:
         more = f" and {len(stale) - 3} more" if len(stale) > 3 else ""

@@ -11,7 +11,9 @@ import enum
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
+
+from dockerqa.errors import LookupFailed
 
 
 class _Frozen(BaseModel):
@@ -53,6 +55,51 @@ class Kind(enum.StrEnum):
     SCENARIO = "scenario"
     WORK_SAMPLE = "work_sample"
     COMPARISON = "comparison"
+
+    @property
+    def label(self) -> str:
+        """How the kind is named to people (``Work sample``)."""
+        return KIND_LABELS[self]
+
+    @property
+    def prompt_label(self) -> str:
+        """What this kind's prompt is called (``Scenario``, ``Work-sample prompt``)."""
+        return PROMPT_LABELS.get(self, FIELD_LABELS["prompt"])
+
+
+# --- the one vocabulary: every exporter and the command line name things with these ----------
+
+#: Kind names as shown to people.
+KIND_LABELS: dict[Kind, str] = {
+    Kind.QUESTION: "Question",
+    Kind.SCENARIO: "Scenario",
+    Kind.WORK_SAMPLE: "Work sample",
+    Kind.COMPARISON: "Candidate comparison",
+}
+#: What the prompt of a kind is called, where it differs from ``Prompt``.
+PROMPT_LABELS: dict[Kind, str] = {
+    Kind.SCENARIO: "Scenario",
+    Kind.WORK_SAMPLE: "Work-sample prompt",
+}
+#: Labels of the question's text fields, in study order.
+FIELD_LABELS: dict[str, str] = {
+    "prompt": "Prompt",
+    "steps": "Steps",
+    "answer": "Answer",
+    "interviewer_intent": "What interviewers are really testing",
+    "red_flag": "Red flag answer",
+    "weak_answer": "What weak candidates say",
+    "strong_answer": "What strong candidates say",
+    "senior_view": "Senior perspective",
+    "staff_view": "Staff perspective",
+    "follow_ups": "Follow-up chain",
+}
+#: Flashcard types a question can give, with their names as shown to people.
+CARD_TYPES: dict[str, str] = {
+    "main": "Question",
+    "follow-up": "Follow-up",
+    "red-flag": "Red flag",
+}
 
 
 class SourceSpan(_Frozen):
@@ -158,11 +205,7 @@ class Question(_Frozen):
 
     def text_fields(self) -> dict[str, str]:
         """Every non-empty Markdown field of the question by name, in study order."""
-        names = (
-            "prompt", "steps", "answer", "interviewer_intent", "red_flag",
-            "weak_answer", "strong_answer", "senior_view", "staff_view",
-        )  # fmt: skip
-        out = {n: v for n in names if (v := getattr(self, n))}
+        out = {n: v for n in FIELD_LABELS if n != "follow_ups" and (v := getattr(self, n))}
         for i, f in enumerate(self.follow_ups, 1):
             out[f"follow_up_{i}_question"] = f.question
             if f.answer:
@@ -171,10 +214,34 @@ class Question(_Frozen):
             out[f"part_{i}:{p.label}"] = p.text
         return out
 
+    def to_markdown(self) -> str:
+        """The whole question as one Markdown document, every part under its label."""
+        out = [f"# {self.heading}", ""]
+        out.append(f"id: {self.id} · level: {self.level.value} · kind: {self.kind.value}")
+        out.append(f"source: {self.source}")
+        for name, label in FIELD_LABELS.items():
+            value = getattr(self, name)
+            if not value:
+                continue
+            if name == "prompt":
+                label = self.kind.prompt_label
+            out += ["", f"## {label}", ""]
+            if name == "follow_ups":
+                for i, f in enumerate(self.follow_ups, 1):
+                    out.append(f"{i}. {f.question}" + (f"\n   → {f.answer}" if f.answer else ""))
+            else:
+                out.append(value)
+        for part in self.parts:
+            out += ["", f"## {part.label}", "", part.text]
+        return "\n".join(out)
+
 
 class Metadata(_Frozen):
     """Facts about the source that are not in its text (from the corpus metadata file)."""
 
+    key: str
+    """The page's stable key (``key`` in the metadata, else from the file name): part of every
+    note GUID and deck id the page gives, so two pages never share a note or a deck."""
     title: str
     """Deck and document title."""
     source_url: str | None = None
@@ -201,13 +268,40 @@ class Diagnostic(_Frozen):
         return f"{self.file}:{self.line}: {self.code}: {self.message}"
 
 
+#: How Anki shows a topic tag; ``--tag`` accepts it as well as the bare tag.
+TOPIC_TAG_PREFIX = "dockerqa::topic::"
+
+
+def _tag_wanted(tag: str) -> str:
+    tag = tag.strip().lower()
+    return tag[len(TOPIC_TAG_PREFIX) :] if tag.startswith(TOPIC_TAG_PREFIX) else tag
+
+
 def _matches(q: Question, key: str, wanted: Any) -> bool:
     if wanted is None:
         return True
     values = wanted if isinstance(wanted, (list, tuple, set, frozenset)) else (wanted,)
     if key == "tag":
-        return any(t in q.tags or any(x.startswith(f"{t}::") for x in q.tags) for t in values)
+        have = [t.lower() for t in q.tags]
+        return any(
+            t in have or any(x.startswith(f"{t}::") for x in have) for t in map(_tag_wanted, values)
+        )
     return any(getattr(q, key) == (Kind(v) if key == "kind" else v) for v in values)
+
+
+class Counts(_Frozen):
+    """How many questions, sections and parts a library has (what ``dockerqa stats`` prints)."""
+
+    questions: int
+    """Questions in the library."""
+    by_section: dict[str, int]
+    """Questions per section id, in source order."""
+    by_level: dict[str, int]
+    """Questions per level, in order of first appearance."""
+    by_kind: dict[str, int]
+    """Questions per kind, in order of first appearance."""
+    parts: dict[str, int]
+    """How many questions have each part (and how many follow-ups there are)."""
 
 
 class Library(_Frozen):
@@ -224,6 +318,14 @@ class Library(_Frozen):
     diagnostics: tuple[Diagnostic, ...] = ()
     """Problems found while parsing (unknown labels and components, repeated numbers...)."""
 
+    _whole: bool = PrivateAttr(True)
+    # False for a library made by `filter`: it is not the whole page, so it cannot refresh a lock
+
+    @property
+    def is_whole(self) -> bool:
+        """Whether this is the whole page (not the result of `filter`)."""
+        return self._whole
+
     def __iter__(self) -> Iterator[Question]:  # type: ignore[override]
         return iter(self.questions)
 
@@ -231,7 +333,8 @@ class Library(_Frozen):
         return len(self.questions)
 
     def get(self, id: str) -> Question:
-        """The question with this id; `KeyError` naming close matches otherwise."""
+        """The question with this id; `LookupFailed` (a `KeyError`) naming close matches
+        otherwise."""
         for q in self.questions:
             if q.id == id:
                 return q
@@ -239,14 +342,15 @@ class Library(_Frozen):
 
         close = difflib.get_close_matches(id, [q.id for q in self.questions], n=3)
         hint = f" (did you mean: {', '.join(close)})" if close else ""
-        raise KeyError(f"no question with id {id!r}{hint}")
+        raise LookupFailed(f"no question with id {id!r}{hint}")
 
     def section(self, id: str) -> Section:
         """The section with this id."""
         for s in self.sections:
             if s.id == id:
                 return s
-        raise KeyError(f"no section {id!r} (available: {', '.join(s.id for s in self.sections)})")
+        available = ", ".join(s.id for s in self.sections)
+        raise LookupFailed(f"no section {id!r} (available: {available})")
 
     def filter(
         self,
@@ -274,16 +378,70 @@ class Library(_Frozen):
             and _matches(q, "tag", tag)
         )
         used = {q.section for q in kept}
-        return self.model_copy(
+        selected = self.model_copy(
             update={
                 "questions": kept,
                 "sections": tuple(s for s in self.sections if s.id in used),
             }
         )
+        selected._whole = False
+        return selected
+
+    def counts(self) -> Counts:
+        """Counts by section, level and kind, and how many questions have each part."""
+        follow_ups = [f for q in self for f in q.follow_ups]
+        by_section = {s.id: 0 for s in self.sections}
+        by_level: dict[str, int] = {}
+        by_kind: dict[str, int] = {}
+        for q in self:
+            by_section[q.section] = by_section.get(q.section, 0) + 1
+            by_level[q.level.value] = by_level.get(q.level.value, 0) + 1
+            by_kind[q.kind.value] = by_kind.get(q.kind.value, 0) + 1
+        return Counts(
+            questions=len(self),
+            by_section=by_section,
+            by_level=by_level,
+            by_kind=by_kind,
+            parts={
+                "with an answer": sum(1 for q in self if q.answer),
+                "with interviewer intent": sum(1 for q in self if q.interviewer_intent),
+                "with a red flag": sum(1 for q in self if q.red_flag),
+                "follow-ups": len(follow_ups),
+                "follow-ups with an answer": sum(1 for f in follow_ups if f.answer),
+                "weak answers": sum(1 for q in self if q.weak_answer),
+                "strong answers": sum(1 for q in self if q.strong_answer),
+                "senior/staff notes": sum(1 for q in self if q.senior_view or q.staff_view),
+            },
+        )
+
+    def tag_counts(self) -> dict[str, int]:
+        """Every card tag the questions carry (topic, level, section, kind), with counts."""
+        counts: dict[str, int] = {}
+        for q in self:
+            for tag in question_tags(q):
+                counts[tag] = counts.get(tag, 0) + 1
+        return dict(sorted(counts.items()))
 
     def in_section(self, section_id: str) -> tuple[Question, ...]:
         """The questions of one section, in source order."""
         return tuple(q for q in self.questions if q.section == section_id)
+
+
+def _tag_part(value: str) -> str:
+    return "_".join(value.split())
+
+
+def question_tags(question: Question) -> list[str]:
+    """A question's hierarchical tags, sorted: level, section, kind and topics (``::`` nests,
+    as in Anki; spaces become ``_``)."""
+    return sorted(
+        {
+            f"dockerqa::level::{question.level.value}",
+            f"dockerqa::section::{_tag_part(question.section)}",
+            f"dockerqa::kind::{question.kind.value}",
+            *(f"{TOPIC_TAG_PREFIX}{_tag_part(t)}" for t in question.tags if t.strip()),
+        }
+    )
 
 
 def library_schema() -> dict[str, Any]:

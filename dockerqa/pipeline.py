@@ -1,79 +1,198 @@
-"""Source → library → lock → exporter: what ``dockerqa export`` does, as a Python function."""
+"""Page → library → lock → exporters → files: `export`, the one export path.
+
+The command line's ``dockerqa export`` and ``dockerqa lock`` call these functions and nothing
+else, so the Python API and the CLI build the same bytes and keep the same lock.
+"""
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from dockerqa._load import bundled_source, load, lock_path
-from dockerqa.errors import ExportError
-from dockerqa.exporting import DEFAULT_DIR, available_exporters, get_exporter
+from dockerqa._files import write_bytes_atomic
+from dockerqa._load import display_name, load, lock_path, metadata_path, resolve_source
+from dockerqa.errors import DockerQAError, ExportError, LockError
+from dockerqa.exporting import (
+    DEFAULT_DIR,
+    ExportContext,
+    Exporter,
+    available_exporters,
+    get_exporter,
+)
+from dockerqa.lock import Lock, apply_renames, current_time, read_lock, refresh
 from dockerqa.model import Library
 
 #: Filter names accepted by `Library.filter`.
 FILTERS = ("level", "min_level", "section", "kind", "tag")
+#: ``destination`` that means standard output (text formats only).
+STDOUT = "-"
+
+Source = Library | str | os.PathLike[str] | None
 
 
-def resolve_source(source: str | os.PathLike[str] | None) -> Path:
-    """The page to read: the given path, or the bundled corpus."""
-    return Path(source) if source is not None else bundled_source()
-
-
-def refresh_lock(source: str | os.PathLike[str] | None = None, *, locked: bool = False) -> Any:
+def refresh_lock(source: str | os.PathLike[str] | None = None, *, locked: bool = False) -> Lock:
     """Bring the lock file beside ``source`` up to date (or check it, with ``locked``).
 
-    Returns the `dockerqa.lock.Lock`; raises `LockError` when ``locked`` and the lock is stale.
+    Exporter state kept in the lock is carried over untouched. Raises `LockError` when
+    ``locked`` and the lock is stale.
     """
-    from dockerqa.lock import refresh
-
     path = resolve_source(source)
-    library = load(path if source is not None else None)
-    return refresh(library, lock_path(path), locked=locked)
+    return refresh(load(source), lock_path(path), locked=locked)
 
 
-def export_source(
+def export(
+    source: Source,
     format: str,
+    destination: str | os.PathLike[str] | None = None,
     *,
-    source: str | os.PathLike[str] | None = None,
-    out: str | os.PathLike[str] | None = None,
+    lock: str | os.PathLike[str] | None = None,
     locked: bool = False,
     filters: Mapping[str, Any] | None = None,
-    options: Mapping[str, Any] | None = None,
+    now: int | None = None,
     report: Callable[[str], None] | None = None,
+    progress: Callable[[str], None] | None = None,
+    **options: Any,
 ) -> list[Path]:
-    """Export a page in one format (or ``all`` formats into a directory); return the paths written.
+    """Export a page in ``format`` (or ``"all"`` formats into a directory); the paths written.
 
-    Exporters that take a ``lock`` option get the source's lock, refreshed first (checked only,
-    with ``locked``). ``filters`` are `Library.filter` keywords; ``options`` go to the exporter.
+    ``source`` is a page path (default: the bundled corpus) or a `Library`. Exporters that
+    need a lock get the page's lock (``NAME.lock`` beside a page path, or ``lock``), refreshed
+    first — or only checked, with ``locked`` — exactly as ``dockerqa export`` does; a `Library`
+    without ``lock`` cannot feed them. ``filters`` are `Library.filter` keywords; ``options``
+    go to the exporter. ``destination`` defaults to ``dist/`` and the exporter's file name;
+    ``-`` writes a text format to standard output. Every output is built before the first is
+    written. ``report`` receives one line per change to the lock and per file written;
+    ``progress`` one line per stage.
     """
-    names = sorted(available_exporters()) if format == "all" else [format]
-    classes = [get_exporter(n) for n in names]
-    path = resolve_source(source)
-    library = load(path if source is not None else None)
-    lock = None
-    if any("lock" in cls.options for cls in classes):
-        from dockerqa.lock import apply_renames, refresh
+    note = progress or (lambda _msg: None)
+    exporters = _exporters(format, options)
+    if isinstance(source, Library):
+        library, page, lock_file = source, None, Path(lock) if lock is not None else None
+    else:
+        page = resolve_source(source)
+        note(f"reading {display_name(source)}")
+        library = load(source)
+        lock_file = Path(lock) if lock is not None else lock_path(page)
+    targets = _targets(exporters, format, destination, page, lock_file)
+    when = current_time() if now is None else int(now)
 
-        lock = refresh(library, lock_path(path), locked=locked)
-        library = apply_renames(library, lock)
-        if report is not None and lock.changes.describe():
-            report(f"updated {lock_path(path).name}: {lock.changes.describe()}")
+    current: Lock | None = None
+    states: dict[str, Any] = {}
+    if any(e.needs_lock for e in exporters):
+        if lock_file is None:
+            needing = ", ".join(e.name for e in exporters if e.needs_lock)
+            raise ExportError(
+                f"the {needing} exporter needs the page's lock file to keep identity across "
+                "updates: pass lock='PAGE.lock', or export the page by its path"
+            )
+
+        def record_states(computed: Lock) -> Lock:
+            moved: list[str] = []
+            for e in exporters:
+                before = computed.exporter_state(e.name)
+                after = e.next_state(before, when)
+                states[e.name] = after
+                if after != before:
+                    computed = computed.with_exporter_state(e.name, after)
+                    moved.append(e.name)
+            if moved:
+                changes = computed.changes.model_copy(update={"exporters": tuple(moved)})
+                computed = computed.model_copy(update={"changes": changes})
+            return computed
+
+        note(f"checking {lock_file}" if locked else f"updating {lock_file}")
+        fix = f"dockerqa export {format}" + (f" --source {source}" if source is not None else "")
+        current = refresh(
+            library, lock_file, now=when, locked=locked, adjust=record_states, fix=fix
+        )
+        if report is not None and current.changes.describe():
+            report(f"updated {lock_file.name}: {current.changes.describe()}")
+    elif lock_file is not None and lock_file.is_file():
+        current = read_lock(lock_file)  # for the ids it keeps through renames
+    if current is not None:
+        library = apply_renames(library, current)
     selected = apply_filters(library, filters or {})
+
+    built: list[tuple[Path, bytes]] = []
+    for e, target in zip(exporters, targets, strict=True):
+        note(f"building {e.name}")
+        context = ExportContext(
+            key=library.metadata.key,
+            destination=target,
+            lock=current,
+            state=states.get(e.name),
+        )
+        built.append((target, e.build(selected, context)))
+    return _write_all(built, report)
+
+
+def _exporters(format: str, options: Mapping[str, Any]) -> list[Exporter]:
+    if format != "all":
+        return [get_exporter(format)(**options)]
+    if options:
+        raise ExportError(f"'all' takes no exporter options (given: {', '.join(sorted(options))})")
+    return [get_exporter(name)() for name in sorted(available_exporters())]
+
+
+def _targets(
+    exporters: list[Exporter],
+    format: str,
+    destination: str | os.PathLike[str] | None,
+    page: Path | None,
+    lock_file: Path | None,
+) -> list[Path]:
+    """Where each output goes; refuses to write over the page, its metadata or its lock."""
+    if format == "all":
+        if destination is not None and str(destination) == STDOUT:
+            raise ExportError("'all' writes several files: give a directory, not '-'")
+        folder = Path(destination) if destination is not None else DEFAULT_DIR
+        targets = [folder / e.filename() for e in exporters]
+    elif destination is not None and str(destination) == STDOUT:
+        if exporters[0].binary:
+            raise ExportError(f"the {exporters[0].name} format is binary: give a file, not '-'")
+        return [Path(STDOUT)]
+    else:
+        dest = (
+            Path(destination) if destination is not None else DEFAULT_DIR / exporters[0].filename()
+        )
+        targets = [dest / exporters[0].filename() if dest.is_dir() else dest]
+    protected = {p for p in (page, lock_file) if p is not None}
+    if page is not None:
+        protected.add(metadata_path(page))
+    for target in targets:
+        for p in protected:
+            if _same_file(target, p):
+                raise ExportError(f"{target}: refusing to write over the page's own file {p}")
+    return targets
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+def _write_all(built: list[tuple[Path, bytes]], report: Callable[[str], None] | None) -> list[Path]:
     written: list[Path] = []
-    for cls in classes:
-        opts = dict(options or {})
-        if lock is not None and "lock" in cls.options:
-            opts["lock"] = lock
-        if format == "all":
-            opts = {k: v for k, v in opts.items() if k in cls.options}
-            dest = Path(out or DEFAULT_DIR) / cls.default_filename
-        else:
-            dest = Path(out) if out is not None else DEFAULT_DIR / cls.default_filename
-            if dest.is_dir():
-                dest = dest / cls.default_filename
-        written.append(cls(**opts).export(selected, dest))
+    for target, data in built:
+        try:
+            if str(target) == STDOUT:
+                sys.stdout.buffer.write(data)
+                sys.stdout.flush()
+            else:
+                write_bytes_atomic(target, data)
+        except DockerQAError as exc:
+            if written:
+                done = ", ".join(str(p) for p in written)
+                raise ExportError(f"{exc} (already written: {done})") from None
+            raise
+        written.append(target)
+        if report is not None and str(target) != STDOUT:
+            report(f"wrote {target}")
     return written
 
 
@@ -100,3 +219,6 @@ def apply_filters(library: Library, filters: Mapping[str, Any]) -> Library:
     if not selected.questions:
         raise ExportError("the filters match no question")
     return selected
+
+
+__all__ = ["FILTERS", "LockError", "apply_filters", "export", "refresh_lock"]

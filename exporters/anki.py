@@ -6,51 +6,57 @@ Deck layout
     names): ``Docker Interview Questions::01 Fundamentals & Architecture``. Anki matches decks
     by name; an import never moves existing cards.
 
+One note per question, sibling cards
+    Each question is one note of the note type ``dockerqa Question``, which generates up to
+    ten sibling cards from conditional templates: the question card, one card per answered
+    follow-up (slots 1–8, kept by the lock, so inserting or reordering follow-ups never moves a
+    learner's history onto another follow-up's card) and a red-flag card. Anki buries siblings
+    together and a learner suspends or deletes a question as one unit. A sibling's answer is
+    never on another card: where follow-up or red-flag cards exist, the question's back lists
+    the follow-up questions only and leaves the red flag to its own card.
+
 Tags (hierarchical, on every note)
     ``dockerqa::level::<level>``, ``dockerqa::section::<section id>``, ``dockerqa::kind::<kind>``,
-    ``dockerqa::type::<main|follow-up|red-flag>``, ``dockerqa::topic::<tag>`` per topic tag,
-    and ``dockerqa::retired`` on notes of questions that left the source.
+    ``dockerqa::type::main``, ``dockerqa::topic::<tag>`` per topic tag, and ``dockerqa::retired``
+    on notes of questions that left the source.
 
-Note types — IDs hard-coded forever, field lists frozen
-    Anki matches note types by ID, and any change to the field or template list makes it
-    create a copy and leave every existing note unchanged. The lists below are therefore
-    frozen: never add, remove, rename or reorder a field or template. CSS and template HTML may
-    change (the lock gives the note types a newer ``mod`` when they do). ``Extra`` is a
-    reserved slot (shown on the back when not empty) for anything later releases add.
+The note type — its ID hard-coded forever, its fields frozen
+    Anki matches note types by ID; any change to the field or template list makes it create a
+    copy and leave existing notes unchanged unless the learner ticks "Merge note types". The
+    lists below were published with dockerqa 0.2 (the one change since 0.1, which had three
+    note types); never add, remove, rename or reorder a field or template. CSS and template
+    HTML may change (this exporter's state in the lock gives the note type a newer ``mod``).
 
-    ========================  ==========  ====================================================
-    note type                 model ID    fields (frozen, in this order)
-    ========================  ==========  ====================================================
-    ``dockerqa Question``     1773346606  Id, Context, Title, Prompt, Answer, Details, Source,
-                                          Banner, Extra
-    ``dockerqa Follow-up``    1565439761  Id, Context, Question, Answer, Source, Banner, Extra
-    ``dockerqa Red flag``     2064244844  Id, Context, Title, RedFlag, Source, Banner, Extra
-    ========================  ==========  ====================================================
+    ``dockerqa Question`` (ID 1773346606), fields: Id, Context, Title, Prompt, Answer,
+    Details, Source, Banner, Chain, RedFlag, then FollowUp1, FollowUp1Answer … FollowUp8,
+    FollowUp8Answer. Templates: Card (the question), Follow-up 1 … Follow-up 8, Red flag.
+    Anki's "Merge note types" joins fields and templates by name, so 0.1's names are kept
+    where their place is the same (``Card``, ``Prompt``, ``Details``) and an upgraded note
+    type gains the new ones without a second question card.
 
-    Each has one card template (``Card``). Field meanings: ``Id`` the question id (plain
-    text); ``Context`` a line naming section, level and kind (a follow-up's also shows its
-    parent question); ``Title`` the question title; ``Prompt`` the scenario or prompt;
-    ``Answer`` the answer (a work sample's steps first); ``Details`` the labelled blocks —
-    what interviewers are testing, red flag, weak vs strong answers, senior vs staff views,
-    the follow-up chain and any other labelled part, long ones folded in ``<details>``;
-    ``RedFlag`` the red-flag answer and why it fails; ``Source`` where the question comes from;
-    ``Banner`` the retirement notice, empty otherwise.
+    ``Id`` the question id; ``Context`` section, level and kind; ``Title`` the question title;
+    ``Prompt`` what the card asks (`dockerqa.study.ask`) with the scenario or prompt;
+    ``Answer`` the answer's core (`dockerqa.study.split_core`); ``Details`` the rest, every part
+    folded in ``<details>`` under its label; ``Chain`` the follow-up chain, folded; ``RedFlag``
+    the red flag (filled only when red-flag cards are chosen); ``Source`` where the question
+    comes from; ``Banner`` the retirement notice; ``FollowUpN``/``FollowUpNAnswer`` the
+    follow-up in slot N (filled only for answered follow-ups when follow-up cards are chosen).
+    0.1's ``Extra`` field is gone: Anki overwrites every field of a note whose source changed,
+    so a field "for the learner" could not keep their text (an upgraded collection keeps the
+    empty field; no template shows it).
 
 Identity
-    GUIDs come from question ids only: ``guid_for("dockerqa", id)`` for a question,
-    ``guid_for("dockerqa", id, "follow-up", n)`` for its ``n``-th follow-up (1-based position
-    in the whole chain, answered or not, so answering an earlier follow-up later does not
-    shift the others; inserting or removing a follow-up in the middle of a chain does shift
-    them, which updates those notes in place rather than duplicating them) and
-    ``guid_for("dockerqa", id, "red-flag")`` for its red flag. A renamed question keeps its id
-    through the lock (`dockerqa.lock`), hence its notes.
+    GUIDs come from the page key and the question id only: ``guid_for(key, id)``; deck ids
+    from the page key and the deck name. Two pages (different keys) never share a note or a
+    deck; the bundled corpus's key ``dockerqa`` keeps the GUIDs of earlier releases.
 
 Update rule
-    Every note's ``mod`` is the lock's ``mod`` for its question (when its content last
-    changed, or when it was retired); the note types' ``mod`` is the lock's note-type time.
-    Re-importing an unchanged question leaves the learner's copy (and personal edits) alone;
-    a changed one is newer, so Anki's default "update if newer" import updates it. Review
-    history stays with the cards either way.
+    Every note's ``mod`` is the later of the lock's time for its question (when its content
+    last changed, or when it was retired) and the time this exporter's field layout last
+    changed (its state in the lock); the note type's ``mod`` is when its CSS or templates last
+    changed. Re-importing an unchanged question leaves the learner's copy alone; a changed one
+    is newer, so Anki's default "update if newer" import updates it. Review history stays with
+    the cards either way.
 
 Retirement
     A question that left the source stays in the deck from its lock snapshot, tagged
@@ -59,8 +65,8 @@ Retirement
 Safety and reproducibility
     Fields hold only `dockerqa.render` output and this module's own HTML, with every text from
     the source escaped; templates have no JavaScript. The collection is built with genanki in
-    memory and zipped here with fixed entry dates, modes and order, then written through
-    `atomic_output`: the same library and lock give the same bytes, and nothing is left behind.
+    memory and zipped here with fixed entry dates, modes and order: the same library, lock and
+    state give the same bytes.
 """
 
 from __future__ import annotations
@@ -75,94 +81,89 @@ import re
 import sqlite3
 import time
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import genanki
+from pydantic import BaseModel, ConfigDict, ValidationError
 
-from dockerqa.cards import card_tags, deck_name, deck_part
-from dockerqa.errors import ExportError
-from dockerqa.exporting import Exporter, atomic_output
-from dockerqa.lock import Lock, LockEntry, apply_renames, build_lock, check, source_date_epoch
-from dockerqa.model import Kind, Library, Question
+from dockerqa.errors import ExportError, LockError
+from dockerqa.exporting import ExportContext, Exporter, Option
+from dockerqa.lock import SLOT_LIMIT, Lock, LockEntry, check
+from dockerqa.model import CARD_TYPES, FIELD_LABELS, Library, Question
 from dockerqa.render import BASE_CSS, pygments_css, render_inline, render_markdown
+from dockerqa.study import ask, split_core
 
-#: Namespace of every GUID of the deck.
-GUID_NAMESPACE = "dockerqa"
-#: Card types that can be chosen with ``cards``.
-CARD_TYPES = ("main", "follow-ups", "red-flags")
-#: Time used when no lock is given and ``SOURCE_DATE_EPOCH`` is unset (2024-01-01 UTC).
-FIXED_EPOCH = 1_704_067_200
+from ._flashcards import card_tags, deck_name, deck_part
 
+#: The note type's id: hard-coded forever (Anki matches note types by id).
 QUESTION_MODEL_ID = 1773346606
-FOLLOW_UP_MODEL_ID = 1565439761
-RED_FLAG_MODEL_ID = 2064244844
-ROOT_DECK_ID = 1760227828
-
-QUESTION_FIELDS = (
-    "Id", "Context", "Title", "Prompt", "Answer", "Details", "Source", "Banner", "Extra",
+NOTE_TYPE_NAME = "dockerqa Question"
+#: Follow-up slots with a card template of their own.
+FOLLOW_UP_SLOTS = SLOT_LIMIT
+#: The note type's fields, frozen since 0.2 (see the module docstring).
+FIELDS: tuple[str, ...] = (
+    "Id", "Context", "Title", "Prompt", "Answer", "Details", "Source", "Banner", "Chain", "RedFlag",
+    *itertools.chain.from_iterable(
+        (f"FollowUp{n}", f"FollowUp{n}Answer") for n in range(1, FOLLOW_UP_SLOTS + 1)
+    ),
 )  # fmt: skip
-FOLLOW_UP_FIELDS = ("Id", "Context", "Question", "Answer", "Source", "Banner", "Extra")
-RED_FLAG_FIELDS = ("Id", "Context", "Title", "RedFlag", "Source", "Banner", "Extra")
+#: Version of how fields are filled: raise it when the same question gives other field HTML
+#: on purpose, so every note gets a newer ``mod`` and existing learners receive the change.
+FIELDS_VERSION = 2
+#: Parts of a question's back that can be chosen with ``back`` (all by default).
+BACK_PARTS = ("answer", "intent", "weak-strong", "senior-staff", "follow-ups", "red-flag", "other")
 
-#: Blocks whose Markdown is longer than this fold into ``<details>``.
-FOLD_AT = 600
-
-_KIND_LABELS = {
-    Kind.QUESTION: "Question",
-    Kind.SCENARIO: "Scenario",
-    Kind.WORK_SAMPLE: "Work sample",
-    Kind.COMPARISON: "Candidate comparison",
-}
-_PROMPT_LABELS = {Kind.SCENARIO: "Scenario", Kind.WORK_SAMPLE: "Work-sample prompt"}
-
-# --- note types ------------------------------------------------------------------------------
+# --- note type --------------------------------------------------------------------------------
 
 _BANNER = "{{#Banner}}<div class=dq-banner>{{Banner}}</div>{{/Banner}}"
-_TAIL = (
-    "{{#Extra}}<div class=dq-extra>{{Extra}}</div>{{/Extra}}\n<div class=dq-source>{{Source}}</div>"
-)
+_SOURCE = "<div class=dq-source>{{Source}}</div>"
 
-_QUESTION_FRONT = f"""<div class="dq dq-front">
+_QUESTION_FRONT = f"""{{{{#Prompt}}}}<div class="dq dq-front">
 {_BANNER}
 <div class=dq-context>{{{{Context}}}}</div>
-<div class=dq-title>{{{{Title}}}}</div>
-{{{{#Prompt}}}}<div class=dq-prompt>{{{{Prompt}}}}</div>{{{{/Prompt}}}}
-</div>"""
+<div class=dq-front-ask>{{{{Prompt}}}}</div>
+</div>{{{{/Prompt}}}}"""
 _QUESTION_BACK = f"""{{{{FrontSide}}}}
 <hr id=answer>
 <div class="dq dq-back">
 {{{{#Answer}}}}<div class=dq-answer>{{{{Answer}}}}</div>{{{{/Answer}}}}
 {{{{#Details}}}}<div class=dq-details>{{{{Details}}}}</div>{{{{/Details}}}}
-{_TAIL}
+{{{{#Chain}}}}<div class=dq-details>{{{{Chain}}}}</div>{{{{/Chain}}}}
+{_SOURCE}
 </div>"""
 
-_FOLLOW_UP_FRONT = f"""<div class="dq dq-front">
+
+def _follow_up_templates(n: int) -> dict[str, str]:
+    q, a = f"FollowUp{n}", f"FollowUp{n}Answer"
+    front = f"""{{{{#{q}}}}}<div class="dq dq-front">
 {_BANNER}
-<div class=dq-context>{{{{Context}}}}</div>
-<div class=dq-ask>Follow-up</div>
-<div class=dq-follow-up>{{{{Question}}}}</div>
-</div>"""
-_FOLLOW_UP_BACK = f"""{{{{FrontSide}}}}
+<div class=dq-context>{{{{Context}}}} · {CARD_TYPES["follow-up"]} {n}</div>
+<div class=dq-parent>{{{{Title}}}}</div>
+<div class=dq-ask>{CARD_TYPES["follow-up"]}</div>
+<div class=dq-follow-up>{{{{{q}}}}}</div>
+</div>{{{{/{q}}}}}"""
+    back = f"""{{{{FrontSide}}}}
 <hr id=answer>
 <div class="dq dq-back">
-<div class=dq-answer>{{{{Answer}}}}</div>
-{_TAIL}
+<div class=dq-answer>{{{{{a}}}}}</div>
+{_SOURCE}
 </div>"""
+    return {"name": f"{CARD_TYPES['follow-up']} {n}", "qfmt": front, "afmt": back}
 
-_RED_FLAG_FRONT = f"""<div class="dq dq-front">
+
+_RED_FLAG_FRONT = f"""{{{{#RedFlag}}}}<div class="dq dq-front">
 {_BANNER}
-<div class=dq-context>{{{{Context}}}}</div>
-<div class=dq-ask>What answer is a red flag for:</div>
+<div class=dq-context>{{{{Context}}}} · {CARD_TYPES["red-flag"]}</div>
+<div class=dq-ask>Which answer to this question is a red flag, and why?</div>
 <div class=dq-title>{{{{Title}}}}</div>
-</div>"""
+</div>{{{{/RedFlag}}}}"""
 _RED_FLAG_BACK = f"""{{{{FrontSide}}}}
 <hr id=answer>
 <div class="dq dq-back">
 <div class="dq-answer dq-red-flag">{{{{RedFlag}}}}</div>
-{_TAIL}
+{_SOURCE}
 </div>"""
 
 CARD_CSS = """
@@ -204,6 +205,8 @@ details.dq-block[open] > summary.dq-label { margin-bottom: 0.4em; }
 .dq-source { color: var(--muted); font-size: 0.75em; margin-top: 1.2em; }
 .dq-source a { color: var(--muted); }
 .dq-id { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+.dq-front-ask { font-size: 1.15em; font-weight: 600; line-height: 1.35; margin: 0.2em 0 0.6em; }
+.dq-answer > :first-child { margin-top: 0; }
 hr#answer { border: 0; border-top: 1px solid var(--border); margin: 0.8em 0; }
 @media (max-width: 480px) {
   .card { font-size: 16px; }
@@ -213,54 +216,76 @@ hr#answer { border: 0; border-top: 1px solid var(--border); margin: 0.8em 0; }
 """
 
 
-def _css() -> str:
-    return f"{BASE_CSS}\n{pygments_css()}\n{CARD_CSS}"
+def _templates() -> list[dict[str, str]]:
+    return [
+        # "Card" is the question card's template name since 0.1: Anki merges templates by name
+        {"name": "Card", "qfmt": _QUESTION_FRONT, "afmt": _QUESTION_BACK},
+        *(_follow_up_templates(n) for n in range(1, FOLLOW_UP_SLOTS + 1)),
+        {"name": CARD_TYPES["red-flag"], "qfmt": _RED_FLAG_FRONT, "afmt": _RED_FLAG_BACK},
+    ]
 
 
-def _model(model_id: int, name: str, fields: Iterable[str], front: str, back: str) -> Any:
+@functools.cache
+def _note_type() -> Any:
     return genanki.Model(
-        model_id,
-        name,
-        fields=[{"name": f} for f in fields],
-        templates=[{"name": "Card", "qfmt": front, "afmt": back}],
-        css=_css(),
+        QUESTION_MODEL_ID,
+        NOTE_TYPE_NAME,
+        fields=[{"name": f} for f in FIELDS],
+        templates=_templates(),
+        css=f"{BASE_CSS}\n{pygments_css()}\n{CARD_CSS}",
         sort_field_index=0,
-    )
-
-
-def _models() -> tuple[Any, Any, Any]:
-    return (
-        _model(
-            QUESTION_MODEL_ID, "dockerqa Question", QUESTION_FIELDS, _QUESTION_FRONT, _QUESTION_BACK
-        ),
-        _model(
-            FOLLOW_UP_MODEL_ID,
-            "dockerqa Follow-up",
-            FOLLOW_UP_FIELDS,
-            _FOLLOW_UP_FRONT,
-            _FOLLOW_UP_BACK,
-        ),
-        _model(
-            RED_FLAG_MODEL_ID, "dockerqa Red flag", RED_FLAG_FIELDS, _RED_FLAG_FRONT, _RED_FLAG_BACK
-        ),
     )
 
 
 @functools.cache
 def note_type_fingerprint() -> str:
-    """Fingerprint of the three note types: names, fields, templates and CSS."""
-    definition = [
-        {
-            "id": m.model_id,
-            "name": m.name,
-            "fields": m.fields,
-            "templates": m.templates,
-            "css": m.css,
-        }
-        for m in _models()
-    ]
+    """Fingerprint of the note type: name, fields, templates and CSS."""
+    m = _note_type()
+    definition = {
+        "id": m.model_id,
+        "name": m.name,
+        "fields": m.fields,
+        "templates": m.templates,
+        "css": m.css,
+    }
     text = json.dumps(definition, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+# --- this exporter's state in the lock ------------------------------------------------------
+
+
+class _Versioned(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    changed: int
+    """When it last changed (UTC seconds)."""
+
+
+class _NoteTypeState(_Versioned):
+    fingerprint: str
+    """`note_type_fingerprint` when it was recorded."""
+
+
+class _FieldsState(_Versioned):
+    version: int
+    """`FIELDS_VERSION` when it was recorded."""
+
+
+class AnkiState(BaseModel):
+    """What the Anki exporter keeps in the lock, under ``exporters.anki``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    note_types: _NoteTypeState
+    """The note type's definition and the ``mod`` it carries."""
+    fields: _FieldsState | None = None
+    """How fields are filled, and the earliest ``mod`` every note carries."""
+
+
+def _after(previous: _Versioned | None, now: int) -> int:
+    """When something changes now: ``now``, but always later than its previous change."""
+    return now if previous is None else max(now, previous.changed + 1)
 
 
 # --- fields ----------------------------------------------------------------------------------
@@ -274,89 +299,90 @@ def _md(text: str | None) -> str:
     return render_markdown(text) if text else ""
 
 
-def _block(css: str, label: str, body_html: str, size: int, *, fold: bool | None = None) -> str:
-    """A labelled block; folded into ``<details>`` when long (or when ``fold`` says so)."""
-    folded = size > FOLD_AT if fold is None else fold
-    label_html = _esc(label)
-    if folded:
-        return (
-            f'<details class="dq-block {css}"><summary class=dq-label>{label_html}</summary>\n'
-            f"{body_html}\n</details>"
-        )
+def _fold(css: str, label: str, body_html: str) -> str:
+    """A labelled block folded into ``<details>``."""
     return (
-        f'<section class="dq-block {css}"><div class=dq-label>{label_html}</div>\n'
-        f"{body_html}\n</section>"
+        f'<details class="dq-block {css}"><summary class=dq-label>{_esc(label)}</summary>\n'
+        f"{body_html}\n</details>"
     )
 
 
-def _pair(first: tuple[str, str | None], second: tuple[str, str | None]) -> tuple[str, int]:
+def _pair(first: tuple[str, str | None], second: tuple[str, str | None]) -> str:
     """Two labelled halves of one block (weak vs strong, senior vs staff)."""
-    parts: list[str] = []
-    size = 0
-    for label, text in (first, second):
-        if text:
-            parts.append(f"<div class=dq-label>{_esc(label)}</div>\n{_md(text)}")
-            size += len(text)
-    return "\n".join(parts), size
+    return "\n".join(
+        f"<div class=dq-label>{_esc(label)}</div>\n{_md(text)}"
+        for label, text in (first, second)
+        if text
+    )
 
 
-def _details(q: Question) -> str:
-    """The labelled blocks of a question's back, in study order."""
+@dataclass(frozen=True)
+class _Choice:
+    """What goes on the cards (the exporter's ``cards`` and ``back`` options)."""
+
+    cards: frozenset[str]
+    back: frozenset[str]
+
+
+def _front(q: Question, section_title: str) -> str:
+    html_ = render_markdown(ask(q, section_title))
+    if q.prompt:
+        label = f"<div class=dq-label>{_esc(q.kind.prompt_label)}</div>"
+        html_ += f"\n<div class=dq-prompt>{label}\n{_md(q.prompt)}</div>"
+    return html_
+
+
+def _answer_and_more(q: Question, choice: _Choice) -> tuple[str, str]:
+    """The answer's core (shown) and every other chosen part, each folded under its label."""
+    core, rest = split_core(q.answer) if "answer" in choice.back else ("", "")
+    core_html = _md(core)
     blocks: list[str] = []
-    if q.interviewer_intent:
+    if "answer" in choice.back:
+        if q.steps:
+            blocks.append(_fold("dq-steps", FIELD_LABELS["steps"], _md(q.steps)))
+        if rest:
+            blocks.append(_fold("dq-rest", "Rest of the answer", _md(rest)))
+    if "intent" in choice.back and q.interviewer_intent:
         blocks.append(
-            _block(
-                "dq-intent",
-                "What interviewers are really testing",
-                _md(q.interviewer_intent),
-                len(q.interviewer_intent),
-            )
+            _fold("dq-intent", FIELD_LABELS["interviewer_intent"], _md(q.interviewer_intent))
         )
-    if q.red_flag:
-        blocks.append(
-            _block("dq-red-flag-block", "Red flag answer", _md(q.red_flag), len(q.red_flag))
+    if "red-flag" in choice.back and q.red_flag and "red-flag" not in choice.cards:
+        blocks.append(_fold("dq-red-flag-block", FIELD_LABELS["red_flag"], _md(q.red_flag)))
+    if "weak-strong" in choice.back and (q.weak_answer or q.strong_answer):
+        body = _pair(
+            (FIELD_LABELS["weak_answer"], q.weak_answer),
+            (FIELD_LABELS["strong_answer"], q.strong_answer),
         )
-    if q.weak_answer or q.strong_answer:
-        body, size = _pair(
-            ("What weak candidates say", q.weak_answer),
-            ("What strong candidates say", q.strong_answer),
+        if not q.answer:
+            core_html = body  # without an answer of its own, weak vs strong is the answer
+        else:
+            blocks.append(_fold("dq-weak-strong", "Weak vs strong answers", body))
+    if "senior-staff" in choice.back and (q.senior_view or q.staff_view):
+        body = _pair(
+            (FIELD_LABELS["senior_view"], q.senior_view), (FIELD_LABELS["staff_view"], q.staff_view)
         )
-        # without an answer of its own, weak vs strong is the answer: never folded then
-        fold = None if q.answer else False
-        blocks.append(_block("dq-weak-strong", "Weak vs strong answers", body, size, fold=fold))
-    if q.senior_view or q.staff_view:
-        body, size = _pair(("Senior engineer", q.senior_view), ("Staff engineer", q.staff_view))
-        blocks.append(_block("dq-senior-staff", "Senior vs staff perspective", body, size))
-    if q.follow_ups:
-        items = []
-        for f in q.follow_ups:
-            answer = f"\n<div class=dq-chain-answer>{_md(f.answer)}</div>" if f.answer else ""
-            items.append(f"<li><div class=dq-chain-question>{_md(f.question)}</div>{answer}</li>")
-        body = "<ol class=dq-chain>\n" + "\n".join(items) + "\n</ol>"
-        label = f"Follow-up chain ({len(q.follow_ups)})"
-        blocks.append(_block("dq-follow-ups", label, body, 0, fold=True))
-    for part in q.parts:
-        blocks.append(_block("dq-part", part.label, _md(part.text), len(part.text)))
-    return "\n".join(blocks)
+        blocks.append(_fold("dq-senior-staff", "Senior vs staff perspective", body))
+    if "other" in choice.back:
+        blocks += [_fold("dq-part", p.label, _md(p.text)) for p in q.parts]
+    return core_html, "\n".join(blocks)
 
 
-def _answer(q: Question) -> str:
-    steps = _block("dq-steps", "Steps", _md(q.steps), len(q.steps)) if q.steps else ""
-    return "\n".join(x for x in (steps, _md(q.answer)) if x)
-
-
-def _prompt(q: Question) -> str:
-    if not q.prompt:
+def _chain(q: Question, choice: _Choice, carded: set[int]) -> str:
+    """The follow-up chain, folded: questions only where a follow-up has its own card."""
+    if "follow-ups" not in choice.back or not q.follow_ups:
         return ""
-    label = _PROMPT_LABELS.get(q.kind, "Prompt")
-    return f"<div class=dq-label>{_esc(label)}</div>\n{_md(q.prompt)}"
+    items = []
+    for i, f in enumerate(q.follow_ups):
+        answer = ""
+        if f.answer and i not in carded:
+            answer = f"\n<div class=dq-chain-answer>{_md(f.answer)}</div>"
+        items.append(f"<li><div class=dq-chain-question>{_md(f.question)}</div>{answer}</li>")
+    body = "<ol class=dq-chain>\n" + "\n".join(items) + "\n</ol>"
+    return _fold("dq-follow-ups", f"{FIELD_LABELS['follow_ups']} ({len(q.follow_ups)})", body)
 
 
-def _context(q: Question, section_title: str, extra: str = "") -> str:
-    bits = [section_title, q.level.value.capitalize(), _KIND_LABELS[q.kind]]
-    if extra:
-        bits.append(extra)
-    return " · ".join(_esc(b) for b in bits)
+def _context(q: Question, section_title: str) -> str:
+    return " · ".join(_esc(b) for b in (section_title, q.level.value.capitalize(), q.kind.label))
 
 
 def _source(library: Library, q: Question) -> str:
@@ -404,186 +430,170 @@ class _Item:
     section_title: str
 
 
-def _deck_id(name: str) -> int:
-    digest = hashlib.sha256(f"dockerqa deck {name}".encode()).digest()
+def _deck_id(key: str, name: str) -> int:
+    digest = hashlib.sha256(f"{key} deck {name}".encode()).digest()
     return (1 << 30) + int.from_bytes(digest[:4]) % (1 << 30)
 
 
+def _items(library: Library, lock: Lock) -> Iterator[_Item]:
+    """Questions in deck order: each section's questions, then its retired ones."""
+    present = {q.id for q in library}
+    active_by_section: dict[str, list[str]] = {}
+    for e in lock.active:
+        active_by_section.setdefault(e.section, []).append(e.id)
+    complete = {
+        s.id for s in library.sections if all(i in present for i in active_by_section.get(s.id, []))
+    }
+    whole = all(e.id in present for e in lock.active)
+    retired = [
+        e
+        for e in lock.retired
+        if e.section in complete or (whole and lock.section_position(e.section) is None)
+    ]
+    for section in library.sections:
+        name = deck_name(library, section, lock)
+        for q in library.in_section(section.id):
+            entry = lock.entry(q.id)
+            assert entry is not None  # guaranteed by check()
+            yield _Item(q, entry, name, section.title)
+        for e in retired:
+            if e.section == section.id:
+                yield _Item(e.question(library.metadata.source_file), e, name, section.title)
+    section_ids = {s.id for s in library.sections}
+    for e in retired:
+        if e.section not in section_ids:
+            title = next((s.title for s in lock.sections if s.id == e.section), e.section)
+            root = deck_part(library.metadata.title)
+            yield _Item(e.question(library.metadata.source_file), e, root, title)
+
+
 class AnkiExporter(Exporter):
-    """An Anki package: question, follow-up and red-flag cards, updatable in place."""
+    """An Anki package: one note per question with question, follow-up and red-flag cards."""
 
     name = "anki"
     description = "an Anki deck (.apkg) that updates in place and keeps review history"
-    suffix = ".apkg"
     default_filename = "dockerqa.apkg"
-    options = frozenset({"cards", "lock"})
+    needs_lock = True
+    binary = True
+    options = (
+        Option(
+            "cards",
+            "Card types to generate, comma-separated.",
+            choices=tuple(CARD_TYPES),
+            multiple=True,
+            default=tuple(CARD_TYPES),
+        ),
+        Option(
+            "back",
+            "Parts shown on the question's back, comma-separated.",
+            choices=BACK_PARTS,
+            multiple=True,
+            default=BACK_PARTS,
+        ),
+    )
 
-    def __init__(
-        self,
-        *,
-        cards: Iterable[str] | str | None = None,
-        lock: Lock | None = None,
-        **options: Any,
-    ) -> None:
+    def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        if cards is None:
-            chosen: tuple[str, ...] = CARD_TYPES
-        else:
-            items = cards.split(",") if isinstance(cards, str) else list(cards)
-            chosen = tuple(c.strip() for c in items if c.strip())
-            bad = [c for c in chosen if c not in CARD_TYPES]
-            if bad or not chosen:
-                raise ExportError(
-                    f"unknown card type {', '.join(map(repr, bad)) or 'none chosen'} "
-                    f"(choose from {', '.join(CARD_TYPES)})"
-                )
-        if lock is not None and not isinstance(lock, Lock):
-            raise ExportError(
-                f"the anki exporter's lock must be a dockerqa.lock.Lock, not {lock!r}"
-            )
-        self.cards = frozenset(chosen)
-        self.lock = lock
+        self.choice = _Choice(frozenset(self.settings["cards"]), frozenset(self.settings["back"]))
 
-    # The deck, step by step ------------------------------------------------------------------
+    def next_state(self, previous: Mapping[str, Any] | None, now: int) -> dict[str, Any]:
+        """Note-type and field-layout versions with the times they last changed."""
+        try:
+            old = _read_state(previous)
+        except LockError:
+            old = None  # damaged: start again; a newer time only makes Anki update the notes
+        fp = note_type_fingerprint()
+        note_types = old.note_types if old is not None else None
+        if note_types is None or note_types.fingerprint != fp:
+            note_types = _NoteTypeState(fingerprint=fp, changed=_after(note_types, now))
+        fields = old.fields if old is not None else None
+        if fields is None or fields.version != FIELDS_VERSION:
+            fields = _FieldsState(version=FIELDS_VERSION, changed=_after(fields, now))
+        state = AnkiState(note_types=note_types, fields=fields).model_dump(mode="json")
+        return dict(previous) if previous is not None and state == dict(previous) else state
 
-    def _lock_for(self, library: Library) -> Lock:
-        if self.lock is not None:
-            return self.lock
-        sde = source_date_epoch()
-        return build_lock(library, now=sde if sde is not None else FIXED_EPOCH)
-
-    def _items(self, library: Library, lock: Lock) -> Iterator[_Item]:
-        """Questions in deck order: each section's questions, then its retired ones."""
-        present = {q.id for q in library}
-        active_by_section: dict[str, list[str]] = {}
-        for e in lock.active:
-            active_by_section.setdefault(e.section, []).append(e.id)
-        complete = {
-            s.id
-            for s in library.sections
-            if all(i in present for i in active_by_section.get(s.id, []))
-        }
-        whole = all(e.id in present for e in lock.active)
-        retired = [
-            e
-            for e in lock.retired
-            if e.section in complete or (whole and lock.section_position(e.section) is None)
+    def _fields(self, library: Library, item: _Item) -> tuple[list[str], bool] | None:
+        """The note's fields, or None when the chosen card types give it no card."""
+        q, entry, choice = item.question, item.entry, self.choice
+        slots = entry.slot_of(q)
+        carded: set[int] = set()
+        follow_ups = [""] * (2 * FOLLOW_UP_SLOTS)
+        if "follow-up" in choice.cards:
+            for i, (f, slot) in enumerate(zip(q.follow_ups, slots, strict=True)):
+                if f.answer and slot is not None and slot <= FOLLOW_UP_SLOTS:
+                    follow_ups[2 * slot - 2] = _md(f.question)
+                    follow_ups[2 * slot - 1] = _md(f.answer)
+                    carded.add(i)
+        red_flag = _md(q.red_flag) if "red-flag" in choice.cards and q.red_flag else ""
+        front = _front(q, item.section_title) if "main" in choice.cards else ""
+        if not (front or red_flag or carded):
+            return None
+        answer, more = _answer_and_more(q, choice)
+        fields = [
+            _esc(q.id),
+            _context(q, item.section_title),
+            render_inline(q.title),
+            front,
+            answer,
+            more,
+            _source(library, q),
+            _banner(library, entry),
+            _chain(q, choice, carded),
+            red_flag,
+            *follow_ups,
         ]
+        return fields, bool(front)
 
-        for section in library.sections:
-            name = deck_name(library, section, lock)
-            for q in library.in_section(section.id):
-                entry = lock.entry(q.id)
-                assert entry is not None  # guaranteed by check()
-                yield _Item(q, entry, name, section.title)
-            for e in retired:
-                if e.section == section.id:
-                    yield _Item(e.question(library.metadata.source_file), e, name, section.title)
-        for e in retired:
-            if e.section not in {s.id for s in library.sections}:
-                title = next((s.title for s in lock.sections if s.id == e.section), e.section)
-                root = deck_part(library.metadata.title)
-                yield _Item(e.question(library.metadata.source_file), e, root, title)
-
-    def _notes(self, library: Library, item: _Item, models: tuple[Any, Any, Any]) -> Iterator[Any]:
-        q, entry = item.question, item.entry
-        question_model, follow_up_model, red_flag_model = models
-        retired = entry.retired is not None
-        banner = _banner(library, entry)
-        source = _source(library, q)
-        title = render_inline(q.title)
-        if "main" in self.cards:
-            yield _Note(
-                mod=entry.mod,
-                model=question_model,
-                guid=genanki.guid_for(GUID_NAMESPACE, q.id),
-                tags=card_tags(q, "main", retired=retired),
-                fields=[
-                    _esc(q.id),
-                    _context(q, item.section_title),
-                    title,
-                    _prompt(q),
-                    _answer(q),
-                    _details(q),
-                    source,
-                    banner,
-                    "",
-                ],
+    def build(self, library: Library, context: ExportContext) -> bytes:
+        """The ``.apkg`` bytes (deterministic for a given library, lock and state)."""
+        lock = context.lock
+        if lock is None:
+            raise ExportError(
+                "the anki exporter needs the page's lock (export with dockerqa.export)"
             )
-        if "follow-ups" in self.cards:
-            total = len(q.follow_ups)
-            for n, f in enumerate(q.follow_ups, 1):
-                if not f.answer:
-                    continue
-                parent = f"<div class=dq-parent>{title}</div>"
-                if q.prompt:
-                    parent += _block(
-                        "dq-parent-prompt",
-                        _PROMPT_LABELS.get(q.kind, "Prompt"),
-                        _md(q.prompt),
-                        0,
-                        fold=True,
-                    )
-                context = _context(q, item.section_title, f"follow-up {n} of {total}")
-                yield _Note(
-                    mod=entry.mod,
-                    model=follow_up_model,
-                    guid=genanki.guid_for(GUID_NAMESPACE, q.id, "follow-up", n),
-                    tags=card_tags(q, "follow-up", retired=retired),
-                    fields=[
-                        _esc(f"{q.id}#follow-up-{n}"),
-                        f"{context}\n{parent}",
-                        _md(f.question),
-                        _md(f.answer),
-                        source,
-                        banner,
-                        "",
-                    ],
-                )
-        if "red-flags" in self.cards and q.red_flag:
-            yield _Note(
-                mod=entry.mod,
-                model=red_flag_model,
-                guid=genanki.guid_for(GUID_NAMESPACE, q.id, "red-flag"),
-                tags=card_tags(q, "red-flag", retired=retired),
-                fields=[
-                    _esc(f"{q.id}#red-flag"),
-                    _context(q, item.section_title),
-                    title,
-                    _md(q.red_flag),
-                    source,
-                    banner,
-                    "",
-                ],
-            )
-
-    def build(self, library: Library) -> bytes:
-        """The ``.apkg`` bytes for ``library`` (deterministic for a given library and lock)."""
-        lock = self._lock_for(library)
-        library = apply_renames(library, lock)
         check(library, lock)
-        models = _models()
+        state = _read_state(context.state) or AnkiState.model_validate(self.next_state(None, 0))
+        floor = state.fields.changed if state.fields is not None else 0
+        model = _note_type()
         root_name = deck_part(library.metadata.title)
-        root = genanki.Deck(ROOT_DECK_ID, root_name, _esc(library.metadata.provenance or ""))
-        decks: dict[str, Any] = {root_name: root}
+        decks: dict[str, Any] = {
+            root_name: genanki.Deck(
+                _deck_id(context.key, root_name), root_name, _esc(library.metadata.provenance or "")
+            )
+        }
         due = itertools.count(1)
-        for item in self._items(library, lock):
+        for item in _items(library, lock):
+            made = self._fields(library, item)
+            if made is None:
+                continue
+            fields, _ = made
             if item.deck not in decks:
-                decks[item.deck] = genanki.Deck(_deck_id(item.deck), item.deck)
-            for note in self._notes(library, item, models):
-                note.due = next(due)
-                decks[item.deck].add_note(note)
+                decks[item.deck] = genanki.Deck(_deck_id(context.key, item.deck), item.deck)
+            note = _Note(
+                mod=max(item.entry.mod, floor),
+                model=model,
+                guid=genanki.guid_for(context.key, item.question.id),
+                tags=card_tags(item.question, "main", retired=item.entry.retired is not None),
+                fields=fields,
+            )
+            note.due = next(due)
+            decks[item.deck].add_note(note)
         if next(due) == 1:
             raise ExportError("nothing to export: no card of the chosen types")
-        timestamp = lock.note_type.changed
-        return _apkg(genanki.Package(list(decks.values())), timestamp)
+        return _apkg(genanki.Package(list(decks.values())), state.note_types.changed)
 
-    def export(self, library: Library, destination: Path) -> Path:
-        """Write the deck to ``destination`` atomically and return it."""
-        data = self.build(library)
-        with atomic_output(destination) as fh:
-            fh.write(data)
-        return destination
+
+def _read_state(state: Mapping[str, Any] | None) -> AnkiState | None:
+    if state is None:
+        return None
+    try:
+        return AnkiState.model_validate(state)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise LockError(
+            f"the lock's exporters.anki.{where}: {err['msg']}; run `dockerqa lock` to rebuild it"
+        ) from None
 
 
 def _apkg(package: Any, timestamp: int) -> bytes:

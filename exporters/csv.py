@@ -25,21 +25,22 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import genanki
 
-from dockerqa.cards import card_tags, deck_name
-from dockerqa.exporting import Exporter, write_bytes_atomic
-from dockerqa.model import Library, Question, Section
+from dockerqa.exporting import ExportContext, Exporter, Option
+from dockerqa.model import FIELD_LABELS, Library, Question, Section
 from dockerqa.render import render_inline, render_markdown
+
+from ._flashcards import card_tags, deck_name
 
 if TYPE_CHECKING:
     from dockerqa.lock import Lock
 
-#: Namespace of this file's GUIDs; distinct from the deck's, so the two never collide.
-GUID_NAMESPACE = "dockerqa-csv"
+#: Added to the page key to make this file's GUID namespace: distinct from the deck's, so the
+#: two never collide (``dockerqa-csv`` for the bundled corpus).
+GUID_SUFFIX = "-csv"
 #: The stock note type the rows target (its English name; see the module docstring).
 NOTETYPE = "Basic"
 
@@ -50,16 +51,13 @@ PLAIN_COLUMNS = ("id", "type", "section", "level", "kind", "front", "back", "tag
 _GUID_COLUMN, _DECK_COLUMN, _TAGS_COLUMN = 1, 2, 3
 
 #: Labelled parts of a question's back, in study order, after the answer.
-_BACK_PARTS = (
-    ("steps", "Steps"),
-    ("weak_answer", "What weak candidates say"),
-    ("strong_answer", "What strong candidates say"),
-    ("senior_view", "Senior perspective"),
-    ("staff_view", "Staff perspective"),
+_BACK_PARTS = tuple(
+    (name, FIELD_LABELS[name])
+    for name in ("steps", "weak_answer", "strong_answer", "senior_view", "staff_view")
 )
-_INTENT_LABEL = "What interviewers are really testing"
-_RED_FLAG_LABEL = "Red flag answer"
-_FOLLOW_UPS_LABEL = "Follow-up chain"
+_INTENT_LABEL = FIELD_LABELS["interviewer_intent"]
+_RED_FLAG_LABEL = FIELD_LABELS["red_flag"]
+_FOLLOW_UPS_LABEL = FIELD_LABELS["follow_ups"]
 _RED_FLAG_PROMPT = "Red flag: which answer gives a weak candidate away, and why is it wrong?"
 
 
@@ -149,9 +147,9 @@ def _anki_header() -> str:
     return "".join(f"{line}\r\n" for line in lines)
 
 
-def _anki_row(library: Library, note: _Note, lock: Lock | None) -> list[str]:
+def _anki_row(library: Library, note: _Note, key: str, lock: Lock | None) -> list[str]:
     return [
-        genanki.guid_for(GUID_NAMESPACE, note.id),
+        genanki.guid_for(f"{key}{GUID_SUFFIX}", note.id),
         deck_name(library, note.section, lock),
         " ".join(card_tags(note.question, note.type)),
         _html_front(note),
@@ -218,20 +216,30 @@ class CSVExporter(Exporter):
     description = (
         "one row per card for Anki's text import (HTML), or --plain Markdown with a header"
     )
-    suffix = ".csv"
     default_filename = "dockerqa.csv"
-    options = frozenset({"plain", "lock"})
+    needs_lock = True
+    options = (
+        Option(
+            "plain",
+            "Markdown with a header row and no Anki header lines, for spreadsheets.",
+            type=bool,
+            default=False,
+        ),
+    )
 
-    def __init__(self, *, plain: bool = False, lock: Lock | None = None, **options: Any) -> None:
+    def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        self.plain = plain
-        """Write a header row and Markdown instead of Anki's header lines and HTML."""
-        self.lock = lock
-        """The source's lock: numbers the decks by section position in the whole source,
-        so filtered exports use the deck's names (without it, positions in the library)."""
+        self.plain: bool = self.settings["plain"]
 
-    def render(self, library: Library) -> str:
-        """The file's text (RFC 4180, CRLF line ends)."""
+    def filename(self) -> str:
+        """``dockerqa-plain.csv`` for the plain variant."""
+        return "dockerqa-plain.csv" if self.plain else self.default_filename
+
+    def render(self, library: Library, context: ExportContext | None = None) -> str:
+        """The file's text (RFC 4180, CRLF line ends). The context's lock numbers the decks
+        by section position in the whole page, so filtered exports keep the deck's names."""
+        key = context.key if context is not None else library.metadata.key
+        lock = context.lock if context is not None else None
         out = io.StringIO(newline="")
         writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
         if self.plain:
@@ -239,9 +247,9 @@ class CSVExporter(Exporter):
             writer.writerows(_plain_row(n) for n in _notes(library))
         else:
             out.write(_anki_header())
-            writer.writerows(_anki_row(library, n, self.lock) for n in _notes(library))
+            writer.writerows(_anki_row(library, n, key, lock) for n in _notes(library))
         return out.getvalue()
 
-    def export(self, library: Library, destination: Path) -> Path:
-        """Write the CSV as UTF-8 (no byte-order mark)."""
-        return write_bytes_atomic(destination, self.render(library).encode("utf-8"))
+    def build(self, library: Library, context: ExportContext) -> bytes:
+        """The CSV as UTF-8 (no byte-order mark)."""
+        return self.render(library, context).encode("utf-8")

@@ -26,29 +26,25 @@ from markupsafe import Markup
 from mdit_py_plugins.container import container_plugin
 
 from dockerqa.errors import ExportError
-from dockerqa.exporting import Exporter, write_bytes_atomic
-from dockerqa.model import Kind, Library, Question, Section
+from dockerqa.exporting import ExportContext, Exporter, Option
+from dockerqa.model import FIELD_LABELS, Library, Question, Section
 from dockerqa.render import BASE_CSS, pygments_css, render_inline, render_markdown
 
 TEMPLATE = "cheatsheet.html.j2"
 
-_KIND_LABELS = {
-    Kind.QUESTION: "question",
-    Kind.SCENARIO: "scenario",
-    Kind.WORK_SAMPLE: "work sample",
-    Kind.COMPARISON: "comparison",
-}
 #: Labelled parts of a question in reading order; the answer comes first and has no label.
-_PARTS = (
-    ("prompt", "Prompt"),
-    ("answer", ""),
-    ("steps", "Steps"),
-    ("weak_answer", "What weak candidates say"),
-    ("strong_answer", "What strong candidates say"),
-    ("senior_view", "Senior perspective"),
-    ("staff_view", "Staff perspective"),
+_PARTS = tuple(
+    (name, "" if name == "answer" else FIELD_LABELS[name])
+    for name in (
+        "prompt",
+        "answer",
+        "steps",
+        "weak_answer",
+        "strong_answer",
+        "senior_view",
+        "staff_view",
+    )
 )
-_PROMPT_LABELS = {Kind.SCENARIO: "Scenario", Kind.WORK_SAMPLE: "Work-sample prompt"}
 
 # Block structure only (nothing is rendered with it): callouts are ``:::`` containers.
 _BLOCKS = (
@@ -116,13 +112,14 @@ def _full_blocks(q: Question) -> list[_Block]:
         text = getattr(q, name)
         if text:
             if name == "prompt":
-                label = _PROMPT_LABELS.get(q.kind, label)
+                label = q.kind.prompt_label
             blocks.append(_Block(label, name.replace("_", "-"), _md(text)))
     blocks += [_Block(p.label, "part", _md(p.text)) for p in q.parts]
     if q.interviewer_intent:
-        blocks.append(_Block("What interviewers test", "intent", _md(q.interviewer_intent)))
+        label = FIELD_LABELS["interviewer_intent"]
+        blocks.append(_Block(label, "intent", _md(q.interviewer_intent)))
     if q.red_flag:
-        blocks.append(_Block("Red flag", "red-flag", _md(q.red_flag)))
+        blocks.append(_Block(FIELD_LABELS["red_flag"], "red-flag", _md(q.red_flag)))
     return blocks
 
 
@@ -131,7 +128,7 @@ def _compact_blocks(q: Question) -> list[_Block]:
     source = q.answer or q.prompt or q.strong_answer or ""
     blocks = [_Block("", "answer", _md(para))] if (para := first_paragraph(source)) else []
     if q.red_flag:
-        blocks.append(_Block("Red flag", "red-flag", _md(q.red_flag)))
+        blocks.append(_Block(FIELD_LABELS["red_flag"], "red-flag", _md(q.red_flag)))
     return blocks
 
 
@@ -140,7 +137,7 @@ def _question_view(q: Question, compact: bool) -> _QuestionView:
         id=q.id,
         title=_inline(q.title),
         level=q.level.value,
-        kind=_KIND_LABELS[q.kind],
+        kind=q.kind.label.lower(),
         blocks=tuple(_compact_blocks(q) if compact else _full_blocks(q)),
         follow_ups=tuple(
             _FollowUp(_md(f.question), None if compact or not f.answer else _md(f.answer))
@@ -180,18 +177,30 @@ class HTMLExporter(Exporter):
 
     name = "html"
     description = "a printable, self-contained HTML cheat sheet (--compact: two-column revision)"
-    suffix = ".html"
     default_filename = "dockerqa-cheatsheet.html"
-    options = frozenset({"compact", "templates"})
+    options = (
+        Option(
+            "compact",
+            "Revision-sized sheet in two columns: title, first answer paragraph, red flag, "
+            "follow-up questions.",
+            type=bool,
+            default=False,
+        ),
+        Option(
+            "templates",
+            "Directory whose templates (cheatsheet.html.j2) override the packaged ones.",
+        ),
+    )
 
-    def __init__(
-        self, *, compact: bool = False, templates: str | Path | None = None, **options: Any
-    ) -> None:
+    def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        self.compact = compact
-        """Keep only title, first answer paragraph, red flag and follow-up questions."""
+        self.compact: bool = self.settings["compact"]
+        templates = self.settings["templates"]
         self.templates = Path(templates) if templates is not None else None
-        """A directory whose templates (e.g. ``cheatsheet.html.j2``) override the packaged ones."""
+
+    def filename(self) -> str:
+        """``dockerqa-cheatsheet-compact.html`` for the compact sheet."""
+        return "dockerqa-cheatsheet-compact.html" if self.compact else self.default_filename
 
     def render(self, library: Library) -> str:
         """The page's HTML text."""
@@ -223,6 +232,6 @@ class HTMLExporter(Exporter):
             sections=tuple(_section_view(library, s, self.compact) for s in library.sections),
         )
 
-    def export(self, library: Library, destination: Path) -> Path:
-        """Write the page as UTF-8."""
-        return write_bytes_atomic(destination, self.render(library).encode("utf-8"))
+    def build(self, library: Library, context: ExportContext) -> bytes:
+        """The page as UTF-8."""
+        return self.render(library).encode("utf-8")

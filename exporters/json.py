@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from dockerqa.exporting import Exporter, write_bytes_atomic
+from dockerqa.exporting import ExportContext, Exporter
 from dockerqa.model import Library
 
 
@@ -14,11 +13,9 @@ class JSONExporter(Exporter):
 
     name = "json"
     description = "the whole library as lossless JSON (read back with Library.model_validate_json)"
-    suffix = ".json"
     default_filename = "dockerqa.json"
 
-    def export(self, library: Library, destination: Path) -> Path:
-        """Write the library as indented JSON."""
+    def build(self, library: Library, context: ExportContext) -> bytes:
+        """The library as indented JSON (UTF-8)."""
         data = library.model_dump(mode="json")
-        text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
-        return write_bytes_atomic(destination, text.encode("utf-8"))
+        return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

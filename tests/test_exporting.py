@@ -11,9 +11,16 @@ from pathlib import Path
 import pytest
 
 import dockerqa
-from conftest import run_cli
-from dockerqa import ExportError
-from dockerqa.exporting import atomic_output
+from conftest import CORPUS, run_cli
+from dockerqa import ExportError, __version__
+from dockerqa.exporting import Exporter, Option, atomic_output
+
+BUILTINS = {
+    "anki": "dockerqa.exporters.anki:AnkiExporter",
+    "csv": "dockerqa.exporters.csv:CSVExporter",
+    "html": "dockerqa.exporters.html:HTMLExporter",
+    "json": "dockerqa.exporters.json:JSONExporter",
+}
 
 
 def _python(code: str, **env: str) -> str:
@@ -28,12 +35,26 @@ def _python(code: str, **env: str) -> str:
 
 
 def test_builtins_are_registered_through_entry_points() -> None:
-    assert dockerqa.available_exporters() == {
-        "anki": "dockerqa.exporters.anki:AnkiExporter",
-        "csv": "dockerqa.exporters.csv:CSVExporter",
-        "html": "dockerqa.exporters.html:HTMLExporter",
-        "json": "dockerqa.exporters.json:JSONExporter",
+    # Other installed plugins may add names; the four built-ins are always there, as declared.
+    available = dockerqa.available_exporters()
+    assert {name: available.get(name) for name in BUILTINS} == BUILTINS
+
+
+def test_builtins_declare_the_contract() -> None:
+    expected = {
+        "anki": (True, True, "dockerqa.apkg"),
+        "csv": (True, False, "dockerqa.csv"),
+        "html": (False, False, "dockerqa-cheatsheet.html"),
+        "json": (False, False, "dockerqa.json"),
     }
+    for name, (needs_lock, binary, filename) in expected.items():
+        cls = dockerqa.get_exporter(name)
+        assert issubclass(cls, Exporter) and cls.name == name
+        assert (cls.needs_lock, cls.binary, cls.default_filename) == (needs_lock, binary, filename)
+        assert cls().filename() == filename
+        assert not hasattr(cls, "suffix"), "suffix was replaced by filename()"
+        assert all(isinstance(o, Option) for o in cls.options)
+        assert set(cls().settings) == {o.name for o in cls.options}
 
 
 def test_import_and_listing_load_no_exporter_and_no_click() -> None:
@@ -46,33 +67,91 @@ def test_import_and_listing_load_no_exporter_and_no_click() -> None:
 
 
 def test_unknown_exporter_names_the_choices() -> None:
-    with pytest.raises(
-        ExportError, match=r"unknown exporter 'ankii' \(available: anki, csv, html, json\)"
-    ):
+    with pytest.raises(ExportError) as info:
         dockerqa.get_exporter("ankii")
+    available = ", ".join(sorted(dockerqa.available_exporters()))
+    assert str(info.value) == f"unknown exporter 'ankii' (available: {available})"
+    assert {"anki", "csv", "html", "json"} <= set(dockerqa.available_exporters())
 
 
 def test_exporter_rejects_options_it_does_not_take(
     corpus: dockerqa.Library, tmp_path: Path
 ) -> None:
-    with pytest.raises(ExportError, match="takes no option plain"):
+    with pytest.raises(
+        ExportError, match=r"^the json exporter takes no option plain \(accepted: none\)$"
+    ):
         dockerqa.export(corpus, "json", tmp_path / "x.json", plain=True)
+    with pytest.raises(ExportError, match=r"'all' takes no exporter options"):
+        dockerqa.export(corpus, "all", tmp_path, compact=True)
+    assert not list(tmp_path.iterdir())
+
+
+def test_option_conversion() -> None:
+    flag = Option("compact", "two columns", type=bool, default=False)
+    assert [flag.convert(v) for v in (None, True, "yes", "off", "0")] == [
+        False, True, True, False, False,
+    ]  # fmt: skip
+    with pytest.raises(ExportError, match="option compact: expected true or false"):
+        flag.convert("perhaps")
+    cards = Option("cards", "which cards", multiple=True, default=("main",),
+                   choices=("main", "follow-up", "red-flag"))  # fmt: skip
+    assert cards.convert(None) == ("main",)
+    assert cards.convert("main, red-flag") == ("main", "red-flag")
+    assert cards.convert(["follow-up"]) == ("follow-up",)
+    with pytest.raises(ExportError, match=r"unknown value 'red-flags' \(choose from main, "):
+        cards.convert("red-flags")
+    with pytest.raises(ExportError, match="option cards: choose from"):
+        cards.convert(" , ")
+    number = Option("size", "how many", type=int, default=3)
+    assert (number.convert(None), number.convert("12")) == (3, 12)
+    with pytest.raises(ExportError, match="expected a whole number, not 'x'"):
+        number.convert("x")
+    assert flag.flag == "--compact" and Option("min_x", "").flag == "--min-x"
+
+
+def test_export_all_builds_everything_before_writing(tmp_path: Path) -> None:
+    page = _corpus_copy(tmp_path)
+    out = tmp_path / "out"
+    reports: list[str] = []
+    written = dockerqa.export(page, "all", out, filters={"level": "basic"}, report=reports.append)
+    names = {p.name for p in written}
+    assert {
+        "dockerqa.apkg", "dockerqa.csv", "dockerqa-cheatsheet.html", "dockerqa.json",
+    } <= names  # fmt: skip
+    assert all(p.parent == out and p.is_file() for p in written)
+    assert [r for r in reports if r.startswith("wrote ")] == [f"wrote {p}" for p in written]
+    assert page.with_suffix(".lock").is_file()
+    with pytest.raises(ExportError, match="give a directory, not '-'"):
+        dockerqa.export(page, "all", "-")
+    with pytest.raises(ExportError, match="binary: give a file, not '-'"):
+        dockerqa.export(page, "anki", "-")
+    with pytest.raises(ExportError, match="refusing to write over the page's own file"):
+        dockerqa.export(page, "json", page)
+
+
+def _corpus_copy(tmp_path: Path) -> Path:
+    """A copy of the corpus page and its metadata (exporting a page keeps a lock beside it)."""
+    page = tmp_path / "src" / CORPUS.name
+    page.parent.mkdir()
+    for f in (CORPUS, CORPUS.with_suffix(".toml")):
+        page.parent.joinpath(f.name).write_bytes(f.read_bytes())
+    return page
 
 
 PLUGIN = """
-from pathlib import Path
-from dockerqa import Exporter, Library
-from dockerqa.exporting import write_bytes_atomic
+from dockerqa import ExportContext, Exporter, Library, Option
 
 class TitlesExporter(Exporter):
     name = "titles"
     description = "one title per line"
-    suffix = ".txt"
     default_filename = "titles.txt"
+    options = (Option("numbered", "Number the lines.", type=bool, default=False),)
 
-    def export(self, library: Library, destination: Path) -> Path:
-        text = "".join(f"{q.id}\\t{q.title}\\n" for q in library)
-        return write_bytes_atomic(destination, text.encode())
+    def build(self, library: Library, context: ExportContext) -> bytes:
+        lines = [f"{q.id}\\t{q.title}" for q in library]
+        if self.settings["numbered"]:
+            lines = [f"{i}. {line}" for i, line in enumerate(lines, 1)]
+        return "".join(f"{context.key}:{line}\\n" for line in lines).encode()
 """
 
 
@@ -90,12 +169,29 @@ def test_third_party_exporter_installed_through_an_entry_point(tmp_path: Path) -
     env = _install_plugin(tmp_path, "titles = titles_plugin:TitlesExporter\n")
     listed = run_cli("exporters", env=env)
     assert "titles   titles_plugin:TitlesExporter" in listed.stdout
+    page = _corpus_copy(tmp_path)
     out = tmp_path / "out" / "t.txt"
-    result = run_cli("export", "titles", "--level", "basic", "--out", str(out), env=env)
+    source = ["--source", str(page)]
+    result = run_cli("export", "titles", *source, "--level", "basic", "--out", str(out), env=env)
     assert result.returncode == 0, result.stderr
     lines = out.read_text().splitlines()
     assert len(lines) == 20
-    assert lines[0] == "fundamentals/vm-vs-container\tVM vs Container"
+    assert lines[0] == "dockerqa:fundamentals/vm-vs-container\tVM vs Container"
+    # The plugin's own option becomes a flag and an -o KEY=VALUE, like a built-in's.
+    for flag in (["--numbered"], ["-o", "numbered=true"]):
+        result = run_cli(
+            "export", "titles", *source, *flag, "--level", "basic", "--out", str(out), env=env
+        )
+        assert result.returncode == 0, result.stderr
+        assert out.read_text().splitlines()[0] == (
+            "dockerqa:1. fundamentals/vm-vs-container\tVM vs Container"
+        )
+    listed_help = run_cli("export", "titles", "--help", env=env)
+    assert "--numbered" in listed_help.stdout and "Number the lines." in listed_help.stdout
+    group_help = run_cli("export", "--help", env=env)
+    assert group_help.returncode == 0, group_help.stderr
+    commands = group_help.stdout.split("Commands:", 1)[1].split()
+    assert {"anki", "csv", "html", "json", "titles", "all"} <= set(commands)
 
 
 def test_duplicate_exporter_name_names_both_owners(tmp_path: Path) -> None:
@@ -103,7 +199,7 @@ def test_duplicate_exporter_name_names_both_owners(tmp_path: Path) -> None:
     result = run_cli("exporters", env=env)
     assert result.returncode == 1
     assert "exporter 'json' is declared twice" in result.stderr
-    assert "dockerqa 0.1.0" in result.stderr and "titles_plugin 1.0" in result.stderr
+    assert f"dockerqa {__version__}" in result.stderr and "titles_plugin 1.0" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -113,10 +209,37 @@ def test_broken_plugin_warns_when_listing_and_fails_only_when_chosen(tmp_path: P
     assert listed.returncode == 0
     assert "json" in listed.stdout
     assert "warning: exporter 'broken'" in listed.stderr
-    chosen = run_cli("export", "broken", "--out", str(tmp_path / "x"), env=env)
-    assert chosen.returncode == 1
+    page = _corpus_copy(tmp_path)
+    json_out = tmp_path / "j.json"
+    other = run_cli("export", "json", "--source", str(page), "--out", str(json_out), env=env)
+    assert other.returncode == 0, other.stderr
+    assert json_out.is_file()
+    chosen = run_cli(
+        "export", "broken", "--source", str(page), "--out", str(tmp_path / "x"), env=env
+    )
+    # Choosing it fails with one line (a DockerQAError), no traceback.
+    assert chosen.returncode == 1  # a DockerQAError: one line, status 1
     assert chosen.stderr.count("\n") == 1 and "cannot be loaded" in chosen.stderr
+    assert "Traceback" not in chosen.stderr
     assert not (tmp_path / "x").exists()
+    # The Python API says the same with an ExportError.
+    code = (
+        "import dockerqa\n"
+        "try:\n    dockerqa.get_exporter('broken')\n"
+        "except dockerqa.ExportError as exc:\n    print(exc)\n"
+    )
+    assert _python(code, **env).startswith(
+        "exporter 'broken' (no_such_module:Nothing) cannot be loaded: "
+    )
+
+
+def test_a_broken_plugin_does_not_break_the_export_help(tmp_path: Path) -> None:
+    # Listing must not load every exporter fatally: a broken plugin fails only when chosen.
+    env = _install_plugin(tmp_path, "broken = no_such_module:Nothing\n")
+    group_help = run_cli("export", "--help", env=env)
+    assert group_help.returncode == 0, group_help.stderr
+    commands = group_help.stdout.split("Commands:", 1)[1].split()
+    assert {"anki", "csv", "html", "json", "all"} <= set(commands)
 
 
 def test_atomic_output_leaves_nothing_behind_on_failure(tmp_path: Path) -> None:

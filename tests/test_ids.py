@@ -6,9 +6,10 @@ import re
 
 import dockerqa
 from conftest import CORPUS
-from dockerqa._load import load_meta
+from dockerqa._load import metadata_path
+from dockerqa._meta import read_meta
 
-META = load_meta(CORPUS)
+META = read_meta(metadata_path(CORPUS))
 
 
 def _parse(text: str) -> dockerqa.Library:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import dockerqa
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
 from dockerqa import LockError
 from dockerqa.lock import (
     RENAME_SIMILARITY,
@@ -19,7 +19,6 @@ from dockerqa.lock import (
     build_lock,
     check,
     read_lock,
-    read_renames,
     refresh,
     retired_questions,
     similarity,
@@ -46,7 +45,7 @@ def test_first_lock_honours_source_date_epoch(page: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1234567890")
     lock = refresh(dockerqa.load(page), page.with_suffix(".lock"))
     assert {e.changed for e in lock.questions} == {1234567890}
-    assert lock.note_type.changed == 1234567890
+    assert lock.key == "deck"
     assert read_lock(page.with_suffix(".lock")).same_as(lock)
 
 
@@ -143,15 +142,16 @@ def test_the_update_story(page: Path) -> None:
     assert changed(v2, "basics/health-checks") == T0 + 1000
     retired = v2.entry("basics/docker-swarm-basics")
     assert retired is not None and retired.retired == T0 + 1000 and retired.changed == T0
-    # the renamed question keeps its id: through the lock file on the next load...
-    assert read_renames(path) == {
+    # the renamed question keeps its id: the lock is the one owner of renames (load never
+    # reads it), and apply_renames maps a loaded library
+    assert read_lock(path).renames() == {
         "basics/persisting-data-between-containers": "basics/volumes-and-bind-mounts"
     }
-    lib = dockerqa.load(page)
+    assert "basics/persisting-data-between-containers" in {q.id for q in dockerqa.load(page)}
+    lib = apply_renames(dockerqa.load(page), v2)
     kept = lib.get("basics/volumes-and-bind-mounts")
     assert kept.title == "Persisting Data Between Containers"
     assert "basics/persisting-data-between-containers" not in {q.id for q in lib}
-    # ...and at once with apply_renames
     raw = dockerqa.load(_page(page.parent / "elsewhere.mdx", "v2"))  # no lock beside it
     assert "basics/persisting-data-between-containers" in {q.id for q in raw}
     assert apply_renames(raw, v2).get("basics/volumes-and-bind-mounts").title == kept.title
@@ -187,7 +187,7 @@ def test_a_retired_question_can_come_back(page: Path) -> None:
     assert entry is not None and entry.retired is None and entry.changed == T0 + 2000
     assert lock.changes.retired == ("basics/health-checks",)
     # the title went back: the question is found under its kept id without any alias
-    assert read_renames(path) == {}
+    assert read_lock(path).renames() == {}
     assert dockerqa.load(page).get("basics/volumes-and-bind-mounts").title == (
         "Volumes and Bind Mounts"
     )
@@ -207,7 +207,7 @@ def test_a_moved_question_keeps_its_id(page: Path) -> None:
     assert lock.changes.renamed == (
         ("scenarios/docker-swarm-basics", "basics/docker-swarm-basics"),
     )
-    moved = dockerqa.load(page).get("basics/docker-swarm-basics")
+    moved = apply_renames(dockerqa.load(page), lock).get("basics/docker-swarm-basics")
     assert moved.section == "scenarios" and moved.kind == "scenario"
 
 
@@ -266,16 +266,28 @@ def test_locked_without_a_lock_file(page: Path) -> None:
     assert not page.with_suffix(".lock").exists()
 
 
-def test_note_type_change_gives_a_newer_time(page: Path) -> None:
+def test_exporter_state_is_carried_over_and_never_read(page: Path) -> None:
     path = page.with_suffix(".lock")
     refresh(dockerqa.load(page), path, now=T0)
     data = json.loads(path.read_text(encoding="utf-8"))
-    data["note_type"]["fingerprint"] = "0" * 16  # as if CSS or templates had changed since
+    data["exporters"] = {"someone": {"anything": [1, 2]}}
     path.write_text(json.dumps(data), encoding="utf-8")
-    with pytest.raises(LockError, match="note types changed"):
-        refresh(dockerqa.load(page), path, now=T0 - 1, locked=True)
-    lock = refresh(dockerqa.load(page), path, now=T0 - 1)
-    assert lock.note_type.changed == T0 + 1 and lock.changes.note_type
+    lock = refresh(dockerqa.load(page), path, now=T0 + 1)
+    assert lock.exporter_state("someone") == {"anything": [1, 2]}
+    assert lock.changes.describe() == ""
+
+
+def test_a_format_1_lock_is_upgraded_without_changing_times(tmp_path: Path) -> None:
+    page = tmp_path / "docker.mdx"
+    shutil.copyfile(ROOT / "corpus" / "docker.mdx", page)
+    shutil.copyfile(ROOT / "corpus" / "docker.toml", page.with_suffix(".toml"))
+    shutil.copyfile(FIXTURES / "lock" / "docker-format-1.lock", page.with_suffix(".lock"))
+    old = read_lock(page.with_suffix(".lock"))
+    assert old.version == 1 and old.exporter_state("anki") is not None
+    lock = refresh(dockerqa.load(page), page.with_suffix(".lock"), now=T0)
+    assert lock.changes.describe() == "upgraded to lock format 2"
+    assert lock.version == 2
+    assert {e.id: e.changed for e in lock.questions} == {e.id: e.changed for e in old.questions}
 
 
 def test_hand_formatted_lock_is_rewritten_but_not_stale(page: Path) -> None:
@@ -292,7 +304,7 @@ def test_hand_formatted_lock_is_rewritten_but_not_stale(page: Path) -> None:
     ("mutate", "message"),
     [
         (lambda t: t.replace('"questions": [', '"questions": [,', 1), r":\d+: not valid JSON"),
-        (lambda t: t.replace('"version": 1', '"version": 9'), r"unsupported lock version 9"),
+        (lambda t: t.replace('"version": 2', '"version": 9'), r"unsupported lock version 9"),
         (lambda t: "[]", r":1: a lock file holds one JSON object"),
         (
             lambda t: t.replace('"changed": 1700000000', '"changed": "soon"', 3),
@@ -312,8 +324,10 @@ def test_bad_lock_file_names_file_and_line(page: Path, mutate: object, message: 
     with pytest.raises(LockError, match=message) as err:
         read_lock(path)
     assert str(err.value).startswith(f"{path}:")
+    assert len(dockerqa.load(page)) == 5  # reading the page never touches the lock
     with pytest.raises(LockError):
-        dockerqa.load(page)  # the renames are read on load
+        dockerqa.export(page, "anki", page.with_suffix(".apkg"), now=T0)
+    assert not page.with_suffix(".apkg").exists()
 
 
 def test_bad_entry_points_at_its_line(page: Path) -> None:

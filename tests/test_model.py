@@ -77,3 +77,37 @@ def test_loads_without_metadata_and_load_of_a_path(corpus: dockerqa.Library) -> 
     assert corpus.metadata.title == "Docker Interview Questions"
     assert corpus.metadata.source_url == "https://resources.devweekends.com/llms.txt"
     assert "verbatim" in (corpus.metadata.provenance or "")
+
+
+def test_every_page_has_a_key(corpus: dockerqa.Library) -> None:
+    from conftest import CORPUS
+
+    assert corpus.metadata.key == "dockerqa"  # key = "dockerqa" in corpus/docker.toml
+    text = CORPUS.read_text(encoding="utf-8")
+    assert dockerqa.loads(text, file="k8s_Interview.mdx").metadata.key == "k8s-interview"
+    assert dockerqa.loads(text, file="a/b/k8s.mdx", key="kube").metadata.key == "kube"
+    assert Metadata.model_fields["key"].is_required()
+    with pytest.raises(pydantic.ValidationError):
+        Metadata(title="t", source_file="x.mdx")  # type: ignore[call-arg]
+
+
+def test_text_without_a_file_name_gets_the_key_page() -> None:
+    # As `dockerqa.loads` documents: the key defaults to ``page`` for ``<string>``.
+    page = '## 1. Basics\n\n<Accordion title="1. One">\nText.\n</Accordion>\n'
+    assert dockerqa.loads(page).metadata.source_file == "<string>"
+    assert dockerqa.loads(page).metadata.key == "page"
+
+
+def test_one_vocabulary_for_labels() -> None:
+    from dockerqa.model import CARD_TYPES, FIELD_LABELS, KIND_LABELS
+
+    assert list(CARD_TYPES) == ["main", "follow-up", "red-flag"]
+    assert FIELD_LABELS["interviewer_intent"] == "What interviewers are really testing"
+    assert FIELD_LABELS["red_flag"] == "Red flag answer"
+    assert (FIELD_LABELS["senior_view"], FIELD_LABELS["staff_view"]) == (
+        "Senior perspective",
+        "Staff perspective",
+    )
+    assert set(KIND_LABELS) == set(Kind)
+    assert Kind.WORK_SAMPLE.label == "Work sample"
+    assert Kind.SCENARIO.prompt_label == "Scenario" and Kind.QUESTION.prompt_label == "Prompt"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -15,6 +16,8 @@ from dockerqa import Kind, Level, ParseError
 from dockerqa._parse import LABELS, iter_body_texts
 from dockerqa._text import words
 
+#: Set to regenerate the goldens after a deliberate change (then read the diff).
+REGENERATE = bool(os.environ.get("DOCKERQA_REGENERATE_GOLDENS"))
 PAGES = sorted((FIXTURES / "pages").glob("*.mdx"))
 INVALID = sorted((FIXTURES / "invalid").glob("*.mdx"))
 
@@ -136,7 +139,7 @@ def _label_words(body: str) -> list[str]:
 @pytest.mark.parametrize("page", [CORPUS, *PAGES], ids=lambda p: p.name)
 def test_every_word_of_every_body_is_in_exactly_one_field(page: Path) -> None:
     library = dockerqa.load(page)
-    bodies = iter_body_texts(str(page), page.read_text(encoding="utf-8"))
+    bodies = list(iter_body_texts(str(page), page.read_text(encoding="utf-8")))
     assert len(bodies) == len(library)
     for (first, _last, body), q in zip(bodies, library, strict=True):
         assert q.source.first_line == first
@@ -183,7 +186,12 @@ def _golden_view(library: dockerqa.Library) -> dict[str, object]:
 def test_pages_match_their_golden_json(page: Path) -> None:
     library = dockerqa.loads(page.read_bytes(), file=page.name)
     golden = page.with_suffix(".json")
+    if REGENERATE:
+        data = json.dumps(library.model_dump(mode="json"), indent=2, ensure_ascii=False)
+        golden.write_text(data + "\n", encoding="utf-8")
     assert _golden_view(library) == json.loads(golden.read_text(encoding="utf-8"))
+    # The page key comes from the file name when no metadata sets one.
+    assert library.metadata.key == page.stem.replace("_", "-")
 
 
 def test_served_export_and_source_dialect_give_the_same_questions() -> None:

@@ -11,11 +11,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import genanki
 import pytest
 
 import dockerqa
 from conftest import CORPUS, FIXTURES, run_cli
 from dockerqa.exporters.csv import PLAIN_COLUMNS, CSVExporter
+from dockerqa.exporting import ExportContext
 
 SMALL = FIXTURES / "exporters" / "small.mdx"
 HOSTILE = FIXTURES / "exporters" / "hostile.mdx"
@@ -47,11 +49,23 @@ def read_plain(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
+def _corpus_copy(tmp_path: Path) -> Path:
+    """A copy of the corpus page and its metadata: exporting a page writes a lock beside it."""
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in (CORPUS.name, CORPUS.with_suffix(".toml").name):
+        shutil.copy(CORPUS.parent / name, src / name)
+    return src / CORPUS.name
+
+
 # --- read back with Python's csv module ---------------------------------------------------------
 
 
 def test_corpus_rows_read_back(corpus: dockerqa.Library, tmp_path: Path) -> None:
-    path = dockerqa.export(corpus, "csv", tmp_path / "deck.csv")
+    page = _corpus_copy(tmp_path)
+    (path,) = dockerqa.export(page, "csv", tmp_path / "deck.csv")
+    assert path == tmp_path / "deck.csv"
+    assert page.with_suffix(".lock").is_file(), "the csv exporter keeps the page's lock"
     data = path.read_bytes()
     assert not data.startswith(b"\xef\xbb\xbf")
     header, rows = split_anki_csv(data.decode("utf-8"))
@@ -70,6 +84,9 @@ def test_corpus_rows_read_back(corpus: dockerqa.Library, tmp_path: Path) -> None
     assert rows[0][1] == "Docker Interview Questions::01 Fundamentals & Architecture"
     assert rows[0][3] == "<p><b>VM vs Container</b></p>"
     assert "Linux namespaces" in rows[0][4] and first.id == "fundamentals/vm-vs-container"
+    # The bundled page's key is "dockerqa": its GUIDs are the ones earlier files carried, so a
+    # newer CSV still updates the notes an older one created.
+    assert rows[0][0] == genanki.guid_for("dockerqa-csv", first.id)
 
 
 def test_every_record_starts_with_a_quote(corpus: dockerqa.Library) -> None:
@@ -82,7 +99,7 @@ def test_every_record_starts_with_a_quote(corpus: dockerqa.Library) -> None:
 
 
 def test_plain_has_a_header_row_and_markdown(corpus: dockerqa.Library, tmp_path: Path) -> None:
-    path = dockerqa.export(corpus, "csv", tmp_path / "plain.csv", plain=True)
+    (path,) = dockerqa.export(_corpus_copy(tmp_path), "csv", tmp_path / "plain.csv", plain=True)
     text = path.read_bytes().decode("utf-8")
     assert text.startswith('"id","type","section","level","kind","front","back","tags"\r\n')
     rows = read_plain(text)
@@ -103,11 +120,51 @@ def test_plain_has_a_header_row_and_markdown(corpus: dockerqa.Library, tmp_path:
 
 
 def test_bytes_are_deterministic(corpus: dockerqa.Library, tmp_path: Path) -> None:
+    page = _corpus_copy(tmp_path)
+    out = tmp_path / "out"
     for plain in (False, True):
-        a = dockerqa.export(corpus, "csv", tmp_path / "a.csv", plain=plain).read_bytes()
-        b = dockerqa.export(corpus, "csv", tmp_path / "b.csv", plain=plain).read_bytes()
-        assert a == b
-    assert not list(tmp_path.glob(".*.tmp"))
+        (a,) = dockerqa.export(page, "csv", out / "a.csv", plain=plain)
+        (b,) = dockerqa.export(page, "csv", out / "b.csv", plain=plain)
+        assert a.read_bytes() == b.read_bytes()
+        # build() is what the pipeline writes, and it writes nothing itself.
+        exporter = CSVExporter(plain=plain)
+        built = exporter.build(corpus, ExportContext(key=corpus.metadata.key))
+        assert built == exporter.build(corpus, ExportContext(key=corpus.metadata.key))
+        assert built == a.read_bytes()
+    assert sorted(p.name for p in out.iterdir()) == ["a.csv", "b.csv"]
+    assert not list(page.parent.glob(".*.tmp"))
+
+
+def test_a_library_needs_a_lock_file(corpus: dockerqa.Library, tmp_path: Path) -> None:
+    with pytest.raises(dockerqa.ExportError, match=r"the csv exporter needs the page's lock"):
+        dockerqa.export(corpus, "csv", tmp_path / "deck.csv")
+    assert not list(tmp_path.iterdir())
+    lock = tmp_path / "docker.lock"
+    (path,) = dockerqa.export(corpus, "csv", tmp_path / "deck.csv", lock=lock)
+    assert lock.is_file()
+    assert path.read_bytes() == CSVExporter().build(corpus, ExportContext(key="dockerqa"))
+
+
+def test_variants_have_their_own_file_names(tmp_path: Path) -> None:
+    assert CSVExporter().filename() == "dockerqa.csv"
+    assert CSVExporter(plain=True).filename() == "dockerqa-plain.csv"
+    page = _corpus_copy(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (anki,) = dockerqa.export(page, "csv", out)
+    (plain,) = dockerqa.export(page, "csv", out, plain=True)
+    assert (anki, plain) == (out / "dockerqa.csv", out / "dockerqa-plain.csv")
+    assert anki.read_bytes().startswith(b"#separator:Comma\r\n")
+    assert plain.read_bytes().startswith(b'"id","type",')
+
+
+def test_the_page_key_namespaces_the_guids(corpus: dockerqa.Library) -> None:
+    # Two pages with the same question ids never share a GUID: the key is part of it.
+    _, ours = split_anki_csv(CSVExporter().render(corpus))
+    _, other = split_anki_csv(CSVExporter().render(corpus, ExportContext(key="k8s")))
+    assert corpus.metadata.key == "dockerqa"
+    assert [r[1:] for r in ours] == [r[1:] for r in other]
+    assert not {r[0] for r in ours} & {r[0] for r in other}
 
 
 class _Tags(HTMLParser):
@@ -136,8 +193,15 @@ def test_hostile_source_reaches_no_field_live() -> None:
 
 
 def test_unknown_option_is_refused() -> None:
-    with pytest.raises(dockerqa.ExportError, match=r"accepted: lock, plain"):
+    with pytest.raises(
+        dockerqa.ExportError, match=r"the csv exporter takes no option compact \(accepted: plain\)"
+    ):
         CSVExporter(compact=True)
+    with pytest.raises(dockerqa.ExportError, match=r"takes no option lock \(accepted: plain\)"):
+        CSVExporter(lock=None)  # the lock comes in the ExportContext, never as an option
+    with pytest.raises(dockerqa.ExportError, match=r"option plain: expected true or false"):
+        CSVExporter(plain="maybe")
+    assert CSVExporter(plain="yes").settings == {"plain": True}
 
 
 @pytest.mark.parametrize(("plain", "golden"), [(False, "small.csv"), (True, "small.plain.csv")])
@@ -176,28 +240,16 @@ def _by_guid(col: Any) -> dict[str, Any]:
     return {col.get_note(nid).guid: nid for nid in col.find_notes("")}
 
 
-def _corpus_copy(tmp_path: Path) -> Path:
-    """A copy of the corpus page with its metadata (and lock, if any)."""
-    src = tmp_path / "src"
-    src.mkdir()
-    for f in CORPUS.parent.glob(f"{CORPUS.stem}.*"):
-        shutil.copy(f, src / f.name)
-    return src / CORPUS.name
-
-
-def _edited_copy(tmp_path: Path, old: str, new: str) -> Path:
-    """A copy of the corpus page where one answer's text is changed."""
-    page = _corpus_copy(tmp_path)
+def _edit(page: Path, old: str, new: str) -> None:
+    """Change one answer's text in a page copy, in place (its lock stays beside it)."""
     text = page.read_bytes().decode("utf-8")
     assert text.count(old) == 1
     page.write_bytes(text.replace(old, new).encode("utf-8"))
-    return page
 
 
-def test_anki_imports_then_updates_without_duplicates(
-    corpus: dockerqa.Library, tmp_path: Path
-) -> None:
-    first = dockerqa.export(corpus, "csv", tmp_path / "v1.csv")
+def test_anki_imports_then_updates_without_duplicates(tmp_path: Path) -> None:
+    page = _corpus_copy(tmp_path)
+    (first,) = dockerqa.export(page, "csv", tmp_path / "v1.csv")
     _, rows = split_anki_csv(first.read_bytes().decode("utf-8"))
     col = anki_collection.Collection(str(tmp_path / "c.anki2"))
     try:
@@ -224,12 +276,12 @@ def test_anki_imports_then_updates_without_duplicates(
 
         # A user whose last import chose "keep current" still gets updates: the header says so.
         col.set_config("csvDuplicateResolution", 1)
-        page = _edited_copy(
-            tmp_path,
+        _edit(
+            page,
             'not just "containers are lighter."',
             'not just "containers are lighter" (edited).',
         )
-        second = dockerqa.export(dockerqa.load(page), "csv", tmp_path / "v2.csv")
+        (second,) = dockerqa.export(page, "csv", tmp_path / "v2.csv")
         log = _import(col, second)
         assert not log.new and not log.conflicting
         assert len(log.updated) == 1 and len(log.duplicate) == 184
@@ -240,11 +292,11 @@ def test_anki_imports_then_updates_without_duplicates(
         col.close()
 
 
-def test_anki_maps_fields_by_position_in_a_translated_collection(
-    corpus: dockerqa.Library, tmp_path: Path
-) -> None:
+def test_anki_maps_fields_by_position_in_a_translated_collection(tmp_path: Path) -> None:
     # A German collection: no note type called "Basic", translated field names.
-    path = dockerqa.export(corpus.filter(section="fundamentals"), "csv", tmp_path / "f.csv")
+    (path,) = dockerqa.export(
+        _corpus_copy(tmp_path), "csv", tmp_path / "f.csv", filters={"section": "fundamentals"}
+    )
     _, rows = split_anki_csv(path.read_bytes().decode("utf-8"))
     col = anki_collection.Collection(str(tmp_path / "de.anki2"))
     try:
@@ -264,12 +316,8 @@ def test_anki_maps_fields_by_position_in_a_translated_collection(
 
 def test_filtered_export_keeps_the_deck_names(tmp_path: Path) -> None:
     # Through the pipeline the CSV gets the source's lock: deck numbers are source positions.
-    from dockerqa.pipeline import export_source
-
     page = _corpus_copy(tmp_path)
-    (out,) = export_source(
-        "csv", source=page, out=tmp_path / "adv.csv", filters={"section": "advanced"}
-    )
+    (out,) = dockerqa.export(page, "csv", tmp_path / "adv.csv", filters={"section": "advanced"})
     _, rows = split_anki_csv(out.read_bytes().decode("utf-8"))
     assert {r[1] for r in rows} == {
         "Docker Interview Questions::07 Docker Advanced Level Questions"

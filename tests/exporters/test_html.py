@@ -29,6 +29,8 @@ import pytest
 import dockerqa
 from conftest import FIXTURES, run_cli
 from dockerqa.exporters.html import HTMLExporter, first_paragraph
+from dockerqa.exporting import ExportContext
+from dockerqa.model import FIELD_LABELS, KIND_LABELS, Kind
 from dockerqa.render import render_inline
 
 SMALL = FIXTURES / "exporters" / "small.mdx"
@@ -73,10 +75,9 @@ def _squash(text: str) -> str:
 @pytest.fixture(scope="module")
 def pages(corpus: dockerqa.Library, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("cheatsheet")
-    return {
-        "full": dockerqa.export(corpus, "html", out / "full.html"),
-        "compact": dockerqa.export(corpus, "html", out / "compact.html", compact=True),
-    }
+    (full,) = dockerqa.export(corpus, "html", out / "full.html")
+    (compact,) = dockerqa.export(corpus, "html", out / "compact.html", compact=True)
+    return {"full": full, "compact": compact}
 
 
 # --- without a browser --------------------------------------------------------------------------
@@ -140,19 +141,50 @@ def test_first_paragraph() -> None:
 
 def test_bytes_are_deterministic(corpus: dockerqa.Library, tmp_path: Path) -> None:
     for compact in (False, True):
-        a = dockerqa.export(corpus, "html", tmp_path / "a.html", compact=compact).read_bytes()
-        b = dockerqa.export(corpus, "html", tmp_path / "b.html", compact=compact).read_bytes()
-        assert a == b
+        (a,) = dockerqa.export(corpus, "html", tmp_path / "a.html", compact=compact)
+        (b,) = dockerqa.export(corpus, "html", tmp_path / "b.html", compact=compact)
+        assert a.read_bytes() == b.read_bytes()
+        exporter = HTMLExporter(compact=compact)
+        built = exporter.build(corpus, ExportContext(key=corpus.metadata.key))
+        assert built == a.read_bytes() == exporter.render(corpus).encode("utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "b.html"]
+
+
+def test_options_and_file_names() -> None:
+    assert HTMLExporter().filename() == "dockerqa-cheatsheet.html"
+    assert HTMLExporter(compact=True).filename() == "dockerqa-cheatsheet-compact.html"
+    assert HTMLExporter(compact="true").settings == {"compact": True, "templates": None}
+    with pytest.raises(
+        dockerqa.ExportError,
+        match=r"the html exporter takes no option plain \(accepted: compact, templates\)",
+    ):
+        HTMLExporter(plain=True)
+    with pytest.raises(dockerqa.ExportError, match="templates directory does not exist"):
+        HTMLExporter(templates="/no/such/dir").render(dockerqa.load(SMALL))
+
+
+def test_variants_are_written_beside_each_other(tmp_path: Path) -> None:
+    # Variants have their own file names, so exporting into one directory replaces nothing.
+    page = tmp_path / "src" / SMALL.name
+    page.parent.mkdir()
+    for f in (SMALL, SMALL.with_suffix(".toml")):
+        shutil.copy(f, page.parent / f.name)
+    out = tmp_path / "out"
+    out.mkdir()
+    (full,) = dockerqa.export(page, "html", out)
+    (compact,) = dockerqa.export(page, "html", out, compact=True)
+    assert (full.name, compact.name) == (
+        "dockerqa-cheatsheet.html",
+        "dockerqa-cheatsheet-compact.html",
+    )
+    assert full.read_bytes() == (FIXTURES / "exporters" / "small.html").read_bytes()
+    assert compact.read_bytes() == (FIXTURES / "exporters" / "small.compact.html").read_bytes()
 
 
 _PART_LABELS = (
-    "Scenario",
-    "Steps",
-    "What weak candidates say",
-    "What strong candidates say",
-    "What interviewers test",
-    "Red flag",
-    "Follow-up chain",
+    Kind.SCENARIO.prompt_label,
+    Kind.WORK_SAMPLE.prompt_label,
+    *FIELD_LABELS.values(),
     "Follow-up questions",
 )
 _LIVE_TAGS = {"script", "iframe", "object", "embed", "img", "svg", "link", "b"}
@@ -347,7 +379,10 @@ def test_pdf_has_every_title(
     titles = {q.id: _squash(_visible_text(render_inline(q.title))) for q in corpus}
     # What may not end a page: a heading (level or kind badge, part label, section heading).
     headings = {_squash(h).lower() for h in (*_PART_LABELS, *(s.heading for s in corpus.sections))}
-    badges = ("BASIC", "INTERMEDIATE", "ADVANCED", "SCENARIO", "WORKSAMPLE", "COMPARISON")
+    badges = (
+        *(_squash(level.value).upper() for level in dockerqa.Level),
+        *(_squash(label).upper() for label in KIND_LABELS.values()),
+    )
     counts = {}
     for paper in PAPERS:
         reader = pypdf.PdfReader(io.BytesIO(tab.pdf(paper)))
@@ -423,7 +458,7 @@ def test_no_request_with_network_blocked(pages: dict[str, Path], tab: Tab, varia
 
 @pytest.mark.browser
 def test_hostile_page_runs_nothing(tab: Tab, tmp_path: Path) -> None:
-    path = dockerqa.export(dockerqa.load(HOSTILE), "html", tmp_path / "hostile.html")
+    (path,) = dockerqa.export(dockerqa.load(HOSTILE), "html", tmp_path / "hostile.html")
     tab.send("Network.setBlockedURLs", urls=["*"])
     events = tab.open(path)
     assert [m for m in events if m["method"] == "Network.loadingFailed"] == []
@@ -472,6 +507,9 @@ def test_every_contents_link_reaches_its_target(pages: dict[str, Path], tab: Tab
 
 
 def test_a_user_template_directory_overrides_the_packaged_template(tmp_path: Path) -> None:
+    source = tmp_path / SMALL.name  # a copy: an export may keep a lock beside the page
+    shutil.copy(SMALL, source)
+    shutil.copy(SMALL.with_suffix(".toml"), source.with_suffix(".toml"))
     templates = tmp_path / "templates"
     templates.mkdir()
     (templates / "cheatsheet.html.j2").write_text(
@@ -479,13 +517,13 @@ def test_a_user_template_directory_overrides_the_packaged_template(tmp_path: Pat
     )
     out = tmp_path / "custom.html"
     result = run_cli(
-        "export", "html", "--source", str(SMALL), "--templates", str(templates), "--out", str(out)
+        "export", "html", "--source", str(source), "--templates", str(templates), "--out", str(out)
     )
     assert result.returncode == 0, result.stderr
     assert out.read_text(encoding="utf-8").startswith("<title>")
     (templates / "cheatsheet.html.j2").write_text("{{ no_such_variable }}")
     broken = run_cli(
-        "export", "html", "--source", str(SMALL), "--templates", str(templates), "--out", str(out)
+        "export", "html", "--source", str(source), "--templates", str(templates), "--out", str(out)
     )
     assert broken.returncode == 1
     assert "template error" in broken.stderr and broken.stderr.count("\n") == 1

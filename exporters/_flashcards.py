@@ -8,13 +8,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from dockerqa.model import Library, Question, Section
+from dockerqa.model import Library, Question, Section, question_tags
 
 if TYPE_CHECKING:
     from dockerqa.lock import Lock
-
-#: Card types, in the order a question's cards are written.
-CARD_TYPES = ("main", "follow-up", "red-flag")
 
 
 def deck_part(text: str) -> str:
@@ -32,19 +29,9 @@ def deck_name(library: Library, section: Section, lock: Lock | None = None) -> s
     return f"{deck_part(library.metadata.title)}::{position:02d} {deck_part(section.title)}"
 
 
-def _tag_part(value: str) -> str:
-    return re.sub(r"\s+", "_", value.strip())
-
-
 def card_tags(question: Question, card_type: str, *, retired: bool = False) -> list[str]:
     """Sorted hierarchical tags of one card's note (Anki splits tags on spaces)."""
-    tags = {
-        f"dockerqa::level::{question.level.value}",
-        f"dockerqa::section::{_tag_part(question.section)}",
-        f"dockerqa::kind::{question.kind.value}",
-        f"dockerqa::type::{card_type}",
-        *(f"dockerqa::topic::{_tag_part(t)}" for t in question.tags if t.strip()),
-    }
+    tags = {*question_tags(question), f"dockerqa::type::{card_type}"}
     if retired:
         tags.add("dockerqa::retired")
     return sorted(tags)

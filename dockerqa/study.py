@@ -1,0 +1,168 @@
+"""Study presentation shared by every front-end: what a card asks, and an answer's core.
+
+Nothing here edits the source text: `ask` adds a question around a title, and `split_core`
+cuts an answer at a block boundary into what shows first and what folds below it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from dockerqa.model import Kind, Question
+
+#: About how many words of an answer show before the rest folds away.
+CORE_WORDS = 100
+
+
+@dataclass(frozen=True)
+class AskRule:
+    """One way of turning a title into a question: the first rule that matches is used."""
+
+    name: str
+    """What the rule is for."""
+    matches: Callable[[Question, str], re.Match[str] | bool | None]
+    """Test on the question and its section title."""
+    template: str
+    """The prompt; ``{title}``, ``{section}`` and the match's named groups are filled in."""
+
+
+_QUESTION_WORD = re.compile(
+    r"^(how|why|what|when|where|which|who|is|are|can|could|should|would|do|does|did)\b", re.I
+)
+_VERSUS = re.compile(r"^(?:(?P<topic>[^:]+):\s*)?(?P<a>.+?)\s+(?:vs\.?|versus)\s+(?P<b>.+)$", re.I)
+_TROUBLE = re.compile(r"troubleshoot|debug|operations", re.I)
+
+
+def _versus_with_topic(title: str) -> re.Match[str] | None:
+    m = _VERSUS.match(title)
+    return m if m is not None and m.group("topic") else None
+
+
+#: Title → prompt rules, in order (a new case is one row and one test).
+ASK_RULES: tuple[AskRule, ...] = (
+    AskRule(
+        "comparison pattern",
+        lambda q, s: q.kind is Kind.COMPARISON,
+        "Two candidates answer a question on {title}. What separates the strong answer from "
+        "the weak one?",
+    ),
+    AskRule(
+        "scenario",
+        lambda q, s: q.kind is Kind.SCENARIO,
+        "Scenario — {title}. How do you diagnose and resolve it?",
+    ),
+    AskRule("work sample", lambda q, s: q.kind is Kind.WORK_SAMPLE, "Work sample — {title}"),
+    AskRule("already a question", lambda q, s: q.title.rstrip().endswith("?"), "{title}"),
+    AskRule("question word", lambda q, s: _QUESTION_WORD.match(q.title), "{title}?"),
+    AskRule(
+        "versus, with a topic",
+        lambda q, s: _versus_with_topic(q.title),
+        "{topic}: compare {a} and {b}. How do they differ, and when would you use each?",
+    ),
+    AskRule(
+        "versus",
+        lambda q, s: _VERSUS.match(q.title),
+        "Compare {a} and {b}. How do they differ, and when would you use each?",
+    ),
+    AskRule(
+        "troubleshooting topic",
+        lambda q, s: _TROUBLE.search(s),
+        "Troubleshooting — {title}: what do you check first, and what do you do?",
+    ),
+    AskRule(
+        "topic",
+        lambda q, s: True,
+        "Explain {title} in an interview: purpose, how it works, trade-offs.",
+    ),
+)
+
+
+def ask(question: Question, section_title: str = "") -> str:
+    """What the card asks, as Markdown (the title stays as written; never answer text)."""
+    for rule in ASK_RULES:
+        found = rule.matches(question, section_title)
+        if found:
+            groups = found.groupdict() if isinstance(found, re.Match) else {}
+            values = {k: (v or "").strip() for k, v in groups.items()}
+            return rule.template.format(
+                title=question.title.strip(), section=section_title, **values
+            )
+    return question.title  # pragma: no cover - the last rule always matches
+
+
+_BLOCK_START = re.compile(r"^(```|~~~|:::|\|)")
+_LIST_ITEM = re.compile(r"^(\s*)([*+-]|\d{1,9}[.)])\s")
+
+
+def _blocks(markdown: str) -> list[str]:
+    """Top-level blocks: paragraphs, lists, tables, fences and containers, blank-line split
+    except inside fences and containers."""
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    fence: str | None = None
+    for line in markdown.split("\n"):
+        stripped = line.strip()
+        if fence is not None:
+            current.append(line)
+            if stripped.startswith(fence) and stripped.strip("`~:") == "":
+                fence = None
+            continue
+        m = re.match(r"^\s*(`{3,}|~{3,}|:{3,})", line)
+        if m:
+            fence = m.group(1)
+            current.append(line)
+            continue
+        if not stripped:
+            if current:
+                blocks.append(current)
+                current = []
+            continue
+        current.append(line)
+    if current:
+        blocks.append(current)
+    # a list item that continues after a blank line belongs to the list before it
+    merged: list[list[str]] = []
+    for block in blocks:
+        first = block[0]
+        if merged and (first.startswith((" ", "\t")) or _same_list(merged[-1], first)):
+            merged[-1] = [*merged[-1], "", *block]
+        else:
+            merged.append(block)
+    return ["\n".join(b) for b in merged]
+
+
+def _same_list(previous: list[str], first: str) -> bool:
+    return bool(_LIST_ITEM.match(first) and _LIST_ITEM.match(previous[0]))
+
+
+def _words(markdown: str) -> int:
+    return len(re.findall(r"[\w'’-]+", markdown))
+
+
+def split_core(markdown: str | None, limit: int = CORE_WORDS) -> tuple[str, str]:
+    """``(core, rest)``: the answer's opening blocks up to about ``limit`` words, and the rest.
+
+    The cut falls between blocks (paragraph, list, table, code block); the core holds at least
+    one block, and a lead-in that ends with a colon stays with the block it introduces.
+    Joining ``core`` and ``rest`` with a blank line gives the text back.
+    """
+    if not markdown:
+        return "", ""
+    blocks = _blocks(markdown)
+    taken: list[str] = []
+    count = 0
+    for i, block in enumerate(blocks):
+        words = _words(block)
+        lead_in = taken and taken[-1].rstrip().endswith(":")
+        if taken and count + words > limit and not lead_in:
+            break
+        taken.append(block)
+        count += words
+        if count >= limit and not block.rstrip().endswith(":"):
+            i += 1
+            break
+    else:
+        return markdown.strip(), ""
+    return "\n\n".join(taken).strip(), "\n\n".join(blocks[len(taken) :]).strip()
