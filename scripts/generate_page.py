@@ -3,9 +3,13 @@
 Copy 1 is the corpus page verbatim; copies 2..N repeat its sections with unique section
 headings, question numbers and titles (so unique question ids), e.g. ``## 11. Fundamentals &
 Architecture (copy 2)`` and ``<Accordion title="101. VM vs Container (copy 2)">``. Everything
-else — bodies, tables, code, callouts, follow-up chains — is copied byte for byte, so the page
-exercises every construct the corpus has, N times. A matching ``NAME.toml`` is written beside
+else — tables, code, callouts, follow-up chains — keeps its form, so the page exercises every
+construct the corpus has, N times. A matching ``NAME.toml`` is written beside
 it (the corpus metadata plus one section entry per copied section).
+
+Bodies are the corpus's with the copy number after a few common words ("the2", "docker2", "RUN2":
+never in labels, tags, titles or fence lines), so each copy's Markdown is text of its own — as
+in a real page 50 times longer — and a cache of rendered text cannot make a copy free.
 
 Run: ``python scripts/generate_page.py 50 /tmp/pages/docker-x50.mdx``
 """
@@ -28,6 +32,9 @@ _NUMBERED = re.compile(r"^(\d+)(\.\s+.+)$")
 _LABELLED_NUMBER = re.compile(r"^((?:Scenario|Work[- ]?Sample)\s+)(\d+)(\s*:\s*.+)$", re.I)
 #: A title's subtitle starts at a spaced dash; the copy marker goes before it, into the topic.
 _SUBTITLE = re.compile(r"\s+(?:—|--|–)\s+")
+#: Common words that get the copy number in bodies, so each copy's Markdown is distinct text.
+_COMMON_WORD = re.compile(r"\b(the|The|is|and|of|in|a|for|docker|Docker|RUN|run)\b")
+_TAG_LINE = re.compile(r"^\s*</?[A-Z]")
 
 
 def _copy_heading(heading: str, k: int) -> str:
@@ -66,6 +73,8 @@ def _copy_section(lines: list[str], k: int) -> list[str]:
             line = f"## {_copy_heading(m.group(1), k)}"
         elif m := _TITLE.match(line):
             line = f"{m.group(1)}{_copy_title(m.group(2), k)}{m.group(3)}"
+        elif not _TAG_LINE.match(line):
+            line = _COMMON_WORD.sub(rf"\g<1>{k}", line)
         out.append(line)
     return out
 
