@@ -49,14 +49,32 @@ _DAY_STYLE = "default"
 _NIGHT_STYLE = "github-dark"
 
 
+#: Distinct texts (and code blocks) each cache below keeps. Exporters render the same field
+#: several times (a deck, its CSV twin, the cheat sheet; a title on every card of a question),
+#: and an LRU cache evicts in the order a run reads, so one smaller than a run's distinct texts
+#: would hit nothing on the second pass: the size covers a page about 140 times the corpus
+#: (~460 distinct texts, ~70 code blocks per corpus). What it holds is the rendered HTML the
+#: exporters hold anyway while they write (about 0.6 MB per corpus-sized page), as immutable
+#: strings, so sharing them between runs in one process is safe.
+_CACHE_SIZE = 1 << 16
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def render_markdown(text: str) -> str:
-    """Render Markdown to an HTML fragment; raw HTML in `text` comes out as escaped text."""
+    """Render Markdown to an HTML fragment; raw HTML in `text` comes out as escaped text.
+
+    Memoised: a text is rendered once per process (``render_markdown.cache_clear()`` drops it).
+    """
     html: str = _MD.render(text)
     return html
 
 
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def render_inline(text: str) -> str:
-    """Render one line of Markdown (a title) to inline HTML, without a wrapping ``<p>``."""
+    """Render one line of Markdown (a title) to inline HTML, without a wrapping ``<p>``.
+
+    Memoised like `render_markdown`.
+    """
     html: str = _MD.renderInline(text)
     return html
 
@@ -127,8 +145,12 @@ def _callout(
     )
 
 
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def _code_block(code: str, lang: str) -> str:
-    """A fenced block: highlighted when pygments knows `lang`, escaped text otherwise."""
+    """A fenced block: highlighted when pygments knows `lang`, escaped text otherwise.
+
+    Memoised, so a block that occurs in several texts (an answer and a part) is highlighted once.
+    """
     if lang == "mermaid":
         body = f'<pre class="mermaid-diagram">{escapeHtml(code)}</pre>\n'
     else:

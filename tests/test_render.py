@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES
+from conftest import CORPUS, FIXTURES
 from dockerqa.render import BASE_CSS, pygments_css, render_inline, render_markdown
 
 RENDER = FIXTURES / "render"
@@ -424,3 +424,49 @@ def test_base_css_defines_colours_and_keeps_code_inside_the_card() -> None:
         assert selector in rules, selector
     for name in ("note", "tip", "info", "warning", "check", "danger"):
         assert f".callout-{name}" in rules, name
+
+
+# --------------------------------------------------------------------------- render once
+
+
+def test_export_all_renders_and_highlights_each_distinct_text_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over a whole ``export all`` markdown-it renders each distinct text once and pygments
+    highlights each distinct code block once, however many exporters and cards use them."""
+    from dockerqa import render
+    from dockerqa.pipeline import export_source
+
+    for name in ("docker.mdx", "docker.toml", "docker.lock"):
+        (tmp_path / name).write_bytes((CORPUS.parent / name).read_bytes())
+    for cached in (render.render_markdown, render.render_inline, render._code_block):
+        cached.cache_clear()
+    renders: list[str] = []
+    highlights: list[tuple[str, str]] = []
+
+    def counted(method: str) -> object:
+        real = getattr(render._MD, method)
+
+        def call(text: str, env: object = None) -> str:
+            renders.append(f"{method}:{text}")
+            return real(text, env)  # type: ignore[no-any-return]
+
+        return call
+
+    real_highlight = render.highlight
+
+    def counted_highlight(code: str, lexer: object, formatter: object) -> str:
+        highlights.append((code, type(lexer).__name__))
+        return real_highlight(code, lexer, formatter)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(render._MD, "render", counted("render"))
+    monkeypatch.setattr(render._MD, "renderInline", counted("renderInline"))
+    monkeypatch.setattr(render, "highlight", counted_highlight)
+    export_source("all", source=tmp_path / "docker.mdx", out=tmp_path / "out")
+
+    blocks = render.render_markdown.cache_info()
+    inline = render.render_inline.cache_info()
+    assert len(renders) == len(set(renders)) == blocks.currsize + inline.currsize
+    assert blocks.currsize > 300 and blocks.hits > blocks.currsize  # used, and used again
+    assert len(highlights) == len(set(highlights)) > 50
+    assert len(highlights) <= render._code_block.cache_info().currsize
