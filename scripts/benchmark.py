@@ -119,7 +119,7 @@ for lang in sys.argv[1:]:
 def capture_anki_work(page: Path, workdir: Path) -> dict[str, Any]:
     """What a real ``export anki`` of `page` renders, highlights and writes (for the floor)."""
     import dockerqa.render as render
-    from dockerqa.pipeline import export_source
+    from dockerqa.pipeline import export
 
     for cached in (render.render_markdown, render.render_inline, render._code_block):
         cached.cache_clear()
@@ -147,7 +147,7 @@ def capture_anki_work(page: Path, workdir: Path) -> dict[str, Any]:
     render._MD.render, render._MD.renderInline = spy_render, spy_inline  # type: ignore[method-assign]
     render.highlight = spy_highlight
     try:
-        (deck,) = export_source("anki", source=page, out=workdir / "capture.apkg")
+        (deck,) = export(page, "anki", workdir / "capture.apkg")
     finally:
         del render._MD.render, render._MD.renderInline
         render.highlight = real_highlight

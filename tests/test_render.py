@@ -435,7 +435,7 @@ def test_export_all_renders_and_highlights_each_distinct_text_once(
     """Over a whole ``export all`` markdown-it renders each distinct text once and pygments
     highlights each distinct code block once, however many exporters and cards use them."""
     from dockerqa import render
-    from dockerqa.pipeline import export_source
+    from dockerqa.pipeline import export
 
     for name in ("docker.mdx", "docker.toml", "docker.lock"):
         (tmp_path / name).write_bytes((CORPUS.parent / name).read_bytes())
@@ -462,7 +462,7 @@ def test_export_all_renders_and_highlights_each_distinct_text_once(
     monkeypatch.setattr(render._MD, "render", counted("render"))
     monkeypatch.setattr(render._MD, "renderInline", counted("renderInline"))
     monkeypatch.setattr(render, "highlight", counted_highlight)
-    export_source("all", source=tmp_path / "docker.mdx", out=tmp_path / "out")
+    export(tmp_path / "docker.mdx", "all", tmp_path / "out")
 
     blocks = render.render_markdown.cache_info()
     inline = render.render_inline.cache_info()
