@@ -11,7 +11,7 @@ import enum
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class _Frozen(BaseModel):
@@ -130,6 +130,9 @@ class Question(_Frozen):
     """Steps that follow a work-sample prompt, when they are not the answer itself."""
     answer: str | None = None
     """The answer (the ``Answer`` label, or unlabelled body text)."""
+    example: str | None = Field(default=None, exclude_if=lambda v: v is None)
+    """A worked example (``Real-World Example``, ``Worked example``, ``Example``). Left out of
+    the serialised form when absent, so pages without one serialise as before it existed."""
     interviewer_intent: str | None = None
     """``What interviewers are really testing``."""
     red_flag: str | None = None
@@ -159,7 +162,7 @@ class Question(_Frozen):
     def text_fields(self) -> dict[str, str]:
         """Every non-empty Markdown field of the question by name, in study order."""
         names = (
-            "prompt", "steps", "answer", "interviewer_intent", "red_flag",
+            "prompt", "steps", "answer", "example", "interviewer_intent", "red_flag",
             "weak_answer", "strong_answer", "senior_view", "staff_view",
         )  # fmt: skip
         out = {n: v for n in names if (v := getattr(self, n))}
