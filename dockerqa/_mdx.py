@@ -25,6 +25,8 @@ _TAG_OPEN = re.compile(
 _TAG_CLOSE = re.compile(r"^(\s*)</([A-Z][A-Za-z0-9]*)\s*>\s*$")
 _ATTR = re.compile(r"""([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|\{([^}]*)\})""")
 FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")
+#: C0 controls other than tab and newline (CR is a line ending and is gone by then).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 
 
 @dataclass
@@ -52,7 +54,11 @@ class Component:
 
 
 def decode(data: bytes | str, file: str) -> tuple[str, list[Diagnostic]]:
-    """The page as text with ``\n`` line ends and no BOM, and what decoding noticed."""
+    """The page as text with ``\\n`` line ends, without a BOM or C0 control characters.
+
+    Each line that had control characters gets a ``control-character`` diagnostic (Anki uses
+    U+001F to separate fields, so such a character would break a deck).
+    """
     if isinstance(data, str):
         text = data
     else:
@@ -66,7 +72,20 @@ def decode(data: bytes | str, file: str) -> tuple[str, list[Diagnostic]]:
                 f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", file, line, column
             ) from None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return text, []
+    diagnostics: list[Diagnostic] = []
+    if _CONTROL.search(text) is None:
+        return text, diagnostics
+    lines = text.split("\n")
+    for i, row in enumerate(lines):
+        m = _CONTROL.search(row)
+        if m is not None:
+            names = ", ".join(sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(row)}))
+            message = f"control character {names} removed (first at column {m.start() + 1})"
+            diagnostics.append(
+                Diagnostic(file=file, line=i + 1, code="control-character", message=message)
+            )
+            lines[i] = _CONTROL.sub("", row)
+    return "\n".join(lines), diagnostics
 
 
 def _parse_attrs(raw: str) -> dict[str, str]:

@@ -21,7 +21,7 @@ TEXT = CORPUS.read_text(encoding="utf-8")
 LINES = TEXT.split("\n")
 TOKENS = ["<Accordion", "</Accordion>", "<AccordionGroup>", "</AccordionGroup>", "<Note>",
           "</Note>", "**Answer**:", "```", "~~~", "## ", "1. ", "* ", '"', "&#123;", "\\", "\t",
-          "**Follow-up chain:**", '*"', "(", ")", "---", "<", ">", "\ufeff", "\r",
+          "**Follow-up chain:**", '*"', "(", ")", "---", "<", ">", "\ufeff", "\r", "\x1f",
           "<Tip>", "</Tip>", "**Follow-up Q&A Chain:**", "**Q:**", "**A:**"]  # fmt: skip
 
 

@@ -323,6 +323,26 @@ def test_repeated_section_headings_get_distinct_ids() -> None:
     assert "'basics'" in dup[0].message and "basics-2" in dup[0].message
 
 
+@pytest.mark.parametrize("char", ["\x1f", "\x00", "\x07", "\x0b", "\x0c", "\x1b"])
+def test_control_characters_are_removed_and_reported(char: str) -> None:
+    page = _page(f"**Answer**: a{char}b", heading=f"## 1. B{char}")
+    lib = dockerqa.loads(page.replace('"1. Q"', f'"1. Q{char}R"'), file="ctl.mdx")
+    q = lib.questions[0]
+    for text in (q.title, q.heading, q.answer or "", lib.sections[0].heading):
+        assert not any(ord(c) < 32 and c not in "\t\n" for c in text)
+    assert (q.title, q.answer) == ("QR", "ab")
+    found = [(d.line, d.code) for d in lib.diagnostics]
+    assert found == [(1, "control-character"), (3, "control-character"), (5, "control-character")]
+    assert f"U+{ord(char):04X}" in lib.diagnostics[0].message
+
+
+def test_tabs_and_carriage_returns_are_not_control_problems() -> None:
+    page = _page("**Answer**:\ta").replace("\n", "\r\n")
+    lib = dockerqa.loads(page)
+    assert lib.questions[0].answer == "a"
+    assert not lib.diagnostics
+
+
 # --------------------------------------------------------------------------- template layouts
 
 
