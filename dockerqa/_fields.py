@@ -239,8 +239,8 @@ class _Walk:
             f.start_part(block.label or "", block.rest)
         elif rule.target == FOLLOW_UPS:
             f.current = FOLLOW_UPS
-            if block.rest:  # text on the label's line is kept under the label
-                f.start_part(block.label or "", block.rest)
+            if block.rest:  # a follow-up on the label's own line
+                f.follow_ups.append(follow_up(block.rest))
         elif rule.target == WEAK_VS_STRONG:
             f.current = "weak_answer"
             f.add(block.rest)

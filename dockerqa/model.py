@@ -148,7 +148,8 @@ class Question(_Frozen):
     staff_view: str | None = None
     """The staff engineer's view from a ``Senior vs Staff perspective`` note."""
     parts: tuple[Part, ...] = ()
-    """Other labelled parts, kept under their own label."""
+    """Other labelled parts, kept under their own label (a callout that follows a follow-up
+    chain under its component's name, e.g. ``Tip``)."""
     tags: tuple[str, ...] = ()
     """Topic tags (sorted), from the metadata's topic rules."""
     source: SourceSpan

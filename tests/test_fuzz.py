@@ -195,11 +195,19 @@ def _accordion(draw: st.DrawFn, page: _Page, number: int) -> list[str]:
             body.append(f"* {page.words('steps', 2)}\n* {page.words('steps', 2)}")
             current = "steps"
         elif kind == "follow":
-            body.append(draw(st.sampled_from(FOLLOW_UP_LABELS)))
+            label = draw(st.sampled_from(FOLLOW_UP_LABELS))
             marker = draw(st.sampled_from(["1.", "-", "*"]))
+            chain: list[str] = []
             for _ in range(draw(st.integers(1, 4))):
                 n_follow += 1
-                body += _follow_up(draw, page, n_follow, marker)
+                chain += _follow_up(draw, page, n_follow, marker)
+            first = chain[0].removeprefix(marker).strip()
+            if "\n" not in first and "**Q:**" not in first and draw(st.booleans()):
+                body.append(f"{label} {first}")  # the first follow-up on the label's line
+                chain = chain[1:]
+            else:
+                body.append(label)
+            body += chain
             current = "follow"
         elif kind == "callout":
             name = draw(st.sampled_from(["Tip", "Info", "Note"]))

@@ -449,3 +449,15 @@ def test_example_is_left_out_of_json_when_absent(corpus: dockerqa.Library) -> No
     assert '"example"' not in corpus.model_dump_json()
     with_example = _page_of("labelled_parts")
     assert dockerqa.Library.model_validate_json(with_example.model_dump_json()) == with_example
+
+
+def test_a_follow_up_on_the_label_line_is_a_follow_up() -> None:
+    lib = dockerqa.loads(
+        _page("**Answer**: a", '**Follow-up:** *"Why?"* (Because.)', '2. *"And then?"*')
+    )
+    q = lib.get("b/q")
+    assert [(f.question, f.answer) for f in q.follow_ups] == [
+        ("Why?", "Because."),
+        ("And then?", None),
+    ]
+    assert not q.parts and not lib.diagnostics
