@@ -11,7 +11,7 @@ import enum
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from dockerqa.errors import LookupFailed
 
@@ -86,6 +86,7 @@ FIELD_LABELS: dict[str, str] = {
     "prompt": "Prompt",
     "steps": "Steps",
     "answer": "Answer",
+    "example": "Real-world example",
     "interviewer_intent": "What interviewers are really testing",
     "red_flag": "Red flag answer",
     "weak_answer": "What weak candidates say",
@@ -177,6 +178,9 @@ class Question(_Frozen):
     """Steps that follow a work-sample prompt, when they are not the answer itself."""
     answer: str | None = None
     """The answer (the ``Answer`` label, or unlabelled body text)."""
+    example: str | None = Field(default=None, exclude_if=lambda v: v is None)
+    """A worked example (``Real-World Example``, ``Worked example``, ``Example``). Left out of
+    the serialised form when absent, so pages without one serialise as before it existed."""
     interviewer_intent: str | None = None
     """``What interviewers are really testing``."""
     red_flag: str | None = None
@@ -192,7 +196,8 @@ class Question(_Frozen):
     staff_view: str | None = None
     """The staff engineer's view from a ``Senior vs Staff perspective`` note."""
     parts: tuple[Part, ...] = ()
-    """Other labelled parts, kept under their own label."""
+    """Other labelled parts, kept under their own label (a callout that follows a follow-up
+    chain under its component's name, e.g. ``Tip``)."""
     tags: tuple[str, ...] = ()
     """Topic tags (sorted), from the metadata's topic rules."""
     source: SourceSpan

@@ -342,6 +342,8 @@ def _answer_and_more(q: Question, choice: _Choice) -> tuple[str, str]:
             blocks.append(_fold("dq-steps", FIELD_LABELS["steps"], _md(q.steps)))
         if rest:
             blocks.append(_fold("dq-rest", "Rest of the answer", _md(rest)))
+        if q.example:
+            blocks.append(_fold("dq-example", FIELD_LABELS["example"], _md(q.example)))
     if "intent" in choice.back and q.interviewer_intent:
         blocks.append(
             _fold("dq-intent", FIELD_LABELS["interviewer_intent"], _md(q.interviewer_intent))

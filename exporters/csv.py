@@ -53,7 +53,7 @@ _GUID_COLUMN, _DECK_COLUMN, _TAGS_COLUMN = 1, 2, 3
 #: Labelled parts of a question's back, in study order, after the answer.
 _BACK_PARTS = tuple(
     (name, FIELD_LABELS[name])
-    for name in ("steps", "weak_answer", "strong_answer", "senior_view", "staff_view")
+    for name in ("steps", "example", "weak_answer", "strong_answer", "senior_view", "staff_view")
 )
 _INTENT_LABEL = FIELD_LABELS["interviewer_intent"]
 _RED_FLAG_LABEL = FIELD_LABELS["red_flag"]

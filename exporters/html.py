@@ -38,6 +38,7 @@ _PARTS = tuple(
     for name in (
         "prompt",
         "answer",
+        "example",
         "steps",
         "weak_answer",
         "strong_answer",

@@ -13,7 +13,7 @@ import pytest
 import dockerqa
 from conftest import CORPUS, FIXTURES
 from dockerqa import Kind, Level, ParseError
-from dockerqa._parse import LABELS, iter_body_texts
+from dockerqa._parse import iter_body_texts, label_rule
 from dockerqa._text import words
 
 #: Set to regenerate the goldens after a deliberate change (then read the diff).
@@ -113,11 +113,14 @@ def _component_free_words(text: str, markers: bool = True) -> list[str]:
     return words("\n".join(kept))
 
 
-_STRUCTURE_LABELS = [*LABELS, "Senior vs Staff perspective", "Senior", "Staff"]
+_ROLE_LABELS = re.compile(r"senior vs staff perspective|senior|staff|weak|strong|q|a", re.I)
+_LEAD_LABEL = re.compile(r"^\*\*([^*]+?):?\*\*:?")
 
 
 def _label_words(body: str) -> list[str]:
-    """Words of the structural labels of a body (outside code fences): markup, not content."""
+    """Words of the structural labels of a body (outside code fences): markup, not content.
+
+    Labels the parser keeps as a part's label are counted through the part instead."""
     found: list[str] = []
     in_fence = False
     for line in body.split("\n"):
@@ -125,14 +128,16 @@ def _label_words(body: str) -> list[str]:
         if s.startswith(("```", "~~~")):
             in_fence = not in_fence
             continue
-        s = re.sub(r"^[*+-]\s+", "", s)
-        if in_fence or not s.startswith("**"):
+        if in_fence:
             continue
-        for label in _STRUCTURE_LABELS:
-            forms = (f"**{label}:**", f"**{label}**:", f"**{label}**")
-            if any(s.lower().startswith(f.lower()) for f in forms):
-                found.extend(words(label))
-                break
+        found.extend(w for m in re.finditer(r"\(Answer:", s) for w in words("answer"))
+        m = _LEAD_LABEL.match(re.sub(r"^[*+-]\s+", "", s))
+        if m is None:
+            continue
+        label = m.group(1).strip()
+        rule = label_rule(label)
+        if (rule is not None and rule.target != "part") or _ROLE_LABELS.fullmatch(label):
+            found.extend(words(label))
     return found
 
 
@@ -149,7 +154,8 @@ def test_every_word_of_every_body_is_in_exactly_one_field(page: Path) -> None:
             # A follow-up is the inside of a list item: its own text has no markers to drop.
             got.update(_component_free_words(text, markers=not name.startswith("follow_up")))
         for part in q.parts:  # an unknown label is kept as the part's label
-            got.update(words(part.label))
+            if not part.text.startswith(":::"):  # a component's name is markup
+                got.update(words(part.label))
         got.update(_label_words(body))
         assert got == expected, (q.id, expected - got, got - expected)
 
@@ -280,3 +286,186 @@ def test_component_tags_allow_any_attribute_values() -> None:
     )
     lib = dockerqa.loads(page)
     assert [q.heading for q in lib] == ["a > b > c"]
+
+
+# --------------------------------------------------------------------------- robustness
+
+
+def _page(*body: str, heading: str = "## 1. B") -> str:
+    return "\n\n".join([heading, '<Accordion title="1. Q">', *body, "</Accordion>"]) + "\n"
+
+
+def test_component_after_a_follow_up_chain_is_kept() -> None:
+    lib = dockerqa.loads(
+        _page("**Answer**: a", "**Follow-up chain:**", '1. *"Why?"* (Because.)', "<Tip>\nx\n</Tip>")
+    )
+    q = lib.get("b/q")
+    assert [(f.question, f.answer) for f in q.follow_ups] == [("Why?", "Because.")]
+    assert [(p.label, p.text) for p in q.parts] == [("Tip", "::: tip\n\nx\n\n:::")]
+
+
+@pytest.mark.parametrize("depth", [40, 1000])
+def test_deep_nesting_is_a_parse_error_not_a_crash(depth: int) -> None:
+    page = _page("**Answer**: a", "<Note>\n" * depth + "x" + "\n</Note>" * depth)
+    with pytest.raises(ParseError) as info:
+        dockerqa.loads(page, file="deep.mdx")
+    assert "nested" in info.value.message
+    assert info.value.line > 3
+
+
+def test_nesting_up_to_the_limit_parses() -> None:
+    depth = 20
+    page = _page("**Answer**: a", "<Note>\n" * depth + "x" + "\n</Note>" * depth)
+    answer = dockerqa.loads(page).get("b/q").answer or ""
+    assert answer.startswith("a\n\n" + ":" * (3 + depth - 1) + " note")
+
+
+def test_repeated_section_headings_get_distinct_ids() -> None:
+    page = _page("**Answer**: a", heading="## Basics") + _page("**Answer**: b", heading="## Basics")
+    lib = dockerqa.loads(page, file="twice.mdx")
+    assert [s.id for s in lib.sections] == ["basics", "basics-2"]
+    assert [q.id for q in lib] == ["basics/q", "basics-2/q"]
+    assert [q.section for q in lib] == ["basics", "basics-2"]
+    dup = [d for d in lib.diagnostics if d.code == "duplicate-section"]
+    assert [(d.file, d.line) for d in dup] == [("twice.mdx", 8)]
+    assert "'basics'" in dup[0].message and "basics-2" in dup[0].message
+
+
+@pytest.mark.parametrize("char", ["\x1f", "\x00", "\x07", "\x0b", "\x0c", "\x1b"])
+def test_control_characters_are_removed_and_reported(char: str) -> None:
+    page = _page(f"**Answer**: a{char}b", heading=f"## 1. B{char}")
+    lib = dockerqa.loads(page.replace('"1. Q"', f'"1. Q{char}R"'), file="ctl.mdx")
+    q = lib.questions[0]
+    for text in (q.title, q.heading, q.answer or "", lib.sections[0].heading):
+        assert not any(ord(c) < 32 and c not in "\t\n" for c in text)
+    assert (q.title, q.answer) == ("QR", "ab")
+    found = [(d.line, d.code) for d in lib.diagnostics]
+    assert found == [(1, "control-character"), (3, "control-character"), (5, "control-character")]
+    assert f"U+{ord(char):04X}" in lib.diagnostics[0].message
+
+
+def test_tabs_and_carriage_returns_are_not_control_problems() -> None:
+    page = _page("**Answer**:\ta").replace("\n", "\r\n")
+    lib = dockerqa.loads(page)
+    assert lib.questions[0].answer == "a"
+    assert not lib.diagnostics
+
+
+# --------------------------------------------------------------------------- template layouts
+
+
+def _page_of(name: str) -> dockerqa.Library:
+    return dockerqa.load(FIXTURES / "pages" / f"{name}.mdx")
+
+
+def test_labels_in_any_order_land_in_their_fields() -> None:
+    lib = _page_of("labels_any_order")
+    pod, taints, limits = lib
+    assert (pod.interviewer_intent or "").startswith("Whether you see the pod")
+    assert (pod.red_flag or "").startswith('"A pod is just a container."')
+    assert (pod.answer or "").endswith("* Sidecars run beside the main container.")
+    assert (taints.follow_ups[0].answer or "").startswith("No, it only allows it")
+    assert (taints.answer or "").endswith('effect: "NoSchedule"\n```')
+    assert (limits.answer or "").count("\n\n") == 1
+    assert limits.weak_answer and limits.strong_answer
+    assert not lib.diagnostics
+
+
+def test_follow_up_item_forms_split_question_from_answer() -> None:
+    q, block = _page_of("follow_up_forms")
+    assert all("(" not in f.question and "\n" not in f.question for f in q.follow_ups)
+    assert [f.answer is None for f in q.follow_ups] == [False] * 6 + [True]
+    assert q.follow_ups[3].answer == "It moves or deletes objects by age or by prefix."
+    assert q.follow_ups[5].answer == "- The rate per prefix.\n- Hot keys on one partition."
+    assert [p.label for p in q.parts] == ["Tip"]  # a callout after the chain
+    assert [(f.question, f.answer) for f in block.follow_ups][1:] == [
+        ("Can two hosts mount one block volume?", "Tests knowledge of multi-attach."),
+        ("What breaks with NFS locking?", None),
+    ]
+
+
+def test_follow_up_q_and_a_pairs_are_follow_ups() -> None:
+    lib = _page_of("follow_up_qa_chain")
+    paragraphs, items = lib
+    assert [f.answer is not None for f in paragraphs.follow_ups] == [True, True, False]
+    assert (paragraphs.follow_ups[1].answer or "").endswith("writes to the other rows.")
+    assert [f.question for f in items.follow_ups] == [
+        "Are hash indexes crash-safe today?",
+        "Can a hash index back a unique constraint?",
+    ]
+    assert not paragraphs.parts and not items.parts and not lib.diagnostics
+
+
+def test_label_qualifiers_and_weak_vs_strong_block() -> None:
+    lib = _page_of("label_qualifiers")
+    leaks = lib.get("concurrency/goroutine-leaks")
+    assert len(leaks.follow_ups) == 1
+    assert leaks.weak_answer == '"The garbage collector frees them."'
+    assert (leaks.strong_answer or "").startswith('"Every goroutine needs an owner')
+    assert len(lib.get("concurrency/channels-versus-mutexes").follow_ups) == 2
+    limiter = lib.get("work-sample-patterns/rate-limiter")
+    assert (limiter.kind, limiter.prompt) == (
+        Kind.WORK_SAMPLE,
+        "Write a rate limiter that allows ten requests a second per client.",
+    )
+    assert (limiter.steps or "").startswith("* Step 1:")
+    shutdown = lib.get("work-sample-patterns/graceful-shutdown")
+    assert shutdown.prompt and shutdown.answer
+    assert not lib.diagnostics
+
+
+def test_labelled_parts_examples_and_callouts() -> None:
+    lib = _page_of("labelled_parts")
+    q, herd = lib
+    assert (q.example or "").startswith("A product page caches prices")
+    assert (herd.example or "").startswith("A key expires at midnight")
+    assert [p.label for p in q.parts] == [
+        "Structured Answer Template",
+        "Further Reading",
+        "Interview trap",
+    ]
+    assert [p.label for p in herd.parts] == ["Big Word Alert"]
+    assert (q.answer or "").startswith("::: info\n\nThis question comes up")
+    assert "::: note\n\n**Big Word Alert -- Idempotent.**" in (q.answer or "")
+    assert q.parts[2].text.endswith(
+        "::: tip\n\nDraw the read and write paths before naming a policy.\n\n:::"
+    )
+    assert [(d.code, d.line) for d in lib.diagnostics] == [("unknown-label", 29)]
+    assert "example" in q.text_fields()
+
+
+def test_title_forms_and_headings() -> None:
+    lib = _page_of("title_forms")
+    assert [(q.number, q.title, q.kind) for q in lib] == [
+        (1, "Find the Biggest Files", Kind.QUESTION),
+        (2, "Follow a Log File", Kind.QUESTION),
+        (None, "Count Lines Without a Number", Kind.QUESTION),
+        (1, "Disk Full — but df Disagrees", Kind.SCENARIO),
+        (2, "Load Average Without CPU Use", Kind.SCENARIO),
+    ]
+    assert [(s.id, s.level) for s in lib.sections] == [
+        ("shell-basics-with-cli-examples", Level.BASIC),
+        ("staff-level-deep-dives", Level.ADVANCED),
+    ]
+    assert lib.questions[3].id == "staff-level-deep-dives/disk-full"
+    assert "written as \\u2192 stays" in (lib.questions[0].answer or "")
+    assert not lib.diagnostics
+
+
+def test_example_is_left_out_of_json_when_absent(corpus: dockerqa.Library) -> None:
+    assert all(q.example is None for q in corpus)
+    assert '"example"' not in corpus.model_dump_json()
+    with_example = _page_of("labelled_parts")
+    assert dockerqa.Library.model_validate_json(with_example.model_dump_json()) == with_example
+
+
+def test_a_follow_up_on_the_label_line_is_a_follow_up() -> None:
+    lib = dockerqa.loads(
+        _page("**Answer**: a", '**Follow-up:** *"Why?"* (Because.)', '2. *"And then?"*')
+    )
+    q = lib.get("b/q")
+    assert [(f.question, f.answer) for f in q.follow_ups] == [
+        ("Why?", "Because."),
+        ("And then?", None),
+    ]
+    assert not q.parts and not lib.diagnostics

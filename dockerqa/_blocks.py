@@ -1,0 +1,164 @@
+"""Stage 2: the Markdown runs of a component → top-level blocks, each with its label.
+
+Runs are tokenized with markdown-it-py (whose own nesting is capped by its preset). A block
+runs from its first line to the next block's first line, so no line is left out. A paragraph
+that opens with ``**Label:**`` or ``**Label**:`` carries that label; list blocks carry the
+source text of their items with the markers removed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from dockerqa._mdx import FENCE, Component
+from dockerqa._text import decode_inline
+
+_LIST_MARKER = re.compile(r"^(\s*)(\d{1,9}[.)]|[*+-])(\s+|$)")
+#: A label as written at the start of a paragraph or list item: ``**Label:**``, ``**Label**:``.
+LABEL_SOURCE = re.compile(r"^(\*\*|__)(.+?)\1\s*:?\s*")
+
+_md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+
+
+@dataclass
+class Block:
+    """One top-level Markdown block (or component) of a region, already cleaned."""
+
+    text: str
+    line: int  # 1-based absolute line of its first source line
+    label: str | None = None  # label as written, no colon
+    rest: str = ""  # the paragraph text after its label
+    list_items: list[str] = field(default_factory=list)
+    component: Component | None = None
+
+
+def indent(line: str) -> int:
+    """Width of a line's leading blanks."""
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def _clean_lines(lines: list[str], tokens: list[Token]) -> list[str]:
+    """Drop fence meta (``theme={null}``) and decode escapes outside fenced code."""
+    code: set[int] = set()
+    out = list(lines)
+    for tok in tokens:
+        if tok.type == "fence" and tok.map:
+            start, end = tok.map
+            fm = FENCE.match(out[start])
+            if fm:
+                lang = fm.group(3).strip().split(" ")[0] if fm.group(3).strip() else ""
+                out[start] = f"{fm.group(1)}{fm.group(2)}{lang}"
+            code.update(range(start, end))
+        elif tok.type == "code_block" and tok.map:
+            code.update(range(*tok.map))
+    i = 0
+    while i < len(out):
+        if i in code:
+            i += 1
+            continue
+        j = i
+        while j < len(out) and j not in code:
+            j += 1
+        out[i:j] = decode_inline("\n".join(out[i:j])).split("\n")
+        i = j
+    return out
+
+
+def _label_of(tokens: list[Token], first: int) -> str | None:
+    """The label of a paragraph starting ``**Label:**`` or ``**Label**:``, if it has one."""
+    if tokens[first].type != "paragraph_open":
+        return None
+    children = [c for c in tokens[first + 1].children or [] if c.type != "text" or c.content]
+    if len(children) < 3 or children[0].type != "strong_open":
+        return None
+    inner: list[str] = []
+    k = 1
+    while k < len(children) and children[k].type != "strong_close":
+        if children[k].type not in ("text", "code_inline"):
+            return None
+        inner.append(children[k].content)
+        k += 1
+    if k >= len(children):
+        return None
+    label = "".join(inner).strip()
+    after = children[k + 1].content if k + 1 < len(children) else ""
+    if label.endswith(":"):
+        return decode_inline(label[:-1].strip())
+    if after.startswith(":") or (not after and k + 1 == len(children)):
+        return decode_inline(label)
+    return None
+
+
+def strip_label(text: str) -> str:
+    """The text after a leading ``**Label:**``."""
+    m = LABEL_SOURCE.match(text)
+    return text[m.end() :].strip() if m else text
+
+
+def _list_items(lines: list[str], tokens: list[Token], open_index: int) -> list[str]:
+    """Source text of each item of the list opening at ``tokens[open_index]``, markers removed."""
+    items: list[str] = []
+    level = tokens[open_index].level + 1
+    for k in range(open_index + 1, len(tokens)):
+        tok = tokens[k]
+        if tok.level < level:
+            break
+        if tok.type == "list_item_open" and tok.level == level and tok.map:
+            src = lines[tok.map[0] : tok.map[1]]
+            m = _LIST_MARKER.match(src[0])
+            width = m.end() if m and m.group(3) else (len(m.group(0)) + 1 if m else 0)
+            body = [src[0][width:]] + [
+                ln[width:] if indent(ln) >= width else ln.lstrip() for ln in src[1:]
+            ]
+            items.append("\n".join(body).strip())
+    return items
+
+
+def split(raw: list[str]) -> tuple[list[Token], list[str], list[tuple[int, int, str]]]:
+    """Tokenize Markdown lines; return the tokens, the cleaned lines and, for each top-level
+    block, its opening token's index, its first line and its cleaned source text.
+
+    A block runs to the next block's first line, so no line is left out.
+    """
+    tokens = _md.parse("\n".join(raw))
+    clean = _clean_lines(raw, tokens)
+    tops = [i for i, t in enumerate(tokens) if t.level == 0 and t.nesting >= 0 and t.map]
+    starts = [tokens[i].map[0] for i in tops]  # type: ignore[index]
+    ends = [*starts[1:], len(clean)] if starts else []
+    blocks = [
+        (i, start, "\n".join(clean[start:end]).strip("\n"))
+        for i, start, end in zip(tops, starts, ends, strict=True)
+    ]
+    return tokens, clean, blocks
+
+
+def blocks(lines: Sequence[str], region: Component) -> list[Block]:
+    """The blocks of a component's content, dedented and cleaned; child components are
+    blocks of their own."""
+    first, last = region.open_line + 1, region.close_line
+    body = [ln for ln in lines[first:last] if ln.strip()]
+    width = min((indent(ln) for ln in body), default=0)
+    out: list[Block] = []
+    for child in region.children:
+        if isinstance(child, Component):
+            out.append(Block("", child.open_line + 1, component=child))
+            continue
+        raw = [
+            ln[width:] if indent(ln) >= width else ln.lstrip()
+            for ln in lines[child.start : child.end]
+        ]
+        tokens, clean, found = split(raw)
+        for i, start, text in found:
+            block = Block(text, child.start + start + 1)
+            block.label = _label_of(tokens, i)
+            if block.label is not None:
+                block.rest = strip_label(text)
+            if tokens[i].type in ("bullet_list_open", "ordered_list_open"):
+                block.list_items = _list_items(clean, tokens, i)
+            out.append(block)
+    return out

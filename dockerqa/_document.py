@@ -1,0 +1,369 @@
+"""Stage 4: the component tree of a page → a `Library`.
+
+Sections, ids, numbers, levels and diagnostics. Ids are checked against sets kept as the walk
+goes, so the work is linear in the size of the page; the tree is walked with an explicit stack.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dockerqa._blocks import split
+from dockerqa._fields import CALLOUTS, FieldAssigner, callout_markdown
+from dockerqa._mdx import Component, Run, scan
+from dockerqa._meta import CorpusMeta
+from dockerqa._text import decode_entities, decode_inline, page_key, slugify
+from dockerqa.errors import ParseError
+from dockerqa.model import (
+    Diagnostic,
+    Kind,
+    Level,
+    Library,
+    Metadata,
+    Question,
+    Section,
+    SourceSpan,
+)
+
+_GROUPS = frozenset({"AccordionGroup"})
+
+#: Title forms, first match wins: (pattern giving number and title, kind it implies).
+TITLE_FORMS: tuple[tuple[re.Pattern[str], Kind | None], ...] = (
+    (re.compile(r"^(\d+)\.\s+(.+)$"), None),
+    (re.compile(r"^Scenario\s+(\d+)\s*:\s*(.+)$", re.I), Kind.SCENARIO),
+    (re.compile(r"^Work[- ]?Sample\s+(\d+)\s*:\s*(.+)$", re.I), Kind.WORK_SAMPLE),
+    (re.compile(r"^()Weak\s+vs\.?\s+Strong\s*:\s*(.+)$", re.I), Kind.COMPARISON),
+    (re.compile(r"^S(\d+)[.:]\s+(.+)$"), Kind.SCENARIO),
+    (re.compile(r"^Q(\d+)[.:]\s+(.+)$"), None),
+)
+
+
+def split_title(title: str) -> tuple[int | None, str, Kind | None]:
+    """The number, the title without its number or kind prefix, and the kind it implies."""
+    for pattern, kind in TITLE_FORMS:
+        m = pattern.match(title)
+        if m:
+            number = int(m.group(1)) if m.group(1) else None
+            return number, m.group(2).strip(), kind
+    return None, title, None
+
+
+def _kind_from_heading(heading: str) -> Kind:
+    h = heading.lower()
+    if "scenario" in h:
+        return Kind.SCENARIO
+    if "work-sample" in h or "work sample" in h:
+        return Kind.WORK_SAMPLE
+    if "comparison" in h or "weak vs" in h:
+        return Kind.COMPARISON
+    return Kind.QUESTION
+
+
+def infer_level(heading: str) -> Level:
+    """The level a section heading implies when no metadata names one."""
+    h = heading.lower()
+    if any(w in h for w in ("advanced", "scenario", "staff")):
+        return Level.ADVANCED
+    if any(w in h for w in ("medium", "intermediate")):
+        return Level.INTERMEDIATE
+    return Level.BASIC
+
+
+def _topic_base(title: str) -> str:
+    return re.split(r"\s+(?:—|--|–)\s+", title, maxsplit=1)[0]
+
+
+def natural_id(section_id: str, title: str) -> str:
+    """The id a title gives: ``section/slug`` of the title up to a dash-separated subtitle."""
+    base = slugify(_topic_base(title)) or slugify(title) or "question"
+    return f"{section_id}/{base}"
+
+
+class _Ids:
+    """Ids handed out so far; a repeated one gets ``-2``, ``-3``… (amortised constant time)."""
+
+    def __init__(self) -> None:
+        self.first_line: dict[str, int] = {}
+        self.next_suffix: dict[str, int] = {}
+
+    def take(self, wanted: str, line: int) -> tuple[str, int | None]:
+        """The id to use and, when ``wanted`` was taken, the line that took it."""
+        if wanted not in self.first_line:
+            self.first_line[wanted] = line
+            return wanted, None
+        n = self.next_suffix.get(wanted, 2)
+        while f"{wanted}-{n}" in self.first_line:
+            n += 1
+        self.next_suffix[wanted] = n + 1
+        self.first_line[f"{wanted}-{n}"] = line
+        return f"{wanted}-{n}", self.first_line[wanted]
+
+
+@dataclass
+class _SectionDraft:
+    heading: str
+    line: int
+    id: str | None = None  # given when the section gets its first question or note
+    notes: list[str] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    end_line: int = 0
+
+
+class DocumentParser:
+    """Walks the component tree of one page and builds its `Library`."""
+
+    def __init__(
+        self, text: str, file: str, meta: CorpusMeta, diagnostics: list[Diagnostic] | None = None
+    ):
+        self.file = file
+        self.meta = meta
+        self.lines = text.split("\n")
+        self.diagnostics: list[Diagnostic] = list(diagnostics or ())
+        self.notes: list[str] = []
+        self.sections: list[_SectionDraft] = []
+        self.doc_title: str | None = None
+        self.fields = FieldAssigner(self.lines, file, self.diagnostics)
+        self.section_ids = _Ids()
+        self.question_ids = _Ids()
+
+    def warn(self, line: int, code: str, message: str) -> None:
+        self.diagnostics.append(Diagnostic(file=self.file, line=line, code=code, message=message))
+
+    def parse(self) -> Library:
+        first = self._skip_front_matter()
+        self._walk(scan(self.lines, first, self.file))
+        questions = self._apply_renames([q for s in self.sections for q in s.questions])
+        if not questions:
+            raise ParseError(
+                'no questions found (expected <Accordion title="…"> items)', self.file, 1, 1
+            )
+        self._check_numbers(questions)
+        return Library(
+            metadata=Metadata(
+                key=self.meta.key or page_key(self.file),
+                title=self.meta.title or self.doc_title or Path(self.file).stem,
+                source_url=self.meta.source_url,
+                provenance=self.meta.provenance,
+                source_file=self.file,
+            ),
+            notes=tuple(self.notes),
+            sections=tuple(self._section(s) for s in self.sections if s.id is not None),
+            questions=tuple(questions),
+            diagnostics=tuple(sorted(self.diagnostics, key=lambda d: (d.line, d.code, d.message))),
+        )
+
+    def _apply_renames(self, questions: list[Question]) -> list[Question]:
+        """Give renamed questions the id the lock file keeps for them.
+
+        A rename is skipped when its kept id belongs to another question of the page.
+        """
+        natural = {q.id for q in questions}
+        out = []
+        for q in questions:
+            kept = self.meta.renamed.get(q.id)
+            if kept and kept != q.id and kept not in natural:
+                level = self.meta.question_levels.get(kept, q.level)
+                q = q.model_copy(update={"id": kept, "level": level})
+            out.append(q)
+        return out
+
+    def _skip_front_matter(self) -> int:
+        if self.lines and self.lines[0].strip() == "---":
+            for i in range(1, len(self.lines)):
+                if self.lines[i].strip() in ("---", "..."):
+                    for ln in self.lines[1:i]:
+                        key, _, value = ln.partition(":")
+                        if key.strip() == "title" and value.strip():
+                            self.doc_title = value.strip().strip("\"'")
+                    return i + 1
+            raise ParseError("front matter opened with '---' is never closed", self.file, 1, 1)
+        return 0
+
+    # ----------------------------------------------------------------------- sections
+
+    def _current(self, line: int) -> _SectionDraft:
+        if not self.sections:
+            self.sections.append(_SectionDraft(self.doc_title or "Questions", line))
+        return self._identified(self.sections[-1])
+
+    def _identified(self, s: _SectionDraft) -> _SectionDraft:
+        """The section with its id, given on first use: a repeated id gets ``-2``, ``-3``…"""
+        if s.id is None:
+            wanted = self.meta.section_id(s.heading)
+            s.id, first = self.section_ids.take(wanted, s.line)
+            if first is not None:
+                self.warn(
+                    s.line,
+                    "duplicate-section",
+                    f"section id {wanted!r} is already used by the section at line {first}; "
+                    f"this one is {s.id!r}",
+                )
+        return s
+
+    def _note(self, text: str) -> None:
+        if self.sections:
+            self._identified(self.sections[-1]).notes.append(text)
+        else:
+            self.notes.append(text)
+
+    # ----------------------------------------------------------------------- the walk
+
+    def _walk(self, root: Component) -> None:
+        stack: list[tuple[Iterator[Run | Component], bool]] = [(iter(root.children), True)]
+        while stack:
+            children, top = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+            elif isinstance(child, Run):
+                if top:
+                    self._top_run(child)
+                else:
+                    self._loose_run(child)
+            elif child.name == "Accordion":
+                self._question(child)
+            elif child.name in _GROUPS or child.has_accordion:
+                stack.append((iter(child.children), False))
+            else:
+                if child.name not in CALLOUTS:
+                    self.warn(
+                        child.open_line + 1,
+                        "unknown-component",
+                        f"<{child.name}> kept as a '{child.name.lower()}' container",
+                    )
+                self._note(callout_markdown(self.lines, child))
+
+    def _loose_run(self, run: Run) -> None:
+        text = "\n".join(ln.strip() for ln in self.lines[run.start : run.end]).strip()
+        if text:
+            self._note(decode_inline(text))
+
+    def _top_run(self, run: Run) -> None:
+        tokens, _, found = split(list(self.lines[run.start : run.end]))
+        for i, start, block_text in found:
+            tok = tokens[i]
+            text = block_text.strip()
+            line = run.start + start + 1
+            if tok.type == "heading_open" and tok.tag == "h2":
+                heading = decode_inline((tokens[i + 1].content or "").strip())
+                if self.sections:
+                    self.sections[-1].end_line = line - 1
+                self.sections.append(_SectionDraft(heading, line))
+                continue
+            if tok.type == "heading_open" and tok.tag == "h1" and self.doc_title is None:
+                self.doc_title = decode_inline((tokens[i + 1].content or "").strip())
+            if (
+                not self.sections
+                and not self.notes
+                and tok.type == "blockquote_open"
+                and _is_export_banner(text)
+            ):
+                continue  # the export's "Documentation Index" banner, not page content
+            if text:
+                self._note(text)
+
+    # ----------------------------------------------------------------------- questions
+
+    def _question(self, comp: Component) -> None:
+        line = comp.open_line + 1
+        raw_title = comp.attrs.get("title", "")
+        heading = decode_inline(decode_entities(raw_title)).strip()
+        if not heading:
+            raise ParseError("<Accordion> has no title attribute", self.file, line, comp.column)
+        section = self._current(line)
+        section_id = section.id or ""
+        number, title, kind = split_title(heading)
+        f = self.fields.fields(comp)
+        wanted = natural_id(section_id, title)
+        qid, first = self.question_ids.take(wanted, line)
+        if first is not None:
+            self.warn(
+                line,
+                "duplicate-id",
+                f"{wanted!r} is already used in this section; this one is {qid}",
+            )
+        level = (
+            self.meta.question_levels.get(qid)
+            or self.meta.section_level(section.heading)
+            or infer_level(section.heading)
+        )
+        question = Question(
+            id=qid,
+            number=number,
+            heading=heading,
+            title=title,
+            section=section_id,
+            kind=kind or _kind_from_heading(section.heading),
+            level=level,
+            follow_ups=tuple(f.follow_ups),
+            parts=f.part_models(),
+            tags=self.meta.tags_for(title),
+            source=SourceSpan(file=self.file, first_line=line, last_line=comp.close_line + 1),
+            **f.texts(),
+        )
+        section.questions.append(question)
+
+    def _section(self, s: _SectionDraft) -> Section:
+        number, title, _ = split_title(s.heading)
+        end = s.end_line or (s.questions[-1].source.last_line if s.questions else s.line)
+        if s is self.sections[-1]:
+            end = len(self.lines)
+        return Section(
+            id=s.id or "",
+            number=number,
+            title=title,
+            heading=s.heading,
+            level=self.meta.section_level(s.heading) or infer_level(s.heading),
+            notes=tuple(s.notes),
+            source=SourceSpan(file=self.file, first_line=s.line, last_line=max(end, s.line)),
+        )
+
+    def _check_numbers(self, questions: list[Question]) -> None:
+        by_number: dict[tuple[Kind, int], list[Question]] = defaultdict(list)
+        for q in questions:
+            if q.number is not None:
+                by_number[(q.kind, q.number)].append(q)
+        for (_, number), qs in sorted(by_number.items(), key=lambda kv: kv[1][0].source.first_line):
+            for q in qs[1:]:
+                self.warn(
+                    q.source.first_line,
+                    "duplicate-number",
+                    f"number {number} ({q.title}) was already used at line "
+                    f"{qs[0].source.first_line} ({qs[0].title})",
+                )
+        heads: dict[int, _SectionDraft] = {}
+        for s in self.sections:
+            section_number = split_title(s.heading)[0]
+            if section_number is not None:
+                if section_number in heads:
+                    first = heads[section_number]
+                    self.warn(
+                        s.line,
+                        "duplicate-section-number",
+                        f"section number {section_number} ({s.heading}) was already used "
+                        f"at line {first.line}",
+                    )
+                else:
+                    heads[section_number] = s
+        topics: dict[str, list[Question]] = defaultdict(list)
+        for q in questions:
+            topics[slugify(_topic_base(q.title))].append(q)
+        for qs in topics.values():
+            for q in qs[1:]:
+                self.warn(
+                    q.source.first_line,
+                    "repeated-topic",
+                    f"{q.title!r} repeats the topic of {qs[0].id} (line {qs[0].source.first_line})",
+                )
+        ids = Counter(q.id for q in questions)
+        for qid, count in ids.items():
+            if count > 1:  # only possible through a bad rename map
+                raise ParseError(f"question id {qid!r} is used {count} times", self.file, 1, 1)
+
+
+def _is_export_banner(text: str) -> bool:
+    return "documentation index" in text.lower()
