@@ -1,23 +1,35 @@
-"""The exporter contract, the entry-point registry and safe file writing.
+"""The exporter contract and the entry-point registry.
 
 Exporters are declared as entry points in the group ``dockerqa.exporters`` (built-in ones
 too). Listing reads only the entry-point metadata; an exporter module is imported when chosen.
+File writing lives in `dockerqa._files`; `atomic_output` and `write_bytes_atomic` are kept here
+for the exporters (and third-party ones) that import them from this module.
 """
 
 from __future__ import annotations
 
-import contextlib
 import importlib.metadata as md
 import os
-import tempfile
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any, ClassVar
+from typing import Any, ClassVar
 
+from dockerqa._files import atomic_output, make_directory, write_output
 from dockerqa.errors import DockerQAError, ExportError
 from dockerqa.model import Library
+
+__all__ = [
+    "DEFAULT_DIR",
+    "GROUP",
+    "Exporter",
+    "atomic_output",
+    "available_exporters",
+    "describe_exporters",
+    "export",
+    "get_exporter",
+    "write_bytes_atomic",
+]
 
 GROUP = "dockerqa.exporters"
 #: Where exports go when no destination is given (relative to the working directory).
@@ -112,40 +124,12 @@ def export(
     """Export ``library`` in ``format`` to ``destination`` (default ``dist/<default_filename>``)."""
     cls = get_exporter(format)
     exporter = cls(**options)
+    if destination is None:
+        make_directory(DEFAULT_DIR)  # the default output directory is ours to create
     dest = Path(destination) if destination is not None else DEFAULT_DIR / cls.default_filename
     return exporter.export(library, dest)
 
 
-@contextlib.contextmanager
-def atomic_output(destination: Path, mode: str = "wb") -> Iterator[IO[Any]]:
-    """Open a temporary file beside ``destination``; rename it into place only on success.
-
-    A failure leaves neither a half-written destination nor a temporary file behind.
-    """
-    parent = destination.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".tmp", dir=parent)
-    except OSError as exc:
-        raise ExportError(f"{destination}: cannot write here ({exc.strerror})") from None
-    try:
-        text_args: dict[str, Any] = {} if "b" in mode else {"encoding": "utf-8", "newline": ""}
-        with open(fd, mode, **text_args) as fh:
-            yield fh
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, destination)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise ExportError(f"{destination}: cannot write ({exc.strerror})") from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 def write_bytes_atomic(destination: Path, data: bytes) -> Path:
-    """Write ``data`` to ``destination`` atomically and return it."""
-    with atomic_output(destination) as fh:
-        fh.write(data)
-    return destination
+    """Write ``data`` to ``destination`` (see `dockerqa._files.write_output`) and return it."""
+    return write_output(destination, data)

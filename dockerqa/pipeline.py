@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from dockerqa._files import make_directory
 from dockerqa._load import bundled_source, load, lock_path
 from dockerqa.errors import ExportError
 from dockerqa.exporting import DEFAULT_DIR, available_exporters, get_exporter
@@ -73,7 +74,10 @@ def export_source(
             dest = Path(out) if out is not None else DEFAULT_DIR / cls.default_filename
             if dest.is_dir():
                 dest = dest / cls.default_filename
-        written.append(cls(**opts).export(selected, dest))
+        exporter = cls(**opts)
+        if format == "all" or out is None:
+            make_directory(dest.parent)  # an output directory of ours (dist/, export all's)
+        written.append(exporter.export(selected, dest))
     return written
 
 

@@ -91,6 +91,7 @@ def test_third_party_exporter_installed_through_an_entry_point(tmp_path: Path) -
     listed = run_cli("exporters", env=env)
     assert "titles   titles_plugin:TitlesExporter" in listed.stdout
     out = tmp_path / "out" / "t.txt"
+    out.parent.mkdir()  # an explicit --out names a file in an existing directory
     result = run_cli("export", "titles", "--level", "basic", "--out", str(out), env=env)
     assert result.returncode == 0, result.stderr
     lines = out.read_text().splitlines()
