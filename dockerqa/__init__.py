@@ -7,7 +7,7 @@
 """
 
 from dockerqa._load import load, loads
-from dockerqa.errors import DockerQAError, ExportError, LockError, ParseError
+from dockerqa.errors import DockerQAError, ExportError, LockError, MetadataError, ParseError
 from dockerqa.exporting import Exporter, available_exporters, export, get_exporter
 from dockerqa.model import (
     Diagnostic,
@@ -35,6 +35,7 @@ __all__ = [
     "Library",
     "LockError",
     "Metadata",
+    "MetadataError",
     "ParseError",
     "Part",
     "Question",
