@@ -489,3 +489,42 @@ def test_a_user_template_directory_overrides_the_packaged_template(tmp_path: Pat
     )
     assert broken.returncode == 1
     assert "template error" in broken.stderr and broken.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"<p>\n{{ 1/0 }}\n", r"cheatsheet\.html\.j2:2: template error: division by zero"),
+        (b"ok\n{{ 'a' + 1 }}\n", r"cheatsheet\.html\.j2:2: template error: "),
+        (b"<p>caf\xe9</p>\n", r"cheatsheet\.html\.j2:1: not UTF-8 text \(byte 7\)"),
+        (b"{% for %}\n", r"cheatsheet\.html\.j2:1: template error: "),
+        (b"line\n{{ no_such_variable }}\n", r"cheatsheet\.html\.j2:2: template error: "),
+    ],
+    ids=["zero-division", "type-error", "not-utf8", "syntax", "undefined"],
+)
+def test_a_broken_user_template_is_one_line_naming_file_and_line(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "cheatsheet.html.j2").write_bytes(content)
+    out = tmp_path / "out.html"
+    result = run_cli(
+        "export", "html", "--source", str(SMALL), "--templates", str(templates), "--out", str(out)
+    )
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert re.match(rf"dockerqa: error: {re.escape(str(templates))}/{message}", result.stderr), (
+        result.stderr
+    )
+    assert not out.exists()
+
+
+def test_an_unreadable_user_template_is_one_line(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    # A regular file that cannot be read: reading a process's memory at offset 0 fails (EIO).
+    (templates / "cheatsheet.html.j2").symlink_to("/proc/self/mem")
+    with pytest.raises(dockerqa.ExportError, match=r"cheatsheet\.html\.j2: cannot read: ") as err:
+        HTMLExporter(templates=templates).render(dockerqa.load(SMALL))
+    assert str(err.value).startswith(str(templates / "cheatsheet.html.j2"))
