@@ -67,7 +67,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import html
 import io
 import itertools
 import json
@@ -87,7 +86,7 @@ from dockerqa.errors import ExportError
 from dockerqa.exporting import Exporter, atomic_output
 from dockerqa.lock import Lock, LockEntry, apply_renames, build_lock, check, source_date_epoch
 from dockerqa.model import Kind, Library, Question
-from dockerqa.render import BASE_CSS, pygments_css, render_inline, render_markdown
+from dockerqa.render import BASE_CSS, escape_text, pygments_css, render_inline, render_markdown
 
 #: Namespace of every GUID of the deck.
 GUID_NAMESPACE = "dockerqa"
@@ -267,7 +266,7 @@ def note_type_fingerprint() -> str:
 
 
 def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
+    return escape_text(text)  # Anki's own markup ([sound:…], [latex]…) stays text too
 
 
 def _md(text: str | None) -> str:

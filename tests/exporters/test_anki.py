@@ -614,3 +614,54 @@ def test_a_question_whose_whole_section_left_is_retired_into_the_root_deck(
         assert decks == {"Story Deck"}
     finally:
         col.close()
+
+
+# --- Anki's own markup in the source ---------------------------------------------------------
+
+ANKI_MARKUP = """# Markup
+
+## 1. Basics
+
+<AccordionGroup>
+  <Accordion title="1. Play [sound:title.mp3] and [$]t^2[/$]">
+**Answer:**
+Text [sound:answer.mp3] and [latex]\\\\LaTeX[/latex], [$$]x^2[/$$], `[sound:code.mp3]`,
+[SOUND:upper.mp3] and [anki:tts lang=en_US]spoken[/anki:tts].
+
+```bash
+echo "[sound:block.mp3]" "[latex]y[/latex]"
+```
+
+```
+plain [$]z[/$]
+```
+
+**Red flag answer:** "[sound:red.mp3]"
+  </Accordion>
+</AccordionGroup>
+"""
+
+
+def test_anki_markup_in_the_source_stays_text_on_the_cards(tmp_path: Path) -> None:
+    lib = dockerqa.loads(ANKI_MARKUP, file="markup.mdx")
+    apkg = build(lib, tmp_path / "markup.apkg", lock=build_lock(lib, now=T0))
+    col = open_collection(tmp_path / "c.anki2")
+    try:
+        import_apkg(col, apkg)
+        assert col.note_count() == 2  # the question and its red flag
+        fields = [v for nid in col.find_notes("") for _, v in col.get_note(nid).items()]
+        for value in fields:
+            assert not col._backend.extract_latex(text=value, svg=False, expand_clozes=False).latex
+            assert col.media.files_in_str(col.models.all()[0]["id"], value) == []
+        shown = ""
+        for cid in col.find_cards(""):
+            out = col.get_card(cid).render_output()
+            assert list(out.question_av_tags) == [] and list(out.answer_av_tags) == []
+            for side in (out.question_text, out.answer_text):
+                assert "<img" not in side and "latex-" not in side and "[anki:play" not in side
+            shown += "".join(parse_html(out.answer_text).text)
+        for text in ("[sound:answer.mp3]", "[latex]", "[$$]x^2[/$$]", "[sound:code.mp3]",
+                     "[sound:block.mp3]", "[$]z[/$]", "[anki:tts lang=en_US]"):  # fmt: skip
+            assert text in shown, text
+    finally:
+        col.close()
