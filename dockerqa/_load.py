@@ -56,7 +56,9 @@ def load(path: str | os.PathLike[str] | None = None) -> Library:
         raise ParseError("is a directory, not a page", source, 1, 1) from None
     except OSError as exc:
         raise ParseError(f"cannot read: {exc.strerror}", source, 1, 1) from None
-    display = str(path) if path is not None else "corpus/docker.mdx"
+    # The path as recorded in the library (and the JSON export): the same however it was typed
+    # (``p.mdx``, ``./p.mdx``, ``sub/../p.mdx``); normalised as text, never resolved.
+    display = os.path.normpath(os.fspath(path)) if path is not None else "corpus/docker.mdx"
     return parse_document(data, display, load_meta(source))
 
 
