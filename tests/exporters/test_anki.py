@@ -8,7 +8,6 @@ update story across two releases, reproducible bytes and hostile text.
 from __future__ import annotations
 
 import hashlib
-import html.parser
 import os
 import re
 import shutil
@@ -23,6 +22,7 @@ import genanki
 import pytest
 from anki.collection import Collection, ImportAnkiPackageRequest
 from anki.import_export_pb2 import ImportAnkiPackageOptions
+from engines import live_html, parse_html
 
 import dockerqa
 from conftest import FIXTURES
@@ -64,55 +64,6 @@ def rendered(col: Collection) -> Iterator[tuple[int, str, str]]:
     for cid in col.find_cards(""):
         out = col.get_card(cid).render_output()
         yield cid, out.question_text, out.answer_text
-
-
-class _Html(html.parser.HTMLParser):
-    """Collects tags, attributes and the text shown outside code."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
-        self.prose: list[str] = []
-        self.text: list[str] = []
-        self._code = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, attrs))
-        if tag in ("pre", "code"):
-            self._code += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("pre", "code") and self._code:
-            self._code -= 1
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-        if not self._code:
-            self.prose.append(data)
-
-
-def parse_html(markup: str) -> _Html:
-    parser = _Html()
-    parser.feed(markup)
-    parser.close()
-    return parser
-
-
-_ACTIVE_TAGS = {"script", "style", "iframe", "object", "embed", "svg", "math", "form", "base"}
-
-
-def live_html(markup: str) -> list[str]:
-    """Everything in ``markup`` that a browser would run or load as active content."""
-    found = []
-    for tag, attrs in parse_html(markup).tags:
-        if tag in _ACTIVE_TAGS:
-            found.append(f"<{tag}>")
-        for name, value in attrs:
-            if name.startswith("on"):
-                found.append(f"<{tag} {name}>")
-            if value and re.match(r"\s*(javascript|vbscript|data):", value, re.I):
-                found.append(f"<{tag} {name}={value}>")
-    return found
 
 
 def build(library: dockerqa.Library, dest: Path, **options: Any) -> Path:
