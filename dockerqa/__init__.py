@@ -24,6 +24,7 @@ _EXPORTS = {
     "DockerQAError": "dockerqa.errors",
     "ExportError": "dockerqa.errors",
     "LockError": "dockerqa.errors",
+    "MetadataError": "dockerqa.errors",
     "ParseError": "dockerqa.errors",
     "ExportContext": "dockerqa.exporting",
     "Exporter": "dockerqa.exporting",
@@ -56,6 +57,7 @@ __all__ = [
     "Library",
     "LockError",
     "Metadata",
+    "MetadataError",
     "Option",
     "ParseError",
     "Part",
@@ -73,7 +75,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from dockerqa._load import load, loads
-    from dockerqa.errors import DockerQAError, ExportError, LockError, ParseError
+    from dockerqa.errors import DockerQAError, ExportError, LockError, MetadataError, ParseError
     from dockerqa.exporting import (
         ExportContext,
         Exporter,

@@ -1,52 +1,290 @@
-"""Writing output files: atomically, so a failure never leaves a half-written file."""
+"""Writing output files: atomic for regular files, direct for devices and pipes.
+
+Every exporter and the lock go through `write_output` (or `atomic_output`, built on it). The
+rules, in the order they are applied:
+
+* **A symbolic link** is followed (a chain too) and its final target written by the rules
+  below; the link itself is kept.
+* **A character or block device, or a FIFO** (``/dev/null``, ``/dev/stdout``, a named pipe)
+  is opened for writing and gets the bytes directly: it is never replaced by a regular file.
+  A FIFO without a reader waits for one, as any Unix program does.
+* **A regular file, or nothing yet**: the bytes go to a temporary file beside the destination,
+  named ``.NAME.<pid>-<random>.tmp``; it is flushed to disk (``fsync``), renamed over the
+  destination and the directory is flushed too, so a crash leaves either the old file or the
+  new one, never a mix. The new file's mode is always 0644, whatever the old file's mode or the
+  umask.
+* **Stale temporary files** of that pattern beside the destination, left by a run that was
+  killed, are removed before writing. A file counts as stale only when all of these hold: it is
+  a regular file owned by the current user, the process whose pid its name carries no longer
+  runs on this machine, and it was last modified more than `STALE_AFTER` seconds ago (so a
+  writer on another machine sharing the directory is not disturbed mid-write).
+* **A missing parent directory** is an error; only callers that own an output directory (the
+  default ``dist/``, the directory of ``export all``) create it, with `make_directory`.
+* Anything else (a directory, a socket) is refused.
+
+``-`` is not a file name here: callers that accept it for standard output use `write_stdout`,
+which refuses binary data.
+
+Every failure is one `ExportError` naming the file and the reason, and leaves the destination
+as it was and no temporary file behind.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import io
 import os
-import tempfile
+import re
+import secrets
+import stat
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from dockerqa.errors import ExportError
 
+__all__ = [
+    "STALE_AFTER",
+    "STDOUT",
+    "atomic_output",
+    "make_directory",
+    "remove_stale_temporaries",
+    "write_output",
+    "write_stdout",
+]
 
-@contextlib.contextmanager
-def atomic_output(destination: Path, mode: str = "wb") -> Iterator[IO[Any]]:
-    """Open a temporary file beside ``destination``; rename it into place only on success.
+#: The destination name that means standard output, for callers that accept it.
+STDOUT = "-"
+#: Seconds after which a temporary file of a process that no longer runs counts as stale.
+STALE_AFTER = 10.0
+#: Mode of every regular file written (``rw-r--r--``), independent of the umask.
+FILE_MODE = 0o644
 
-    A failure leaves neither a half-written destination nor a temporary file behind.
+
+def _reason(exc: OSError) -> str:
+    """The system's description of an error, in lowercase (``no space left on device``)."""
+    text = exc.strerror or (os.strerror(exc.errno) if exc.errno else str(exc))
+    return text[:1].lower() + text[1:]
+
+
+def _fail(destination: Path | str, exc: OSError) -> ExportError:
+    return ExportError(f"{destination}: cannot write: {_reason(exc)}")
+
+
+def make_directory(directory: Path) -> None:
+    """Create an output directory (and its parents) if needed; `ExportError` when impossible."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise ExportError(
+            f"{directory}: cannot create the directory: a file is in the way"
+        ) from None
+    except OSError as exc:
+        raise ExportError(f"{directory}: cannot create the directory: {_reason(exc)}") from None
+
+
+def write_stdout(data: bytes, *, binary: bool = False, what: str = "this format") -> None:
+    """Write ``data`` to standard output (the destination ``-``).
+
+    ``binary`` data is refused: it would garble a terminal and there is no file to keep it in.
+    A closed pipe (`BrokenPipeError`) is passed on for the command line to handle quietly.
     """
-    parent = destination.parent
+    if binary:
+        raise ExportError(
+            f"{STDOUT}: {what} is binary and is not written to standard output; "
+            "give a file name instead"
+        )
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".tmp", dir=parent)
-    except OSError as exc:
-        raise ExportError(f"{destination}: cannot write here ({exc.strerror})") from None
-    try:
-        text_args: dict[str, Any] = {} if "b" in mode else {"encoding": "utf-8", "newline": ""}
-        with open(fd, mode, **text_args) as fh:
-            yield fh
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, destination)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise ExportError(f"{destination}: cannot write ({exc.strerror})") from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
         raise
+    except OSError as exc:
+        raise _fail("standard output", exc) from None
 
 
-def write_bytes_atomic(destination: Path, data: bytes) -> Path:
-    """Write ``data`` to ``destination`` atomically and return it."""
-    with atomic_output(destination) as fh:
-        fh.write(data)
+# --- the rules --------------------------------------------------------------------------------
+
+
+def _target(destination: Path) -> Path:
+    """Where the bytes go: the destination, or the final target of a symbolic link."""
+    if not destination.is_symlink():
+        return destination
+    return Path(os.path.realpath(destination))
+
+
+def _stale_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(rf"\.{re.escape(name)}\.(\d+)-[0-9a-f]{{16}}\.tmp")
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists but belongs to someone else
+        return True
+    return True
+
+
+def remove_stale_temporaries(destination: Path, *, now: float | None = None) -> list[Path]:
+    """Remove temporary files left beside ``destination`` by killed runs; return them.
+
+    Only files of our own pattern (``.NAME.<pid>-<16 hex>.tmp``) that are regular files owned
+    by the current user, whose pid no longer runs and that are older than `STALE_AFTER`.
+    """
+    pattern = _stale_pattern(destination.name)
+    now = time.time() if now is None else now
+    removed: list[Path] = []
+    try:
+        names = os.listdir(destination.parent)
+    except OSError:
+        return removed
+    for name in names:
+        m = pattern.fullmatch(name)
+        if m is None or int(m.group(1)) == os.getpid():
+            continue
+        path = destination.parent / name
+        try:
+            st = path.lstat()
+        except OSError:
+            continue
+        if (
+            stat.S_ISREG(st.st_mode)
+            and st.st_uid == os.geteuid()
+            and now - st.st_mtime > STALE_AFTER
+            and not _running(int(m.group(1)))
+        ):
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed.append(path)
+    return removed
+
+
+def _write_special(destination: Path, shown: Path, data: bytes) -> None:
+    """Write to a device or FIFO as it is: no temporary file, no truncation, no rename."""
+    try:
+        fd = os.open(destination, os.O_WRONLY | os.O_NOCTTY)
+    except OSError as exc:
+        raise _fail(shown, exc) from None
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+    except OSError as exc:
+        raise _fail(shown, exc) from None
+    finally:
+        os.close(fd)
+
+
+def _fsync_directory(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError as exc:  # some file systems cannot sync a directory; the rename is done
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+            raise
+    finally:
+        os.close(fd)
+
+
+def _write_regular(destination: Path, shown: Path, data: bytes) -> None:
+    """Temporary file beside ``destination``, fsync, rename, fsync the directory."""
+    parent = destination.parent
+    remove_stale_temporaries(destination)
+    tmp = parent / f".{destination.name}.{os.getpid()}-{secrets.token_hex(8)}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    except OSError as exc:
+        raise _fail(shown, exc) from None
+    try:
+        try:
+            os.fchmod(fd, FILE_MODE)
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, destination)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise _fail(shown, exc) from None
+        raise
+    try:
+        _fsync_directory(parent)
+    except OSError as exc:
+        raise _fail(shown, exc) from None
+
+
+def write_output(destination: Path, data: bytes) -> Path:
+    """Write ``data`` to ``destination`` by the rules of this module and return ``destination``.
+
+    Raises `ExportError` (``PATH: cannot write: REASON``, ``PATH: no such directory …``) on
+    any failure, leaving the destination as it was.
+    """
+    destination = Path(destination)
+    target = _target(destination)
+    try:
+        st: os.stat_result | None = target.stat()
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise _fail(destination, exc) from None
+    if st is not None:
+        if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) or stat.S_ISFIFO(st.st_mode):
+            _write_special(target, destination, data)
+            return destination
+        if stat.S_ISDIR(st.st_mode):
+            raise ExportError(
+                f"{destination}: cannot write: is a directory; give a file name inside it"
+            )
+        if not stat.S_ISREG(st.st_mode):
+            raise ExportError(f"{destination}: cannot write: not a regular file, device or pipe")
+    parent = target.parent
+    if not parent.is_dir():
+        if parent.exists() or parent.is_symlink():
+            raise ExportError(f"{destination}: {parent} is not a directory")
+        raise ExportError(f"{destination}: no such directory {parent}; create it first")
+    _write_regular(target, destination, data)
     return destination
 
 
+@contextlib.contextmanager
+def atomic_output(destination: Path, mode: str = "wb") -> Iterator[IO[Any]]:
+    """A file object whose contents reach ``destination`` (by `write_output`) only on success.
+
+    ``mode`` is ``"wb"`` or ``"w"`` (UTF-8 text, newlines as written). Nothing is written when
+    the block raises.
+    """
+    if mode not in ("wb", "w"):
+        raise ValueError(f"atomic_output mode must be 'wb' or 'w', not {mode!r}")
+    if mode == "wb":
+        binary = io.BytesIO()
+        yield binary
+        write_output(destination, binary.getvalue())
+    else:
+        text = io.StringIO(newline="")
+        yield text
+        write_output(destination, text.getvalue().encode("utf-8"))
+
+
+def write_bytes_atomic(destination: Path, data: bytes) -> Path:
+    """`write_output` (kept under its earlier name for exporters that import it)."""
+    return write_output(destination, data)
+
+
 def write_text_atomic(destination: Path, text: str) -> Path:
-    """Write ``text`` as UTF-8 to ``destination`` atomically and return it."""
-    return write_bytes_atomic(destination, text.encode("utf-8"))
+    """Write ``text`` as UTF-8 with `write_output`."""
+    return write_output(destination, text.encode("utf-8"))

@@ -36,8 +36,10 @@ def resolve_source(source: str | os.PathLike[str] | None) -> Path:
 
 
 def display_name(source: str | os.PathLike[str] | None) -> str:
-    """How a source is named in messages and exports: as typed, or ``corpus/docker.mdx``."""
-    return str(source) if source is not None else BUNDLED_NAME
+    """How a source is named in messages and exports: the same however it was typed
+    (``p.mdx``, ``./p.mdx``, ``sub/../p.mdx``; normalised as text, never resolved), or
+    ``corpus/docker.mdx``."""
+    return os.path.normpath(os.fspath(source)) if source is not None else BUNDLED_NAME
 
 
 def load(path: str | os.PathLike[str] | None = None) -> Library:

@@ -1,4 +1,9 @@
-"""Corpus metadata: the TOML file beside a source page (deck title, provenance, level rules)."""
+"""Corpus metadata: the TOML file beside a source page (deck title, provenance, level rules).
+
+The file is validated by `MetaFile` (strict types, no unknown keys); any problem is one
+`MetadataError` naming the file, the line where the key is found and the key path
+(``docker.toml:12: sections[3].level: unknown level 'expert' (choose from …)``).
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
+
 from dockerqa._text import slugify
-from dockerqa.errors import ParseError
+from dockerqa.errors import MetadataError
 from dockerqa.model import Level
 
 _NUMBER = re.compile(r"^\d+\.\s+")
-#: What a page key looks like (``key = "…"`` in the metadata).
-KEY_PATTERN = r"[a-z0-9][a-z0-9._-]{0,63}"
 
 
 @dataclass(frozen=True)
@@ -22,6 +28,7 @@ class CorpusMeta:
     """What the metadata file says; every part is optional."""
 
     key: str | None = None
+    #: the page's stable identity key (a lowercase slug), when the file gives one
     title: str | None = None
     source_url: str | None = None
     provenance: str | None = None
@@ -51,47 +58,174 @@ class CorpusMeta:
         )
 
 
-def _level(value: Any, file: Path, where: str) -> Level:
+# --- the file, as a validated model ----------------------------------------------------------
+
+_KEY = r"[a-z0-9][a-z0-9._-]*"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+class SectionFile(_Strict):
+    """One ``[[sections]]`` entry."""
+
+    heading: str
+    """The section heading exactly as printed."""
+    id: str | None = None
+    """The section's stable key (default: a slug of the heading)."""
+    level: str | None = None
+    """The level of the section's questions."""
+
+    @field_validator("level")
+    @classmethod
+    def _known_level(cls, value: str | None) -> str | None:
+        return None if value is None else _level_value(value)
+
+
+class MetaFile(_Strict):
+    """``NAME.toml`` as written: every key optional, no other key allowed."""
+
+    key: str | None = Field(None, pattern=rf"^{_KEY}$")
+    """The page's stable identity key, a lowercase slug (``[a-z0-9][a-z0-9._-]*``)."""
+    title: str | None = None
+    """Deck and document title."""
+    source_url: str | None = None
+    """Where the page was published."""
+    provenance: str | None = None
+    """Where the text comes from and how it is kept."""
+    sections: list[SectionFile] = Field(default_factory=list)
+    """Sections by heading: stable key and level."""
+    levels: dict[str, Any] = Field(default_factory=dict)
+    """Question id → level, overriding the section's level."""
+    topics: dict[str, list[str]] = Field(default_factory=dict)
+    """Tag → title keywords."""
+
+    @field_validator("levels")
+    @classmethod
+    def _known_levels(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for qid, level in value.items():
+            try:
+                _level_value(level)
+            except ValueError as exc:
+                raise PydanticCustomError("dockerqa_level", str(exc), {"at": qid}) from None
+        return value
+
+
+def _level_value(value: Any) -> str:
     try:
-        return Level(value)
+        return Level(value).value
     except ValueError:
         choices = ", ".join(lv.value for lv in Level)
-        raise ParseError(
-            f"{where}: unknown level {value!r} (choose from {choices})", file
-        ) from None
+        raise ValueError(f"unknown level {value!r} (choose from {choices})") from None
+
+
+#: Problems pydantic reports, in TOML words (by error type).
+_MESSAGES = {
+    "string_type": "must be a string",
+    "dict_type": "must be a table",
+    "model_type": "must be a table",
+    "model_attributes_type": "must be a table",
+    "tuple_type": "must be an array",
+    "list_type": "must be an array",
+    "missing": "missing (it is required)",
+    "string_pattern_mismatch": (
+        "must be a lowercase slug: a-z or 0-9 first, then a-z, 0-9, '.', '_' or '-'"
+    ),
+}
+
+
+def _key_path(loc: tuple[Any, ...]) -> str:
+    """``sections[2].id``, ``topics.x[1]``: the TOML key of an error, arrays counted from 1."""
+    out = ""
+    for part in loc:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _known_keys(model: type[BaseModel]) -> str:
+    return ", ".join(sorted(model.model_fields))
+
+
+def _message(err: Any) -> str:
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        model = SectionFile if loc and loc[0] == "sections" else MetaFile
+        return f"unknown key (known: {_known_keys(model)})"
+    if kind == "dockerqa_level":
+        return str(err["msg"])
+    if kind == "value_error":
+        return str(err["ctx"]["error"])
+    if loc == ("sections",) and kind == "list_type":
+        return "must be an array of tables ([[sections]])"
+    if loc and loc[0] == "topics" and len(loc) == 2 and kind == "list_type":
+        return "must be an array of strings"
+    return _MESSAGES.get(kind, str(err["msg"]))
+
+
+def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
+    """Best guess at the line of a key path: each part searched for after the previous one."""
+    lines = text.splitlines()
+    row, found = 0, False
+    parent: str | None = None
+    for part in loc:
+        if isinstance(part, int):
+            if parent is None:
+                break
+            header = re.compile(rf"^\s*\[\[\s*{re.escape(parent)}\s*\]\]")
+            hits = [i for i in range(row, len(lines)) if header.match(lines[i])]
+            if part < len(hits):
+                row, found = hits[part], True
+            continue
+        key = re.escape(str(part))
+        pattern = re.compile(rf"^\s*(?:\[+\s*)?(?:[\w.\-\"']+\.)?[\"']?{key}[\"']?\s*(?:=|\]|\.)")
+        hit = next((i for i in range(row, len(lines)) if pattern.match(lines[i])), None)
+        if hit is not None:
+            row, found = hit, True
+        parent = str(part)
+    return row + 1 if found else None
+
+
+def _validate(data: dict[str, Any], text: str, path: Path) -> MetaFile:
+    try:
+        return MetaFile.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        if err["type"] == "dockerqa_level":
+            loc = (*loc, err["ctx"]["at"])
+        if loc and loc[-1] == "[key]":  # pydantic's marker for a bad dict key
+            loc = loc[:-1]
+        raise MetadataError(_message(err), path, _line_of(text, loc), _key_path(loc)) from None
 
 
 def read_meta(path: Path) -> CorpusMeta:
-    """Read a metadata TOML file; `ParseError` with its line on bad TOML or bad values."""
+    """Read a metadata TOML file; `MetadataError` with its line and key on any problem."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise MetadataError(f"not UTF-8 text (byte {exc.start}); save it as UTF-8", path) from None
+    except OSError as exc:
+        raise MetadataError(f"cannot read: {exc.strerror or exc}", path) from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else 1
-        raise ParseError(f"invalid TOML: {exc}", path, line) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ParseError(f"cannot read metadata: {exc}", path) from None
-    sections: dict[str, tuple[str | None, Level | None]] = {}
-    for i, entry in enumerate(data.get("sections", [])):
-        if not isinstance(entry, dict) or "heading" not in entry:
-            raise ParseError(f"[[sections]] entry {i + 1} needs a 'heading'", path)
-        level = _level(entry["level"], path, entry["heading"]) if "level" in entry else None
-        sections[entry["heading"]] = (entry.get("id"), level)
-    levels = {qid: _level(v, path, qid) for qid, v in data.get("levels", {}).items()}
-    topics = {
-        tag: tuple(slugify(k).replace("-", " ") for k in kws)
-        for tag, kws in data.get("topics", {}).items()
-    }
-    key = data.get("key")
-    if key is not None and not (isinstance(key, str) and re.fullmatch(KEY_PATTERN, key)):
-        raise ParseError(
-            f"key: must be a lowercase slug such as 'docker' or 'k8s-interview', not {key!r}", path
-        )
+        line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else None
+        raise MetadataError(f"invalid TOML: {exc}", path, line) from None
+    meta = _validate(data, text, path)
     return CorpusMeta(
-        key=key,
-        title=data.get("title"),
-        source_url=data.get("source_url"),
-        provenance=data.get("provenance"),
-        sections=sections,
-        question_levels=levels,
-        topics=topics,
+        key=meta.key,
+        title=meta.title,
+        source_url=meta.source_url,
+        provenance=meta.provenance,
+        sections={
+            s.heading: (s.id, Level(s.level) if s.level is not None else None)
+            for s in meta.sections
+        },
+        question_levels={qid: Level(v) for qid, v in meta.levels.items()},
+        topics={
+            tag: tuple(slugify(k).replace("-", " ") for k in kws)
+            for tag, kws in meta.topics.items()
+        },
     )

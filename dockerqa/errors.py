@@ -27,6 +27,22 @@ class ParseError(DockerQAError):
         super().__init__(f"{self.file}:{line}:{column}: {message}")
 
 
+class MetadataError(DockerQAError):
+    """The metadata file beside a page (``NAME.toml``) is unreadable or holds a wrong value.
+
+    Carries the file, the 1-based line (where it can be found, else None), the key path (e.g.
+    ``sections[2].level``; empty for the whole file) and a plain message.
+    """
+
+    def __init__(self, message: str, file: str | Path, line: int | None = None, key: str = ""):
+        self.message = message
+        self.file = str(file)
+        self.line = line
+        self.key = key
+        where = f"{self.file}:{line}" if line is not None else self.file
+        super().__init__(f"{where}: {key}: {message}" if key else f"{where}: {message}")
+
+
 class ExportError(DockerQAError):
     """An exporter cannot produce its output (unknown format, unwritable path, stale lock...)."""
 

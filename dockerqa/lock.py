@@ -74,6 +74,12 @@ FOLLOW_UP_SIMILARITY = 0.5
 SKETCH_SIZE = 32
 #: Smallest estimated body similarity at which a new id is taken for a renamed question.
 RENAME_SIMILARITY = 0.6
+#: Times in a lock file and ``SOURCE_DATE_EPOCH`` are whole UTC seconds from 0 to this value,
+#: the last second of year 9999: every date library can show it, and an Anki package built from
+#: it (note ids are times in milliseconds) stays within SQLite's 64-bit integers.
+MAX_TIME = 253_402_300_799
+#: Snapshot keys that `LockEntry.question` sets itself (or that a snapshot never holds).
+_NOT_IN_SNAPSHOT = frozenset({"id", "title", "heading", "section", "source", "number"})
 #: The line every lock file starts with (the ``about`` key), for people who open it.
 ABOUT = (
     "dockerqa lock file: keeps question ids and change times across edits. "
@@ -91,6 +97,12 @@ _V1_FIELDS = (
     "weak_answer", "strong_answer", "senior_view", "staff_view", "parts", "tags", "title",
     "section",
 )  # fmt: skip
+
+
+def _valid_time(value: int) -> int:
+    if not 0 <= value <= MAX_TIME:
+        raise ValueError(f"a time must be whole UTC seconds from 0 to {MAX_TIME}, not {value}")
+    return value
 
 
 class _Frozen(BaseModel):
@@ -133,6 +145,22 @@ class LockEntry(_Frozen):
     snapshot: dict[str, Any]
     """The question's JSON without id, title, section, printed number, source position and
     empty fields."""
+
+    @field_validator("changed", "retired")
+    @classmethod
+    def _time(cls, value: int | None) -> int | None:
+        return None if value is None else _valid_time(value)
+
+    @field_validator("snapshot")
+    @classmethod
+    def _own_keys(cls, value: dict[str, Any]) -> dict[str, Any]:
+        reserved = sorted(_NOT_IN_SNAPSHOT & set(value))
+        if reserved:
+            raise ValueError(
+                f"a snapshot does not hold {', '.join(map(repr, reserved))} "
+                "(kept beside it or not kept)"
+            )
+        return value
 
     @field_validator("sketch")
     @classmethod
@@ -343,23 +371,35 @@ def _read_text(path: Path) -> str:
     except FileNotFoundError:
         raise LockError(f"{path}: no such lock file") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise LockError(f"{path}: cannot read the lock file ({exc})") from None
+        raise LockError(f"{path}: cannot read the lock file ({exc}); {_rebuild(path)}") from None
 
 
 def read_lock(path: str | os.PathLike[str]) -> Lock:
-    """Read a lock file; `LockError` naming the file and line when it is not a valid lock."""
+    """Read a lock file; `LockError` naming the file and line when it is not a valid lock.
+
+    Every message of a damaged lock ends with how to rebuild it.
+    """
     path = Path(path)
     return parse_lock(_read_text(path), path)
 
 
 def parse_lock(text: str, path: str | os.PathLike[str] = "<lock>") -> Lock:
     """Parse lock file text; `LockError` naming the file and line when it is not a valid lock."""
+    path = Path(path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise LockError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+        raise LockError(
+            f"{path}:{exc.lineno}: not valid JSON: {exc.msg}; {_rebuild(path)}"
+        ) from None
+    except RecursionError:
+        raise LockError(
+            f"{path}:1: nested too deeply to be a lock file; {_rebuild(path)}"
+        ) from None
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        raise LockError(f"{path}:1: not valid JSON: {exc}; {_rebuild(path)}") from None
     if not isinstance(data, dict):
-        raise LockError(f"{path}:1: a lock file holds one JSON object")
+        raise LockError(f"{path}:1: a lock file holds one JSON object; {_rebuild(path)}")
     data = _upgrade(data)
     try:
         lock = Lock.model_validate(data)
@@ -370,7 +410,8 @@ def parse_lock(text: str, path: str | os.PathLike[str] = "<lock>") -> Lock:
         loc = tuple(err["loc"])
         line = _line_of(text, data, loc)
         where = ".".join(str(p) for p in loc) or "lock"
-        raise LockError(f"{path}:{line}: {where}: {err['msg']}") from None
+        message = str(err["msg"]).removeprefix("Value error, ")
+        raise LockError(f"{path}:{line}: {where}: {message}; {_rebuild(path)}") from None
     return lock
 
 
@@ -382,6 +423,17 @@ def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
     note_type = data.pop("note_type")
     data["exporters"] = {"anki": {"note_types": note_type}}
     return data
+
+
+def _rebuild(path: Path) -> str:
+    """The end of every damaged-lock message: how to get a good lock file back."""
+    from dockerqa._load import bundled_source, lock_path
+
+    if path.resolve() == lock_path(bundled_source()).resolve():
+        command = "dockerqa lock"
+    else:
+        command = f"dockerqa lock --source {path.with_suffix('.mdx')}"
+    return f"restore it from version control, or delete it and run `{command}` to rebuild it"
 
 
 def _line_of(text: str, data: Mapping[str, Any], loc: tuple[Any, ...]) -> int:
@@ -404,14 +456,19 @@ def _line_of(text: str, data: Mapping[str, Any], loc: tuple[Any, ...]) -> int:
 
 
 def source_date_epoch() -> int | None:
-    """``SOURCE_DATE_EPOCH`` as an int, None when unset; `LockError` when it is not a number."""
+    """``SOURCE_DATE_EPOCH`` as an int, None when unset.
+
+    `LockError` unless it is whole seconds (digits only) from 0 to `MAX_TIME` (year 9999).
+    """
     raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not raw:
         return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise LockError(f"SOURCE_DATE_EPOCH must be whole seconds, not {raw!r}") from None
+    if not (re.fullmatch(r"[0-9]{1,12}", raw) and int(raw) <= MAX_TIME):
+        raise LockError(
+            f"SOURCE_DATE_EPOCH must be whole seconds from 0 to {MAX_TIME} (the end of year "
+            f"9999), not {raw[:40]!r}; set it to a time in that range or unset it"
+        )
+    return int(raw)
 
 
 def current_time() -> int:

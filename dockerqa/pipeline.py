@@ -7,12 +7,11 @@ else, so the Python API and the CLI build the same bytes and keep the same lock.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from dockerqa._files import write_bytes_atomic
+from dockerqa._files import make_directory, write_output, write_stdout
 from dockerqa._load import display_name, load, lock_path, metadata_path, resolve_source
 from dockerqa.errors import DockerQAError, ExportError, LockError
 from dockerqa.exporting import (
@@ -91,10 +90,18 @@ def export(
 
         def record_states(computed: Lock) -> Lock:
             moved: list[str] = []
+            # a state not recorded yet starts at the page's latest change, so a build right
+            # after `dockerqa lock` is the same with or without --locked
+            latest = max((q.mod for q in computed.questions), default=when)
             for e in exporters:
                 before = computed.exporter_state(e.name)
-                after = e.next_state(before, when)
+                try:
+                    after = e.next_state(before, when if before is not None else latest)
+                except LockError as exc:
+                    raise LockError(f"{lock_file}: {exc}") from None
                 states[e.name] = after
+                if before is None and locked:
+                    continue  # derived from the lock itself: nothing is out of date
                 if after != before:
                     computed = computed.with_exporter_state(e.name, after)
                     moved.append(e.name)
@@ -126,6 +133,8 @@ def export(
             state=states.get(e.name),
         )
         built.append((target, e.build(selected, context)))
+    if built and (format == "all" or destination is None):
+        make_directory(built[0][0].parent)  # an output directory of ours (dist/, export all's)
     return _write_all(built, report)
 
 
@@ -172,7 +181,7 @@ def _targets(
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop
         return False
 
 
@@ -181,10 +190,9 @@ def _write_all(built: list[tuple[Path, bytes]], report: Callable[[str], None] | 
     for target, data in built:
         try:
             if str(target) == STDOUT:
-                sys.stdout.buffer.write(data)
-                sys.stdout.flush()
+                write_stdout(data)
             else:
-                write_bytes_atomic(target, data)
+                write_output(target, data)
         except DockerQAError as exc:
             if written:
                 done = ", ".join(str(p) for p in written)

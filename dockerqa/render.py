@@ -7,7 +7,11 @@ in an Anki field or a web page as is:
 * raw HTML in the source is escaped as text, never passed through;
 * links keep only ``http``, ``https``, ``mailto`` or scheme-less targets; others stay plain text;
 * images become links to the image (neither a card nor the offline cheat sheet fetches them);
-* code is highlighted with CSS classes only, so night mode can recolour it.
+* code is highlighted with CSS classes only, so night mode can recolour it;
+* every ``[`` is written as ``&#91;``, so Anki's own markup in the text (``[sound:x.mp3]``,
+  ``[anki:tts]…``, ``[latex]…[/latex]``, ``[$]…[/$]``, ``[$$]…[/$$]``), which Anki finds by
+  matching the field's HTML source, never plays a file or becomes a LaTeX image: the card, like
+  a browser, shows the text as written. Use `escape_text` for any other text put beside it.
 
 Class names the CSS below relies on: ``table-wrap`` (around each ``<table>``), ``code-block``
 with ``data-lang`` and a ``code-lang`` label (around each fence), ``highlight`` (pygments),
@@ -18,6 +22,7 @@ with ``data-lang`` and a ``code-lang`` label (around each fence), ``highlight`` 
 from __future__ import annotations
 
 import functools
+import html
 import re
 from collections.abc import Sequence
 from urllib.parse import unquote
@@ -34,7 +39,7 @@ from pygments.lexer import Lexer  # type: ignore[import-untyped]
 from pygments.lexers import find_lexer_class_by_name  # type: ignore[import-untyped]
 from pygments.util import ClassNotFound  # type: ignore[import-untyped]
 
-__all__ = ["BASE_CSS", "pygments_css", "render_inline", "render_markdown"]
+__all__ = ["BASE_CSS", "escape_text", "pygments_css", "render_inline", "render_markdown"]
 
 #: Link schemes that may become live links; a target without a scheme is always allowed.
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -65,8 +70,8 @@ def render_markdown(text: str) -> str:
 
     Memoised: a text is rendered once per process (``render_markdown.cache_clear()`` drops it).
     """
-    html: str = _MD.render(text)
-    return html
+    out: str = _MD.render(text)
+    return _inert(out)
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
@@ -75,8 +80,22 @@ def render_inline(text: str) -> str:
 
     Memoised like `render_markdown`.
     """
-    html: str = _MD.renderInline(text)
-    return html
+    out: str = _MD.renderInline(text)
+    return _inert(out)
+
+
+def escape_text(text: str) -> str:
+    """Plain text as HTML (for a label or a name beside rendered Markdown), Anki markup inert."""
+    return _inert(html.escape(text, quote=True))
+
+
+def _inert(fragment: str) -> str:
+    """``[`` as a character reference: Anki's ``[sound:…]`` and LaTeX tags cannot match.
+
+    The renderer's own markup never contains ``[`` and never opens a raw-text element (script,
+    style), where a reference would not be decoded; in text and attribute values it is.
+    """
+    return fragment.replace("[", "&#91;")
 
 
 # --------------------------------------------------------------------------- Markdown

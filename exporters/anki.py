@@ -73,7 +73,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import html
 import io
 import itertools
 import json
@@ -86,13 +85,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import genanki
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dockerqa.errors import ExportError, LockError
 from dockerqa.exporting import ExportContext, Exporter, Option
-from dockerqa.lock import SLOT_LIMIT, Lock, LockEntry, check
+from dockerqa.lock import MAX_TIME, SLOT_LIMIT, Lock, LockEntry, check
 from dockerqa.model import CARD_TYPES, FIELD_LABELS, Library, Question
-from dockerqa.render import BASE_CSS, pygments_css, render_inline, render_markdown
+from dockerqa.render import BASE_CSS, escape_text, pygments_css, render_inline, render_markdown
 from dockerqa.study import ask, split_core
 
 from ._flashcards import card_tags, deck_name, deck_part
@@ -258,7 +257,7 @@ def note_type_fingerprint() -> str:
 class _Versioned(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    changed: int
+    changed: int = Field(ge=0, le=MAX_TIME)
     """When it last changed (UTC seconds)."""
 
 
@@ -292,7 +291,7 @@ def _after(previous: _Versioned | None, now: int) -> int:
 
 
 def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
+    return escape_text(text)  # Anki's own markup ([sound:…], [latex]…) stays text too
 
 
 def _md(text: str | None) -> str:
@@ -500,10 +499,7 @@ class AnkiExporter(Exporter):
 
     def next_state(self, previous: Mapping[str, Any] | None, now: int) -> dict[str, Any]:
         """Note-type and field-layout versions with the times they last changed."""
-        try:
-            old = _read_state(previous)
-        except LockError:
-            old = None  # damaged: start again; a newer time only makes Anki update the notes
+        old = _read_state(previous)
         fp = note_type_fingerprint()
         note_types = old.note_types if old is not None else None
         if note_types is None or note_types.fingerprint != fp:
@@ -594,7 +590,8 @@ def _read_state(state: Mapping[str, Any] | None) -> AnkiState | None:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
         raise LockError(
-            f"the lock's exporters.anki.{where}: {err['msg']}; run `dockerqa lock` to rebuild it"
+            f'exporters.anki.{where}: {err["msg"]}; delete the lock\'s "anki" entry under '
+            '"exporters" (it is rebuilt by the next export; imported notes then update once)'
         ) from None
 
 

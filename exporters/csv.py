@@ -17,6 +17,11 @@ Every field is quoted: Anki's reader skips records that start with ``#`` (its co
 character), and a GUID may begin with one.
 
 ``plain`` writes a header row and Markdown text instead, for spreadsheets and other tools.
+Spreadsheets run a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula (tab and
+carriage return can smuggle one in), so in the plain variant such a cell gets a leading ``'``
+(the OWASP rule against CSV injection); a spreadsheet shows the text without running it. The
+Anki variant is left as is: Anki shows fields, it never evaluates them, and a ``'`` would
+show on the card.
 """
 
 from __future__ import annotations
@@ -43,6 +48,9 @@ if TYPE_CHECKING:
 GUID_SUFFIX = "-csv"
 #: The stock note type the rows target (its English name; see the module docstring).
 NOTETYPE = "Basic"
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 #: Header row of the ``plain`` variant.
 PLAIN_COLUMNS = ("id", "type", "section", "level", "kind", "front", "back", "tags")
@@ -195,9 +203,14 @@ def _plain_back(note: _Note) -> str:
     return "\n\n".join(blocks)
 
 
+def plain_cell(text: str) -> str:
+    """``text`` with a leading ``'`` when a spreadsheet would read it as a formula."""
+    return f"'{text}" if text.startswith(FORMULA_START) else text
+
+
 def _plain_row(note: _Note) -> list[str]:
     q = note.question
-    return [
+    cells = [
         note.id,
         note.type,
         q.section,
@@ -207,6 +220,7 @@ def _plain_row(note: _Note) -> list[str]:
         _plain_back(note),
         " ".join(card_tags(note.question, note.type)),
     ]
+    return [plain_cell(c) for c in cells]
 
 
 class CSVExporter(Exporter):

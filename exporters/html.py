@@ -2,12 +2,16 @@
 
 The page is rendered from ``templates/cheatsheet.html.j2`` with autoescape on: text from
 the source is escaped by jinja2, and only the renderer's own HTML (`dockerqa.render`) is
-marked safe. ``compact`` keeps what fits revision on paper (title, the answer's first
+marked safe. Any error in a template (bad syntax, a failing expression such as ``{{ 1/0 }}``,
+a file that is not UTF-8 or cannot be read) is one `ExportError` naming the template file and
+line. ``compact`` keeps what fits revision on paper (title, the answer's first
 paragraph, red flag, follow-up questions) in two columns.
 """
 
 from __future__ import annotations
 
+import os
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +24,9 @@ from jinja2 import (
     PackageLoader,
     StrictUndefined,
     TemplateError,
+    TemplateSyntaxError,
 )
+from jinja2.loaders import split_template_path
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from mdit_py_plugins.container import container_plugin
@@ -156,13 +162,58 @@ def _section_view(library: Library, s: Section, compact: bool) -> _SectionView:
     )
 
 
+class _UserTemplates(FileSystemLoader):
+    """Templates from a user directory: a file that cannot be read is an `ExportError`."""
+
+    def get_source(self, environment: Environment, template: str) -> Any:
+        path = os.path.join(self.searchpath[0], *split_template_path(template))
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            line = exc.object[: exc.start].count(b"\n") + 1
+            raise ExportError(
+                f"{path}:{line}: not UTF-8 text (byte {exc.start + 1}); save the template as UTF-8"
+            ) from None
+        except OSError as exc:
+            raise ExportError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def _template_frame(exc: BaseException) -> tuple[str, int | None] | None:
+    """(template file, line) of the innermost template code an error passed through.
+
+    jinja2 rewrites tracebacks so that template code appears with the template's file name
+    and line; Python frames (``.py``) are ours and are skipped.
+    """
+    found = None
+    for frame, line in traceback.walk_tb(exc.__traceback__):
+        name = frame.f_code.co_filename
+        if not name.endswith(".py") and not name.startswith("<"):
+            found = (name, line)
+    return found
+
+
+def _template_error(exc: Exception) -> ExportError | None:
+    """The `ExportError` for an error raised by template code; None when it is not one."""
+    where: tuple[str, int | None] | None
+    if isinstance(exc, TemplateSyntaxError):
+        where = (exc.filename or exc.name or TEMPLATE, exc.lineno)
+    else:
+        where = _template_frame(exc)
+        if where is None and not isinstance(exc, TemplateError):
+            return None
+    name, line = where or (TEMPLATE, None)
+    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    first = message.splitlines()[0] if message else type(exc).__name__
+    return ExportError(f"{name}{f':{line}' if line else ''}: template error: {first}")
+
+
 def _environment(templates: Path | None = None) -> Environment:
     packaged = PackageLoader("dockerqa.exporters", "templates")
     loader: BaseLoader = packaged
     if templates is not None:
         if not templates.is_dir():
             raise ExportError(f"{templates}: templates directory does not exist")
-        loader = ChoiceLoader([FileSystemLoader(templates), packaged])
+        loader = ChoiceLoader([_UserTemplates(templates), packaged])
     return Environment(
         loader=loader,
         autoescape=True,
@@ -207,12 +258,11 @@ class HTMLExporter(Exporter):
         """The page's HTML text."""
         try:
             return self._render(library)
-        except TemplateError as exc:
-            where = getattr(exc, "filename", None) or TEMPLATE
-            line = getattr(exc, "lineno", None)
-            raise ExportError(
-                f"{where}{f':{line}' if line else ''}: template error: {exc}"
-            ) from None
+        except Exception as exc:  # an error in template code names the template and line
+            error = _template_error(exc)
+            if error is None:
+                raise  # not from a template: a bug, with its traceback
+            raise error from None
 
     def _render(self, library: Library) -> str:
         template = _environment(self.templates).get_template(TEMPLATE)

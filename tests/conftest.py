@@ -1,13 +1,16 @@
-"""Shared fixtures: the bundled corpus, fixture pages and a helper to run the real CLI."""
+"""Shared fixtures: the bundled corpus, fixture pages, a helper to run the real CLI, and a
+headless Chromium (``browser``, ``tab``; see `engines`)."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from engines import Browser, Tab, find_chromium
 
 import dockerqa
 
@@ -36,3 +39,23 @@ def run_cli(
     return subprocess.run(
         [str(exe), *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=300
     )
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = find_chromium()
+    if executable is None:
+        message = "headless Chromium not found (apt-get install chromium, or set DOCKERQA_CHROMIUM)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; browser tests must run in CI")
+        pytest.skip(message)
+    b = Browser(executable)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def tab(browser: Browser) -> Iterator[Tab]:
+    t = browser.new_page()
+    yield t
+    t.close()

@@ -171,6 +171,7 @@ def test_third_party_exporter_installed_through_an_entry_point(tmp_path: Path) -
     assert "titles   titles_plugin:TitlesExporter" in listed.stdout
     page = _corpus_copy(tmp_path)
     out = tmp_path / "out" / "t.txt"
+    out.parent.mkdir()  # an explicit --out names a file in an existing directory
     source = ["--source", str(page)]
     result = run_cli("export", "titles", *source, "--level", "basic", "--out", str(out), env=env)
     assert result.returncode == 0, result.stderr

@@ -58,7 +58,7 @@ def test_the_page_key_comes_from_metadata_else_the_file_name(tmp_path: Path) -> 
     page.with_suffix(".toml").write_text('key = "k8s"\n', encoding="utf-8")
     assert dockerqa.load(page).metadata.key == "k8s"
     page.with_suffix(".toml").write_text('key = "Not A Slug"\n', encoding="utf-8")
-    with pytest.raises(dockerqa.ParseError, match="key: must be a lowercase slug"):
+    with pytest.raises(dockerqa.MetadataError, match="key: must be a lowercase slug"):
         dockerqa.load(page)
 
 

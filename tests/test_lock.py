@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import dockerqa
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, run_cli
 from dockerqa import LockError
 from dockerqa.lock import (
     RENAME_SIMILARITY,
@@ -358,3 +358,90 @@ def test_bundled_corpus_lock(corpus: dockerqa.Library) -> None:
     assert lock.section_position("fundamentals") == 1
     check(corpus, lock)
     assert build_lock(corpus, now=T0).dumps() == lock.dumps()
+
+
+def _damage_snapshot(key: str) -> object:
+    def mutate(data: dict[str, object]) -> None:
+        data["questions"][0]["snapshot"][key] = "x"  # type: ignore[index]
+
+    return mutate
+
+
+def _set_time(where: str, value: int) -> object:
+    def mutate(data: dict[str, object]) -> None:
+        data["questions"][0][where] = value  # type: ignore[index]
+
+    return mutate
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (_damage_snapshot("id"), r"questions\.0\.snapshot: .*'id'"),
+        (_damage_snapshot("source"), r"questions\.0\.snapshot: .*'source'"),
+        (_set_time("changed", 10**17), r"questions\.0\.changed: .*253402300799"),
+        (_set_time("retired", 10**17), r"questions\.0\.retired: .*253402300799"),
+        (_set_time("changed", -1), r"questions\.0\.changed: .*from 0 to"),
+        (lambda data: "[" * 100_000 + "]" * 100_000, r":1: nested too deeply"),
+        (lambda data: '{"version": 1' + "1" * 5000 + "}", r":1: not valid JSON: .*digits"),
+    ],
+    ids=[
+        "snapshot-id",
+        "snapshot-source",
+        "changed-1e17",
+        "retired-1e17",
+        "negative-time",
+        "deep-array",
+        "huge-number",
+    ],
+)
+def test_a_damaged_lock_is_one_error_that_says_how_to_rebuild_it(
+    page: Path, mutate: object, message: str
+) -> None:
+    path = page.with_suffix(".lock")
+    refresh(dockerqa.load(page), path, now=T0)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    changed = mutate(data)  # type: ignore[operator]
+    path.write_text(changed if isinstance(changed, str) else json.dumps(data), encoding="utf-8")
+    with pytest.raises(LockError, match=message) as err:
+        read_lock(path)
+    text = str(err.value)
+    assert text.startswith(f"{path}:") and "\n" not in text
+    assert text.endswith(f"run `dockerqa lock --source {page}` to rebuild it")
+
+
+def test_a_damaged_exporter_state_is_one_error_naming_the_lock(page: Path, tmp_path: Path) -> None:
+    path = page.with_suffix(".lock")
+    dockerqa.export(page, "anki", tmp_path / "d.apkg", now=T0)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["exporters"]["anki"]["note_types"]["changed"] = 10**17
+    path.write_text(json.dumps(data), encoding="utf-8")
+    before = path.read_bytes()
+    result = run_cli("export", "anki", "--source", str(page), "--out", str(tmp_path / "e.apkg"))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"dockerqa: error: {path}: exporters.anki.note_types.changed")
+    assert "253402300799" in result.stderr and result.stderr.count("\n") == 1
+    assert path.read_bytes() == before and not (tmp_path / "e.apkg").exists()
+
+
+def test_a_damaged_time_fails_the_export_cleanly(page: Path, tmp_path: Path) -> None:
+    path = page.with_suffix(".lock")
+    refresh(dockerqa.load(page), path, now=T0)
+    text = path.read_text(encoding="utf-8").replace('"changed": 1700000000', '"changed": 1e17', 1)
+    path.write_text(text.replace("1e17", str(10**17)), encoding="utf-8")
+    result = run_cli("export", "anki", "--source", str(page), "--out", str(tmp_path / "d.apkg"))
+    assert result.returncode == 1
+    assert (
+        result.stderr.startswith(f"dockerqa: error: {path}:") and "Traceback" not in result.stderr
+    )
+    assert not (tmp_path / "d.apkg").exists()
+
+
+@pytest.mark.parametrize("value", ["100000000000000000000", "-1", "253402300800", "1_000", "+5"])
+def test_source_date_epoch_out_of_range_writes_nothing(
+    page: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    with pytest.raises(LockError, match=r"^SOURCE_DATE_EPOCH must be whole seconds from 0 to "):
+        refresh(dockerqa.load(page), page.with_suffix(".lock"))
+    assert not page.with_suffix(".lock").exists()

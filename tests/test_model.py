@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pydantic
 import pytest
 
 import dockerqa
+from conftest import FIXTURES, run_cli
 from dockerqa import Kind, Level, Library, Question
 from dockerqa.model import FollowUp, Metadata, Part, Section, SourceSpan
 
@@ -111,3 +115,19 @@ def test_one_vocabulary_for_labels() -> None:
     assert set(KIND_LABELS) == set(Kind)
     assert Kind.WORK_SAMPLE.label == "Work sample"
     assert Kind.SCENARIO.prompt_label == "Scenario" and Kind.QUESTION.prompt_label == "Prompt"
+
+
+def test_the_source_path_is_recorded_the_same_however_it_is_typed(tmp_path: Path) -> None:
+    shutil.copyfile(FIXTURES / "exporters" / "small.mdx", tmp_path / "p.mdx")
+    (tmp_path / "sub").mkdir()
+    outputs = []
+    for i, typed in enumerate(["p.mdx", "./p.mdx", "sub/../p.mdx", ".//p.mdx"]):
+        out = tmp_path / f"{i}.json"
+        result = run_cli("export", "json", "--source", typed, "--out", str(out), cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        outputs.append(out.read_bytes())
+    assert len(set(outputs)) == 1
+    lib = dockerqa.load(f"{tmp_path}/sub/.././p.mdx")
+    assert lib.metadata.source_file == str(tmp_path / "p.mdx")
+    assert lib.questions[0].source.file == str(tmp_path / "p.mdx")
+    assert b'"source_file": "p.mdx"' in outputs[0]

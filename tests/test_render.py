@@ -192,7 +192,7 @@ def test_indented_code_is_a_plain_code_block() -> None:
 def test_mermaid_is_a_readable_preformatted_diagram() -> None:
     html = render_markdown('```mermaid\ngraph TD\n  A["x <y>"] --> B\n```')
     assert (
-        '<pre class="mermaid-diagram">graph TD\n  A[&quot;x &lt;y&gt;&quot;] --&gt; B\n</pre>'
+        '<pre class="mermaid-diagram">graph TD\n  A&#91;&quot;x &lt;y&gt;&quot;] --&gt; B\n</pre>'
         in html
     )
     assert 'class="mermaid"' not in html and "<script" not in html and "<span" not in html
@@ -470,3 +470,22 @@ def test_export_all_renders_and_highlights_each_distinct_text_once(
     assert blocks.currsize > 300 and blocks.hits > blocks.currsize  # used, and used again
     assert len(highlights) == len(set(highlights)) > 50
     assert len(highlights) <= render._code_block.cache_info().currsize
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[sound:x.mp3]",
+        "[latex]x[/latex]",
+        "[$]x[/$]",
+        "[$$]x[/$$]",
+        "`[sound:x.mp3]`",
+        "```bash\necho '[sound:x.mp3]'\n```",
+        "```\n[$]x[/$]\n```",
+        "::: note [sound:t.mp3]\n\nx\n:::",
+    ],
+)
+def test_anki_markup_comes_out_without_a_bracket(text: str) -> None:
+    html = render_markdown(text)
+    assert "[" not in html and "&#91;" in html
+    assert "[" not in render_inline(text.splitlines()[0])

@@ -8,7 +8,6 @@ update story across two releases, reproducible bytes and hostile text.
 from __future__ import annotations
 
 import hashlib
-import html.parser
 import os
 import re
 import shutil
@@ -23,6 +22,7 @@ import genanki
 import pytest
 from anki.collection import Collection, ImportAnkiPackageRequest
 from anki.import_export_pb2 import ImportAnkiPackageOptions
+from engines import live_html, parse_html
 
 import dockerqa
 import dockerqa.lock
@@ -59,55 +59,6 @@ def rendered(col: Collection) -> Iterator[tuple[int, str, str]]:
     for cid in col.find_cards(""):
         out = col.get_card(cid).render_output()
         yield cid, out.question_text, out.answer_text
-
-
-class _Html(html.parser.HTMLParser):
-    """Collects tags, attributes and the text shown outside code."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
-        self.prose: list[str] = []
-        self.text: list[str] = []
-        self._code = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, attrs))
-        if tag in ("pre", "code"):
-            self._code += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("pre", "code") and self._code:
-            self._code -= 1
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-        if not self._code:
-            self.prose.append(data)
-
-
-def parse_html(markup: str) -> _Html:
-    parser = _Html()
-    parser.feed(markup)
-    parser.close()
-    return parser
-
-
-_ACTIVE_TAGS = {"script", "style", "iframe", "object", "embed", "svg", "math", "form", "base"}
-
-
-def live_html(markup: str) -> list[str]:
-    """Everything in ``markup`` that a browser would run or load as active content."""
-    found = []
-    for tag, attrs in parse_html(markup).tags:
-        if tag in _ACTIVE_TAGS:
-            found.append(f"<{tag}>")
-        for name, value in attrs:
-            if name.startswith("on"):
-                found.append(f"<{tag} {name}>")
-            if value and re.match(r"\s*(javascript|vbscript|data):", value, re.I):
-                found.append(f"<{tag} {name}={value}>")
-    return found
 
 
 def build(
@@ -632,5 +583,56 @@ def test_a_question_whose_whole_section_left_is_retired_into_the_root_deck(
             col.decks.name(col.get_card(c).did) for n in retired for c in col.card_ids_of_note(n)
         }
         assert decks == {"Story Deck"}
+    finally:
+        col.close()
+
+
+# --- Anki's own markup in the source ---------------------------------------------------------
+
+ANKI_MARKUP = """# Markup
+
+## 1. Basics
+
+<AccordionGroup>
+  <Accordion title="1. Play [sound:title.mp3] and [$]t^2[/$]">
+**Answer:**
+Text [sound:answer.mp3] and [latex]\\\\LaTeX[/latex], [$$]x^2[/$$], `[sound:code.mp3]`,
+[SOUND:upper.mp3] and [anki:tts lang=en_US]spoken[/anki:tts].
+
+```bash
+echo "[sound:block.mp3]" "[latex]y[/latex]"
+```
+
+```
+plain [$]z[/$]
+```
+
+**Red flag answer:** "[sound:red.mp3]"
+  </Accordion>
+</AccordionGroup>
+"""
+
+
+def test_anki_markup_in_the_source_stays_text_on_the_cards(tmp_path: Path) -> None:
+    lib = dockerqa.loads(ANKI_MARKUP, file="markup.mdx")
+    apkg = build(lib, tmp_path / "markup.apkg", lock=build_lock(lib, now=T0))
+    col = open_collection(tmp_path / "c.anki2")
+    try:
+        import_apkg(col, apkg)
+        assert (col.note_count(), col.card_count()) == (1, 2)  # the question and its red flag
+        fields = [v for nid in col.find_notes("") for _, v in col.get_note(nid).items()]
+        for value in fields:
+            assert not col._backend.extract_latex(text=value, svg=False, expand_clozes=False).latex
+            assert col.media.files_in_str(col.models.all()[0]["id"], value) == []
+        shown = ""
+        for cid in col.find_cards(""):
+            out = col.get_card(cid).render_output()
+            assert list(out.question_av_tags) == [] and list(out.answer_av_tags) == []
+            for side in (out.question_text, out.answer_text):
+                assert "<img" not in side and "latex-" not in side and "[anki:play" not in side
+            shown += "".join(parse_html(out.answer_text).text)
+        for text in ("[sound:answer.mp3]", "[latex]", "[$$]x^2[/$$]", "[sound:code.mp3]",
+                     "[sound:block.mp3]", "[$]z[/$]", "[anki:tts lang=en_US]"):  # fmt: skip
+            assert text in shown, text
     finally:
         col.close()

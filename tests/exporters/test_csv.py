@@ -122,6 +122,7 @@ def test_plain_has_a_header_row_and_markdown(corpus: dockerqa.Library, tmp_path:
 def test_bytes_are_deterministic(corpus: dockerqa.Library, tmp_path: Path) -> None:
     page = _corpus_copy(tmp_path)
     out = tmp_path / "out"
+    out.mkdir()
     for plain in (False, True):
         (a,) = dockerqa.export(page, "csv", out / "a.csv", plain=plain)
         (b,) = dockerqa.export(page, "csv", out / "b.csv", plain=plain)
@@ -323,3 +324,45 @@ def test_filtered_export_keeps_the_deck_names(tmp_path: Path) -> None:
         "Docker Interview Questions::07 Docker Advanced Level Questions"
     }
     assert not CSVExporter().render(dockerqa.load(page).filter(section="advanced")).count("::07 ")
+
+
+# --- formula injection ------------------------------------------------------------------------
+
+FORMULA_PAGE = """# Formulas
+
+## 1. Basics
+
+<AccordionGroup>
+  <Accordion title="1. =HYPERLINK(&quot;http://evil.example&quot;,&quot;x&quot;)">
+**Answer:**
++1 is the answer; -2 is not.
+
+**What interviewers are really testing:** @SUM(A1:A2) in a cell.
+
+**Red flag answer:** =cmd|' /C calc'!A0
+  </Accordion>
+</AccordionGroup>
+"""
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def test_plain_cells_never_start_a_formula() -> None:
+    lib = dockerqa.loads(FORMULA_PAGE, file="formulas.mdx")
+    rows = list(csv.reader(io.StringIO(CSVExporter(plain=True).render(lib), newline="")))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert [c for c in cells if c.startswith(FORMULA_START)] == []
+    assert '\'=HYPERLINK("http://evil.example","x")' in cells
+    assert "'+1 is the answer; -2 is not." in {c.split("\n\n")[0] for c in cells}
+    assert "'=cmd|' /C calc'!A0" in cells  # the red-flag note's back
+    # The Anki variant keeps the text as is: Anki shows fields, it does not evaluate them.
+    anki = CSVExporter().render(lib)
+    assert "<b>=HYPERLINK(" in anki and "'=HYPERLINK" not in anki
+
+
+@pytest.mark.parametrize("first", FORMULA_START)
+def test_each_formula_character_is_neutralised(first: str) -> None:
+    from dockerqa.exporters.csv import plain_cell
+
+    assert plain_cell(f"{first}x") == f"'{first}x"
+    assert plain_cell(f"a{first}") == f"a{first}"
+    assert plain_cell("") == ""

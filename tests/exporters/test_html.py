@@ -1,30 +1,24 @@
 """The HTML cheat sheet: goldens, escaping, and checks in a real headless Chromium.
 
-The browser is driven over the DevTools protocol on ``--remote-debugging-pipe`` with the
-standard library only. Without Chromium these tests skip, except when ``CI`` is set: there a
-missing browser fails the run.
+The browser is `engines.Browser` (DevTools protocol on a pipe, standard library only). Without
+Chromium these tests skip, except when ``CI`` is set: there a missing browser fails the run.
 """
 
 from __future__ import annotations
 
-import base64
 import html
 import io
-import json
 import os
 import re
-import select
 import shutil
-import subprocess
-import tempfile
 import unicodedata
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pypdf
 import pytest
+from engines import PAPERS, Tab
 
 import dockerqa
 from conftest import FIXTURES, run_cli
@@ -38,8 +32,7 @@ HOSTILE = FIXTURES / "exporters" / "hostile.mdx"
 #: Set to regenerate the goldens after a deliberate change (then read the diff).
 REGENERATE = bool(os.environ.get("DOCKERQA_REGENERATE_GOLDENS"))
 
-#: Paper sizes in inches, and the page margins of the print CSS (``@page``) in mm.
-PAPERS = {"A4": (210 / 25.4, 297 / 25.4), "Letter": (8.5, 11.0)}
+#: The page margins of the print CSS (``@page``) in mm.
 MARGIN_X_MM = 14
 CSS_PX_PER_INCH = 96
 
@@ -209,163 +202,6 @@ def test_hostile_source_is_escaped() -> None:
 # --- in a real browser --------------------------------------------------------------------------
 
 
-class Browser:
-    """Headless Chromium driven over the DevTools protocol on a pipe (fds 3 and 4)."""
-
-    def __init__(self, executable: str) -> None:
-        self._profile = tempfile.TemporaryDirectory(prefix="dockerqa-chromium-")
-        cmd_read, self._cmd_write = os.pipe()
-        self._reply_read, reply_write = os.pipe()
-
-        def to_fds_3_and_4() -> None:  # runs in the child, before exec
-            a, b = os.dup(cmd_read), os.dup(reply_write)
-            os.dup2(a, 3)
-            os.dup2(b, 4)
-
-        self.proc = subprocess.Popen(
-            [
-                executable,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--hide-scrollbars",
-                f"--user-data-dir={self._profile.name}",
-                "--remote-debugging-pipe",
-                "about:blank",
-            ],
-            preexec_fn=to_fds_3_and_4,
-            close_fds=False,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        os.close(cmd_read)
-        os.close(reply_write)
-        self._buffer = b""
-        self._next_id = 0
-        self._events: list[dict[str, Any]] = []
-
-    def _receive(self, timeout: float = 60) -> dict[str, Any]:
-        while b"\0" not in self._buffer:
-            ready, _, _ = select.select([self._reply_read], [], [], timeout)
-            chunk = os.read(self._reply_read, 1 << 20) if ready else b""
-            if not chunk:
-                raise RuntimeError("Chromium did not answer (closed or timed out)")
-            self._buffer += chunk
-        message, self._buffer = self._buffer.split(b"\0", 1)
-        result: dict[str, Any] = json.loads(message)
-        return result
-
-    def send(self, method: str, session: str | None = None, **params: Any) -> dict[str, Any]:
-        self._next_id += 1
-        message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params}
-        if session:
-            message["sessionId"] = session
-        os.write(self._cmd_write, json.dumps(message).encode() + b"\0")
-        while True:
-            reply = self._receive()
-            if reply.get("id") == self._next_id:
-                if "error" in reply:
-                    raise RuntimeError(f"{method}: {reply['error']}")
-                result: dict[str, Any] = reply["result"]
-                return result
-            self._events.append(reply)
-
-    def wait_for(self, event: str, session: str) -> dict[str, Any]:
-        while True:
-            for i, m in enumerate(self._events):
-                if m.get("method") == event and m.get("sessionId") == session:
-                    return self._events.pop(i)
-            self._events.append(self._receive())
-
-    def events(self, session: str) -> list[dict[str, Any]]:
-        """Take the events received so far for one page."""
-        mine = [m for m in self._events if m.get("sessionId") == session]
-        self._events = [m for m in self._events if m.get("sessionId") != session]
-        return mine
-
-    def new_page(self) -> Tab:
-        target = self.send("Target.createTarget", url="about:blank")["targetId"]
-        session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
-        return Tab(self, target, session)
-
-    def close(self) -> None:
-        try:
-            self.send("Browser.close")
-            self.proc.wait(timeout=30)
-        except (RuntimeError, OSError, subprocess.TimeoutExpired):
-            self.proc.kill()
-            self.proc.wait()
-        os.close(self._cmd_write)
-        os.close(self._reply_read)
-        self._profile.cleanup()
-
-
-class Tab:
-    """One page (DevTools target) of the browser."""
-
-    def __init__(self, browser: Browser, target: str, session: str) -> None:
-        self.browser, self.target, self.session = browser, target, session
-        self.send("Page.enable")
-        self.send("Network.enable")
-
-    def send(self, method: str, **params: Any) -> dict[str, Any]:
-        return self.browser.send(method, self.session, **params)
-
-    def open(self, path: Path) -> list[dict[str, Any]]:
-        """Load a file and return the network events seen while loading it."""
-        self.browser.events(self.session)
-        self.send("Page.navigate", url=path.resolve().as_uri())
-        self.browser.wait_for("Page.loadEventFired", self.session)
-        self.evaluate("1")  # let events queued behind the load event arrive
-        return [m for m in self.browser.events(self.session) if m["method"].startswith("Network.")]
-
-    def evaluate(self, expression: str) -> Any:
-        reply = self.send("Runtime.evaluate", expression=expression, returnByValue=True)
-        if "exceptionDetails" in reply:
-            raise RuntimeError(reply["exceptionDetails"])
-        return reply["result"].get("value")
-
-    def pdf(self, paper: str) -> bytes:
-        width, height = PAPERS[paper]
-        data = self.send("Page.printToPDF", paperWidth=width, paperHeight=height)["data"]
-        return base64.b64decode(data)
-
-    def close(self) -> None:
-        self.browser.send("Target.closeTarget", targetId=self.target)
-
-
-def _find_chromium() -> str | None:
-    explicit = os.environ.get("DOCKERQA_CHROMIUM")
-    if explicit:
-        return explicit
-    return next((p for name in ("chromium", "chromium-browser") if (p := shutil.which(name))), None)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = _find_chromium()
-    if executable is None:
-        message = "headless Chromium not found (apt-get install chromium, or set DOCKERQA_CHROMIUM)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message}; browser tests must run in CI")
-        pytest.skip(message)
-    b = Browser(executable)
-    yield b
-    b.close()
-
-
-@pytest.fixture
-def tab(browser: Browser) -> Iterator[Tab]:
-    t = browser.new_page()
-    yield t
-    t.close()
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("variant", ["full", "compact"])
 def test_pdf_has_every_title(
@@ -527,3 +363,42 @@ def test_a_user_template_directory_overrides_the_packaged_template(tmp_path: Pat
     )
     assert broken.returncode == 1
     assert "template error" in broken.stderr and broken.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"<p>\n{{ 1/0 }}\n", r"cheatsheet\.html\.j2:2: template error: division by zero"),
+        (b"ok\n{{ 'a' + 1 }}\n", r"cheatsheet\.html\.j2:2: template error: "),
+        (b"<p>caf\xe9</p>\n", r"cheatsheet\.html\.j2:1: not UTF-8 text \(byte 7\)"),
+        (b"{% for %}\n", r"cheatsheet\.html\.j2:1: template error: "),
+        (b"line\n{{ no_such_variable }}\n", r"cheatsheet\.html\.j2:2: template error: "),
+    ],
+    ids=["zero-division", "type-error", "not-utf8", "syntax", "undefined"],
+)
+def test_a_broken_user_template_is_one_line_naming_file_and_line(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "cheatsheet.html.j2").write_bytes(content)
+    out = tmp_path / "out.html"
+    result = run_cli(
+        "export", "html", "--source", str(SMALL), "--templates", str(templates), "--out", str(out)
+    )
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert re.match(rf"dockerqa: error: {re.escape(str(templates))}/{message}", result.stderr), (
+        result.stderr
+    )
+    assert not out.exists()
+
+
+def test_an_unreadable_user_template_is_one_line(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    # A regular file that cannot be read: reading a process's memory at offset 0 fails (EIO).
+    (templates / "cheatsheet.html.j2").symlink_to("/proc/self/mem")
+    with pytest.raises(dockerqa.ExportError, match=r"cheatsheet\.html\.j2: cannot read: ") as err:
+        HTMLExporter(templates=templates).render(dockerqa.load(SMALL))
+    assert str(err.value).startswith(str(templates / "cheatsheet.html.j2"))

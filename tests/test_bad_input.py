@@ -1,0 +1,577 @@
+"""What dockerqa promises on bad input and special outputs, in one place.
+
+`CASES` is the catalogue: each row runs the real ``dockerqa`` command in a fresh directory that
+holds a copy of a small page (``page.mdx``, its ``page.toml`` and an up-to-date ``page.lock``;
+the bundled corpus is never exported in place). A row says what to break first, the arguments,
+the exit status, the first line on stderr (a regex; ``None`` for no output at all), and which
+files must be left exactly as they were (bytes, mode, link target, device numbers) or must not
+appear. Rows that make device nodes (``os.mknod``) need root and are skipped without it.
+
+The promise behind every row: one line on stderr naming the file (and line where there is one)
+and the fix or the valid choices, exit status 1 (2 for a command-line usage error, as click
+reports them), no traceback, no half-written or replaced file.
+
+The second half pushes hostile pages through all four exporters and checks the results in real
+engines: headless Chromium for the cheat sheet, the ``anki`` package for the deck, Python's
+``csv`` for the plain CSV and pydantic for the JSON.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import shutil
+import stat
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from anki.collection import Collection, ImportAnkiPackageRequest
+from anki.import_export_pb2 import ImportAnkiPackageOptions
+from engines import Tab, live_html
+
+import dockerqa
+from conftest import FIXTURES, run_cli
+from dockerqa.lock import refresh
+
+SMALL = FIXTURES / "exporters" / "small.mdx"
+T0 = 1_700_000_000
+#: First characters a spreadsheet reads as a formula (OWASP CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: (major, minor) of the kernel's null and full devices, for private copies made with mknod.
+NULL, FULL = (1, 3), (1, 7)
+REBUILD = r"restore it from version control, or delete it and run `dockerqa lock --source page\.mdx` to rebuild it$"  # noqa: E501
+
+
+# --- what a row may prepare ----------------------------------------------------------------------
+
+
+def write(name: str, data: str | bytes) -> Callable[[Path], None]:
+    def setup(d: Path) -> None:
+        (d / name).parent.mkdir(parents=True, exist_ok=True)
+        (d / name).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+
+    return setup
+
+
+def symlink(name: str, target: str) -> Callable[[Path], None]:
+    return lambda d: (d / name).symlink_to(target)
+
+
+def device(name: str, numbers: tuple[int, int]) -> Callable[[Path], None]:
+    return lambda d: os.mknod(d / name, 0o666 | stat.S_IFCHR, os.makedev(*numbers))
+
+
+def edit(name: str, old: str, new: str) -> Callable[[Path], None]:
+    def setup(d: Path) -> None:
+        text = (d / name).read_text(encoding="utf-8")
+        assert old in text
+        (d / name).write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    return setup
+
+
+def edit_lock(change: Callable[[str], str]) -> Callable[[Path], None]:
+    def setup(d: Path) -> None:
+        path = d / "page.lock"
+        path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+    return setup
+
+
+def remove(name: str) -> Callable[[Path], None]:
+    return lambda d: (d / name).unlink()
+
+
+@dataclass(frozen=True)
+class Case:
+    """One promise: break something, run the command, check the answer and the files."""
+
+    id: str
+    args: tuple[str, ...]
+    code: int
+    first_line: str | None
+    """Regex the first stderr line must match (from its start); None: stderr must be empty."""
+    unchanged: tuple[str, ...] = ("page.mdx", "page.toml", "page.lock")
+    absent: tuple[str, ...] = ()
+    setup: tuple[Callable[[Path], None], ...] = ()
+    env: dict[str, str] = field(default_factory=dict)
+    root: bool = False
+    """Needs root (makes device nodes)."""
+
+
+EXPORT = ("export", "json", "--source", "page.mdx")
+#: An export that refreshes (or, with --locked, checks) the lock.
+LOCKED_EXPORT = ("export", "csv", "--source", "page.mdx")
+EXPORT_ANKI = ("export", "anki", "--source", "page.mdx")
+
+
+def _in_questions(text: str, old: str, new: str) -> str:
+    """``text`` with the first ``old`` after the lock's ``"questions"`` key replaced."""
+    at = text.index('"questions"')
+    return text[:at] + text[at:].replace(old, new, 1)
+
+
+ERR = "dockerqa: error: "
+
+CASES = [
+    # --- the page -------------------------------------------------------------------------------
+    Case("missing-page", ("validate", "missing.mdx"), 1, rf"{ERR}missing\.mdx:1:1: no such file$"),
+    Case("missing-source", ("list", "--source", "gone.mdx"), 1, rf"{ERR}gone\.mdx:1:1: no such"),
+    Case(
+        "page-is-a-directory",
+        ("validate", "pages"),
+        2,
+        r"Usage: dockerqa validate",
+        setup=(lambda d: (d / "pages").mkdir(),),
+    ),
+    Case(
+        "source-is-a-directory",
+        ("export", "json", "--source", ".", "--out", "o.json"),
+        2,
+        r"Usage: dockerqa export",
+        absent=("o.json",),
+    ),
+    Case(
+        "page-is-a-link-loop",
+        ("validate", "loop.mdx"),
+        1,
+        rf"{ERR}loop\.mdx:1:1: cannot read: Too many levels of symbolic links$",
+        setup=(symlink("loop.mdx", "loop.mdx"),),
+    ),
+    Case(
+        "undecodable-page",
+        ("validate", "bad.mdx"),
+        1,
+        rf"{ERR}bad\.mdx:4:11: not valid UTF-8 \(byte 0xff\)$",
+        setup=(write("bad.mdx", (FIXTURES / "invalid" / "undecodable_bytes.mdx").read_bytes()),),
+    ),
+    Case(
+        "empty-page",
+        ("export", "json", "--source", "empty.mdx", "--out", "o.json"),
+        1,
+        rf"{ERR}empty\.mdx:1:1: no questions found \(expected <Accordion title=",
+        absent=("o.json", "empty.lock"),
+        setup=(write("empty.mdx", b""),),
+    ),
+    Case(
+        "unclosed-accordion",
+        ("validate", "bad.mdx"),
+        1,
+        rf"{ERR}bad\.mdx:6:1: <Accordion> \(line 4\) is not closed before </AccordionGroup>$",
+        setup=(write("bad.mdx", (FIXTURES / "invalid" / "unclosed_accordion.mdx").read_bytes()),),
+    ),
+    # --- the metadata file ----------------------------------------------------------------------
+    Case(
+        "bad-toml",
+        (*EXPORT, "--out", "o.json"),
+        1,
+        rf"{ERR}page\.toml:2: invalid TOML: ",
+        absent=("o.json",),
+        setup=(write("page.toml", 'title = "T"\nsource_url = "x\n'),),
+    ),
+    Case(
+        "toml-wrong-type",
+        (*EXPORT, "--out", "o.json"),
+        1,
+        rf"{ERR}page\.toml:1: title: must be a string$",
+        absent=("o.json",),
+        setup=(write("page.toml", "title = 5\n"),),
+    ),
+    Case(
+        "toml-levels-list",
+        ("list", "--source", "page.mdx"),
+        1,
+        rf"{ERR}page\.toml:1: levels: must be a table$",
+        setup=(write("page.toml", "levels = [1]\n"),),
+    ),
+    Case(
+        "toml-unknown-key",
+        ("list", "--source", "page.mdx"),
+        1,
+        rf"{ERR}page\.toml:2: titel: unknown key \(known: key, levels, provenance, sections, ",
+        setup=(write("page.toml", '# metadata\ntitel = "T"\n'),),
+    ),
+    Case(
+        "toml-section-id-table",
+        ("list", "--source", "page.mdx"),
+        1,
+        rf"{ERR}page\.toml:3: sections\[1\]\.id: must be a string$",
+        setup=(write("page.toml", '[[sections]]\nheading = "x"\n[sections.id]\na = 1\n'),),
+    ),
+    Case(
+        "toml-bad-level",
+        ("list", "--source", "page.mdx"),
+        1,
+        rf"{ERR}page\.toml:2: levels\.a/b: unknown level 'expert' \(choose from basic, ",
+        setup=(write("page.toml", '[levels]\n"a/b" = "expert"\n'),),
+    ),
+    Case(
+        "toml-bad-page-key",
+        ("list", "--source", "page.mdx"),
+        1,
+        rf"{ERR}page\.toml:1: key: must be a lowercase slug",
+        setup=(write("page.toml", 'key = "My Page"\n'),),
+    ),
+    # --- the lock file --------------------------------------------------------------------------
+    Case(
+        "lock-not-json",
+        (*EXPORT, "--out", "o.json"),
+        1,
+        rf"{ERR}page\.lock:1: not valid JSON: .*; {REBUILD}",
+        absent=("o.json",),
+        setup=(write("page.lock", "{"),),
+    ),
+    Case(
+        "lock-too-deep",
+        (*EXPORT_ANKI, "--out", "d.apkg"),
+        1,
+        rf"{ERR}page\.lock:1: nested too deeply to be a lock file; {REBUILD}",
+        setup=(write("page.lock", "[" * 100_000 + "]" * 100_000),),
+    ),
+    Case(
+        "lock-snapshot-has-an-id",
+        (*EXPORT, "--out", "o.json"),
+        1,
+        rf"{ERR}page\.lock:\d+: questions\.0\.snapshot: .*'id'.*; {REBUILD}",
+        absent=("o.json",),
+        setup=(edit_lock(lambda t: t.replace('"snapshot": {', '"snapshot": {"id": "x", ', 1)),),
+    ),
+    Case(
+        "lock-time-too-large",
+        ("export", "anki", "--source", "page.mdx", "--out", "d.apkg"),
+        1,
+        rf"{ERR}page\.lock:\d+: questions\.\d+\.changed: .*253402300799.*; {REBUILD}",
+        absent=("d.apkg",),
+        setup=(
+            edit_lock(lambda t: _in_questions(t, f'"changed": {T0}', '"changed": 1' + "0" * 17)),
+        ),
+    ),
+    Case(
+        "exporter-state-time-too-large",
+        ("export", "anki", "--source", "page.mdx", "--out", "d.apkg"),
+        1,
+        rf"{ERR}page\.lock: exporters\.anki\.fields\.changed: .*253402300799; delete the lock's",
+        absent=("d.apkg",),
+        setup=(edit_lock(lambda t: t.replace(f'"changed": {T0}', '"changed": 1' + "0" * 17, 1)),),
+    ),
+    Case(
+        "stale-lock-with-locked",
+        (*LOCKED_EXPORT, "--locked", "--out", "o.json"),
+        1,
+        rf"{ERR}page\.lock is out of date: 1 question changed; "
+        r"run `dockerqa export csv --source page\.mdx`$",
+        unchanged=("page.lock",),
+        absent=("o.json",),
+        setup=(edit("page.mdx", "a read-only template", "a read-only, layered template"),),
+    ),
+    Case(
+        "missing-lock-with-locked",
+        (*LOCKED_EXPORT, "--locked", "--out", "o.json"),
+        1,
+        rf"{ERR}page\.lock does not exist; run `dockerqa export csv --source page\.mdx`$",
+        unchanged=("page.mdx",),
+        absent=("o.json", "page.lock"),
+        setup=(remove("page.lock"),),
+    ),
+    Case(
+        "source-date-epoch-too-large",
+        ("lock", "--source", "page.mdx"),
+        1,
+        rf"{ERR}SOURCE_DATE_EPOCH must be whole seconds from 0 to 253402300799 ",
+        env={"SOURCE_DATE_EPOCH": "100000000000000000000"},
+    ),
+    Case(
+        "source-date-epoch-negative",
+        (*LOCKED_EXPORT, "--out", "o.json"),
+        1,
+        rf"{ERR}SOURCE_DATE_EPOCH must be whole seconds from 0 to ",
+        absent=("o.json",),
+        env={"SOURCE_DATE_EPOCH": "-1"},
+    ),
+    # --- the command line -----------------------------------------------------------------------
+    Case(
+        "unknown-exporter",
+        ("export", "jsn", "--source", "page.mdx"),
+        2,
+        r"Error: unknown exporter 'jsn' \(available: anki, csv, html, json, .*all\)$",
+        absent=("dist",),
+    ),
+    Case(
+        "option-the-exporter-does-not-take",
+        (*EXPORT, "-o", "plain=true", "--out", "o.json"),
+        1,
+        rf"{ERR}the json exporter takes no option plain \(accepted: none\)$",
+        absent=("o.json",),
+    ),
+    Case(
+        "flag-the-exporter-does-not-declare",
+        (*EXPORT, "--plain", "--out", "o.json"),
+        2,
+        r"Usage: dockerqa export json \[OPTIONS\]$",
+        absent=("o.json",),
+    ),
+    Case(
+        "unknown-section",
+        (*EXPORT, "--section", "nope", "--out", "o.json"),
+        1,
+        rf"{ERR}unknown section 'nope' \(available: basics-setup, comparisons, scenarios\)$",
+        absent=("o.json",),
+    ),
+    Case(
+        "unknown-card-type",
+        ("export", "anki", "--source", "page.mdx", "--cards", "nope", "--out", "d.apkg"),
+        1,
+        rf"{ERR}option cards: unknown value 'nope' \(choose from main, follow-up, red-flag\)$",
+        absent=("d.apkg",),
+    ),
+    Case(
+        "missing-templates-directory",
+        ("export", "html", "--source", "page.mdx", "--templates", "tpl", "--out", "o.html"),
+        1,
+        rf"{ERR}tpl: templates directory does not exist$",
+        absent=("o.html",),
+    ),
+    Case(
+        "template-fails",
+        ("export", "html", "--source", "page.mdx", "--templates", "tpl", "--out", "o.html"),
+        1,
+        rf"{ERR}(.*/)?tpl/cheatsheet\.html\.j2:2: template error: division by zero$",
+        absent=("o.html",),
+        setup=(write("tpl/cheatsheet.html.j2", "<p>\n{{ 1/0 }}\n"),),
+    ),
+    Case(
+        "template-not-utf8",
+        ("export", "html", "--source", "page.mdx", "--templates", "tpl", "--out", "o.html"),
+        1,
+        rf"{ERR}tpl/cheatsheet\.html\.j2:2: not UTF-8 text \(byte 5\); save the template as UTF-8$",
+        absent=("o.html",),
+        setup=(write("tpl/cheatsheet.html.j2", b"<p>\n\xff</p>\n"),),
+    ),
+    # --- where the output goes ------------------------------------------------------------------
+    Case(
+        "output-directory-missing",
+        (*EXPORT, "--out", "nodir/o.json"),
+        1,
+        rf"{ERR}nodir/o\.json: no such directory nodir; create it first$",
+        absent=("nodir",),
+    ),
+    Case(
+        "output-parent-is-a-file",
+        (*EXPORT, "--out", "page.toml/o.json"),
+        1,
+        rf"{ERR}page\.toml/o\.json: cannot write: not a directory$",
+    ),
+    Case(
+        "output-is-a-link-loop",
+        (*EXPORT, "--out", "loop.json"),
+        1,
+        rf"{ERR}loop\.json: cannot write: too many levels of symbolic links$",
+        unchanged=("page.mdx", "page.toml", "page.lock", "loop.json"),
+        setup=(symlink("loop.json", "loop.json"),),
+    ),
+    Case(
+        "output-through-a-link",
+        (*EXPORT, "--out", "link.json"),
+        0,
+        None,
+        unchanged=("page.mdx", "page.toml", "page.lock", "link.json"),
+        setup=(lambda d: (d / "real").mkdir(), symlink("link.json", "real/o.json")),
+    ),
+    Case(
+        "output-is-a-full-device",
+        (*EXPORT, "--out", "full"),
+        1,
+        rf"{ERR}full: cannot write: no space left on device$",
+        unchanged=("page.mdx", "page.toml", "page.lock", "full"),
+        setup=(device("full", FULL),),
+        root=True,
+    ),
+    Case(
+        "output-is-a-null-device",
+        ("export", "anki", "--source", "page.mdx", "--out", "null"),
+        0,
+        None,
+        unchanged=("page.mdx", "page.toml", "page.lock", "null"),
+        setup=(device("null", NULL),),
+        root=True,
+    ),
+]
+
+
+def _state(path: Path) -> Any:
+    """What must not change about a path: kind and content, link target or device numbers."""
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(st.st_mode):
+        return ("link", os.readlink(path))
+    if stat.S_ISREG(st.st_mode):
+        return ("file", stat.S_IMODE(st.st_mode), path.read_bytes())
+    if stat.S_ISDIR(st.st_mode):
+        return ("dir", sorted(p.name for p in path.iterdir()))
+    return ("node", stat.S_IFMT(st.st_mode), st.st_rdev)
+
+
+@pytest.fixture(scope="module")
+def page_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small page with its metadata and an up-to-date lock (copied for every row)."""
+    d = tmp_path_factory.mktemp("page")
+    shutil.copyfile(SMALL, d / "page.mdx")
+    shutil.copyfile(SMALL.with_suffix(".toml"), d / "page.toml")
+    refresh(dockerqa.load(d / "page.mdx"), d / "page.lock", now=T0)
+    # every exporter's own state recorded too, so an export leaves the lock as it is
+    dockerqa.export(d / "page.mdx", "all", tmp_path_factory.mktemp("all"), now=T0)
+    return d
+
+
+def test_the_catalogue_is_well_formed() -> None:
+    ids = [c.id for c in CASES]
+    assert len(ids) == len(set(ids)) and len(CASES) >= 30
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input(case: Case, page_dir: Path, tmp_path: Path) -> None:
+    if case.root and os.geteuid() != 0:
+        pytest.skip("makes a device node with os.mknod: needs root")
+    d = tmp_path / "work"
+    shutil.copytree(page_dir, d)
+    for step in case.setup:
+        step(d)
+    before = {name: _state(d / name) for name in case.unchanged}
+    result = run_cli(*case.args, cwd=d, env=case.env)
+    assert result.returncode == case.code, result.stderr
+    assert "Traceback" not in result.stderr
+    if case.first_line is None:
+        assert result.stderr == ""
+    else:
+        first = result.stderr.splitlines()[0] if result.stderr else ""
+        assert re.match(case.first_line, first), first
+        if case.code == 1:
+            assert result.stderr.count("\n") == 1, result.stderr
+    assert {name: _state(d / name) for name in case.unchanged} == before
+    assert [name for name in case.absent if _state(d / name) is not None] == []
+    leftovers = [p.name for p in d.rglob(".*.tmp")]
+    assert leftovers == []
+
+
+def test_a_write_through_a_link_lands_in_its_target(page_dir: Path, tmp_path: Path) -> None:
+    d = tmp_path / "work"
+    shutil.copytree(page_dir, d)
+    (d / "real").mkdir()
+    (d / "link.json").symlink_to("real/o.json")
+    assert run_cli(*EXPORT, "--out", "link.json", cwd=d).returncode == 0
+    assert (d / "link.json").is_symlink()
+    assert dockerqa.Library.model_validate_json((d / "real" / "o.json").read_bytes())
+
+
+# --- hostile pages through every exporter, checked in real engines -------------------------------
+
+HOSTILE_PAGES = [
+    FIXTURES / "exporters" / "hostile.mdx",
+    FIXTURES / "anki" / "hostile.mdx",
+    FIXTURES / "hostile" / "markup.mdx",
+]
+
+_TRAP_DIALOGS = """window.__ran = [];
+for (const name of ['alert', 'confirm', 'prompt', 'print', 'open', 'fetch'])
+  window[name] = (...args) => { window.__ran.push(name + ':' + args.join(',')); };"""
+
+#: Elements and attributes that run, load or redirect; the page's own head holds only its
+#: charset and viewport ``<meta>``, its title and its ``<style>``.
+_LIVE = """[...document.querySelectorAll('*')].filter(e => {
+  const tag = e.tagName.toUpperCase();
+  const own = e.parentNode === document.head
+    && (tag === 'STYLE' || (tag === 'META' && !e.hasAttribute('http-equiv')));
+  const active = ['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'IMG', 'SVG', 'LINK', 'META', 'BASE',
+                  'FORM', 'INPUT', 'STYLE'].includes(tag);
+  return (active && !own) || [...e.attributes].some(a => a.name.startsWith('on')
+    || /^\\s*(javascript|vbscript|data):/i.test(a.value));
+}).map(e => e.outerHTML.slice(0, 80))"""
+
+
+@pytest.fixture(scope="module", params=HOSTILE_PAGES, ids=lambda p: f"{p.parent.name}-{p.stem}")
+def hostile_exports(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
+    """A copy of a hostile page (with its metadata) exported in every format."""
+    source: Path = request.param
+    d = tmp_path_factory.mktemp("hostile")
+    shutil.copyfile(source, d / "page.mdx")
+    if source.with_suffix(".toml").exists():
+        shutil.copyfile(source.with_suffix(".toml"), d / "page.toml")
+    out = d / "out"
+    result = run_cli("export", "all", "--source", "page.mdx", "--out", "out", cwd=d)
+    assert result.returncode == 0, result.stderr
+    plain = run_cli("export", "csv", "--plain", "--source", "page.mdx", "--out", "plain.csv", cwd=d)
+    assert plain.returncode == 0, plain.stderr
+    return {
+        "page": d / "page.mdx",
+        "html": out / "dockerqa-cheatsheet.html",
+        "apkg": out / "dockerqa.apkg",
+        "json": out / "dockerqa.json",
+        "plain": d / "plain.csv",
+    }
+
+
+@pytest.mark.browser
+def test_hostile_cheat_sheet_runs_nothing_and_requests_nothing(
+    hostile_exports: dict[str, Path], tab: Tab
+) -> None:
+    tab.send("Network.setBlockedURLs", urls=["*"])
+    tab.send("Page.addScriptToEvaluateOnNewDocument", source=_TRAP_DIALOGS)
+    events = tab.open(hostile_exports["html"])
+    url = hostile_exports["html"].resolve().as_uri()
+    requested = [
+        m["params"]["request"]["url"] for m in events if m["method"] == "Network.requestWillBeSent"
+    ]
+    assert requested == [url]
+    assert tab.evaluate("window.__ran") == []
+    assert tab.evaluate(_LIVE) == []
+    assert tab.evaluate("location.href") == url  # no refresh, no base
+
+
+@pytest.mark.slow
+def test_hostile_deck_has_no_live_content(hostile_exports: dict[str, Path], tmp_path: Path) -> None:
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        request = ImportAnkiPackageRequest(
+            package_path=str(hostile_exports["apkg"]), options=ImportAnkiPackageOptions()
+        )
+        assert col.import_anki_package(request).log.new
+        notetypes = [m["id"] for m in col.models.all()]
+        for nid in col.find_notes(""):
+            for name, value in col.get_note(nid).items():
+                assert live_html(value) == [], (name, value)
+                latex = col._backend.extract_latex(text=value, svg=False, expand_clozes=False)
+                assert list(latex.latex) == [], value
+                assert all(col.media.files_in_str(m, value) == [] for m in notetypes), value
+        for cid in col.find_cards(""):
+            out = col.get_card(cid).render_output()
+            assert list(out.question_av_tags) == [] and list(out.answer_av_tags) == []
+            for side in (out.question_text, out.answer_text):
+                assert live_html(side) == [] and "<img" not in side, side
+        for deck in col.decks.all():
+            assert live_html(deck.get("desc", "")) == []
+    finally:
+        col.close()
+
+
+def test_hostile_plain_csv_starts_no_formula(hostile_exports: dict[str, Path]) -> None:
+    text = hostile_exports["plain"].read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows[0][0] == "id" and len(rows) > 1
+    assert [c for row in rows for c in row if c.startswith(FORMULA_START)] == []
+
+
+def test_hostile_json_reads_back_as_the_page(
+    hostile_exports: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(hostile_exports["page"].parent)  # the export named the page "page.mdx"
+    data = hostile_exports["json"].read_bytes()
+    assert dockerqa.Library.model_validate_json(data) == dockerqa.load("page.mdx")
