@@ -309,6 +309,27 @@ class Counts(_Frozen):
     """How many questions have each part (and how many follow-ups there are)."""
 
 
+#: Recent libraries' questions by section: exporters ask for every section, and a scan of all
+#: questions per section is quadratic in a long page. Keyed by the identity of the (immutable)
+#: questions tuple, which each entry holds so the identity cannot be reused while it is here.
+_SECTION_INDEXES: dict[int, tuple[tuple[Question, ...], dict[str, tuple[Question, ...]]]] = {}
+_SECTION_INDEXES_KEPT = 8
+
+
+def _section_index(questions: tuple[Question, ...]) -> dict[str, tuple[Question, ...]]:
+    hit = _SECTION_INDEXES.get(id(questions))
+    if hit is not None and hit[0] is questions:
+        return hit[1]
+    grouped: dict[str, list[Question]] = {}
+    for q in questions:
+        grouped.setdefault(q.section, []).append(q)
+    index = {section: tuple(qs) for section, qs in grouped.items()}
+    while len(_SECTION_INDEXES) >= _SECTION_INDEXES_KEPT:
+        del _SECTION_INDEXES[next(iter(_SECTION_INDEXES))]
+    _SECTION_INDEXES[id(questions)] = (questions, index)
+    return index
+
+
 class Library(_Frozen):
     """All questions of one source page, in source order."""
 
@@ -429,7 +450,7 @@ class Library(_Frozen):
 
     def in_section(self, section_id: str) -> tuple[Question, ...]:
         """The questions of one section, in source order."""
-        return tuple(q for q in self.questions if q.section == section_id)
+        return _section_index(self.questions).get(section_id, ())
 
 
 def _tag_part(value: str) -> str:

@@ -412,7 +412,8 @@ def report(
             if s.command.key.endswith(f"-x{big}"):
                 peak = max(s.values("rss_mb"))
                 verdict = "ok" if peak < memory_limit else "MISSED"
-                name = f"x{big}: peak memory of {s.command.what.split(' (')[0]}, MB"
+                what = s.command.what.split(": ", 1)[-1].split(" (")[0]
+                name = f"x{big}: peak memory of {what}, MB"
                 lines.append(
                     f"{name:<58} {peak:>20.0f} {'':>7} {'< ' + format(memory_limit, 'g'):>7}  "
                     f"{verdict}"

@@ -131,3 +131,20 @@ def test_the_source_path_is_recorded_the_same_however_it_is_typed(tmp_path: Path
     assert lib.metadata.source_file == str(tmp_path / "p.mdx")
     assert lib.questions[0].source.file == str(tmp_path / "p.mdx")
     assert b'"source_file": "p.mdx"' in outputs[0]
+
+
+def test_in_section_follows_the_library_it_is_asked_of(corpus: dockerqa.Library) -> None:
+    """The per-section index is never stale: a filtered or copied library gets its own."""
+    first = corpus.sections[0].id
+    everything = corpus.in_section(first)
+    assert everything == tuple(q for q in corpus if q.section == first)
+    basic = corpus.filter(level="basic")
+    assert corpus.in_section(first) == everything  # asking another library changes nothing
+    assert basic.in_section(first) == tuple(q for q in basic if q.section == first)
+    fewer = corpus.model_copy(update={"questions": everything[:2]})
+    assert fewer.in_section(first) == everything[:2]
+    assert fewer.in_section(corpus.sections[1].id) == ()
+    for k in range(20):  # more libraries than the index keeps
+        subset = corpus.model_copy(update={"questions": corpus.questions[k:]})
+        assert subset.in_section(first) == tuple(q for q in subset if q.section == first)
+    assert corpus.in_section(first) == everything
