@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -403,8 +404,22 @@ def schema() -> None:
     click.echo(json.dumps(library_schema(), indent=2, ensure_ascii=False))
 
 
+class _Interrupted(BaseException):
+    """Ctrl-C, raised past click (which would print an empty line for KeyboardInterrupt)."""
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise _Interrupted
+
+
 def run() -> None:
-    """The console entry point: `main` with Unix manners for pipes, full disks and Ctrl-C."""
+    """The console entry point: `main` with Unix manners for pipes, full disks and Ctrl-C.
+
+    A closed pipe ends the command silently (status 1, as click and Python advise); a failed
+    write to stdout is one line; Ctrl-C is one line and status 130. Files being written are
+    removed, never left half-written.
+    """
+    signal.signal(signal.SIGINT, _interrupt)
     try:
         main.main(prog_name="dockerqa", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -413,19 +428,16 @@ def run() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except click.Abort:
-        click.echo("dockerqa: interrupted", err=True)
-        sys.exit(130)
-    except KeyboardInterrupt:
+    except (click.Abort, _Interrupted, KeyboardInterrupt):
         click.echo("dockerqa: interrupted", err=True)
         sys.exit(130)
     except BrokenPipeError:
         _quiet_stdout()
-        sys.exit(0)
+        sys.exit(1)
     except OSError as exc:
         if exc.errno == errno.EPIPE:
             _quiet_stdout()
-            sys.exit(0)
+            sys.exit(1)
         click.echo(f"dockerqa: error: cannot write output: {exc.strerror}", err=True)
         _quiet_stdout()
         sys.exit(1)
@@ -437,7 +449,7 @@ def _flush_or_exit() -> None:
         sys.stdout.flush()
     except BrokenPipeError:
         _quiet_stdout()
-        sys.exit(0)
+        sys.exit(1)
     except OSError as exc:
         click.echo(f"dockerqa: error: cannot write output: {exc.strerror}", err=True)
         _quiet_stdout()

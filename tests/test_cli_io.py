@@ -1,0 +1,76 @@
+"""The command's manners with its own streams: full disks, closed pipes and Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+DOCKERQA = str(Path(sys.executable).with_name("dockerqa"))
+FULL = os.makedev(1, 7)  # the major and minor numbers of /dev/full, on a private node
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root")
+@pytest.mark.parametrize(
+    "args",
+    [("schema",), ("list",), ("show", "fundamentals/vm-vs-container"), ("tags",), ("stats",)],
+    ids=lambda a: a[0],
+)
+def test_a_full_stdout_is_one_line(tmp_path: Path, args: tuple[str, ...]) -> None:
+    full = tmp_path / "full"
+    os.mknod(full, 0o600 | 0o020000, FULL)
+    with open(full, "wb") as out:
+        result = subprocess.run(
+            [DOCKERQA, *args], stdout=out, stderr=subprocess.PIPE, text=True, timeout=60
+        )
+    assert result.returncode == 1
+    assert result.stderr == "dockerqa: error: cannot write output: No space left on device\n"
+
+
+@pytest.mark.parametrize("args", [("list",), ("schema",), ("tags",)], ids=lambda a: a[0])
+def test_a_closed_pipe_is_silent(args: tuple[str, ...]) -> None:
+    process = subprocess.Popen(
+        [DOCKERQA, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(10)  # the reader takes a little, then goes away (`| head -c10`)
+    process.stdout.close()
+    stderr = process.stderr.read()
+    # quiet, status 1 as Python and click advise (0 when the output fitted in the pipe first)
+    assert process.wait(timeout=60) in (0, 1)
+    assert stderr == b""
+
+
+def test_ctrl_c_is_one_line_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    page = tmp_path / "big.mdx"
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "generate_page.py"), "10", str(page)],
+        check=True,
+        timeout=120,
+    )
+    before = sorted(p.name for p in tmp_path.iterdir())
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [DOCKERQA, "export", "all", "--source", str(page), "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1.5)  # well into reading, locking or building a ×10 page
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, (stdout, stderr)
+    assert stderr == "dockerqa: interrupted\n"
+    assert not out.exists() or not any(out.iterdir())
+    left = sorted(p.name for p in tmp_path.iterdir() if p.name not in ("out", "big.lock"))
+    assert left == [n for n in before if n != "big.lock"]
+    assert not [p for p in tmp_path.rglob("*.tmp")]
+    shutil.rmtree(tmp_path)
