@@ -206,3 +206,32 @@ def test_read_only_commands_work_whatever_state_the_lock_is_in(tmp_path: Path) -
         assert result.returncode == 0, (args, result.stderr)
     result = run_cli("export", "anki", "--source", str(page), "--out", str(tmp_path / "d.apkg"))
     assert result.returncode == 1 and "not valid JSON" in result.stderr
+
+
+def test_a_control_character_in_the_page_does_not_break_the_deck(tmp_path: Path) -> None:
+    """U+001F is Anki's field separator: in 0.1 a title holding it made Anki reject the package
+    ("note has 10 fields, expected 9")."""
+    page = tmp_path / "ctl.mdx"
+    page.write_text(PAGE.format(title="T", answer="a\x1fb").replace("VM vs", "VM\x1f vs"))
+    result = run_cli("validate", str(page))
+    assert "control-character" in result.stdout
+    apkg = dockerqa.export(page, "anki", tmp_path / "d.apkg", now=T0)[0]
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        assert len(import_apkg(col, apkg).new) == 1
+        note = col.get_note(col.find_notes("")[0])
+        assert "\x1f" not in "".join(note.fields) and note["Title"] == "VM vs Container"
+    finally:
+        col.close()
+
+
+def test_export_all_builds_everything_before_it_writes(tmp_path: Path) -> None:
+    page = corpus_copy(tmp_path / "corpus")
+    out = tmp_path / "out"
+    (out / "dockerqa-cheatsheet.html").mkdir(parents=True)  # the third file cannot be written
+    result = run_cli("export", "all", "--source", str(page), "--out", str(out))
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert "already written: " in result.stderr
+    written = sorted(p.name for p in out.iterdir())
+    assert written == ["dockerqa-cheatsheet.html", "dockerqa.apkg", "dockerqa.csv"]
+    assert f"{out / 'dockerqa.apkg'}, {out / 'dockerqa.csv'})" in result.stderr
