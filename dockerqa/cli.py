@@ -228,6 +228,15 @@ class _ExportGroup(click.Group):
 
         return [*sorted(available_exporters()), "all"]
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List the exporters from their entry points, without importing any of them."""
+        from dockerqa.exporting import available_exporters
+
+        rows = [(name, f"from {target}") for name, target in available_exporters().items()]
+        rows.append(("all", "every exporter above, into one directory"))
+        with formatter.section("Formats (see `dockerqa export NAME --help` for options)"):
+            formatter.write_dl(rows)
+
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         from dockerqa.exporting import available_exporters
 

@@ -74,3 +74,27 @@ def test_ctrl_c_is_one_line_and_leaves_nothing_behind(tmp_path: Path) -> None:
     assert left == [n for n in before if n != "big.lock"]
     assert not [p for p in tmp_path.rglob("*.tmp")]
     shutil.rmtree(tmp_path)
+
+
+HEAVY = ("pydantic", "markdown_it", "mdit_py_plugins", "pygments", "genanki", "jinja2")
+
+
+@pytest.mark.parametrize(
+    "args", [("--help",), ("--version",), ("exporters",), ("export", "--help")]
+)
+def test_quick_commands_import_nothing_heavy(args: tuple[str, ...]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "dockerqa", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    imported = {
+        line.rsplit("|", 1)[-1].strip()
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    assert "click" in imported  # the measurement itself works
+    heavy = sorted(m for m in imported if m.split(".")[0] in HEAVY)
+    assert heavy == []

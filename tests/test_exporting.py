@@ -191,7 +191,7 @@ def test_third_party_exporter_installed_through_an_entry_point(tmp_path: Path) -
     assert "--numbered" in listed_help.stdout and "Number the lines." in listed_help.stdout
     group_help = run_cli("export", "--help", env=env)
     assert group_help.returncode == 0, group_help.stderr
-    commands = group_help.stdout.split("Commands:", 1)[1].split()
+    commands = group_help.stdout.split("Formats", 1)[1].split()
     assert {"anki", "csv", "html", "json", "titles", "all"} <= set(commands)
 
 
@@ -239,8 +239,8 @@ def test_a_broken_plugin_does_not_break_the_export_help(tmp_path: Path) -> None:
     env = _install_plugin(tmp_path, "broken = no_such_module:Nothing\n")
     group_help = run_cli("export", "--help", env=env)
     assert group_help.returncode == 0, group_help.stderr
-    commands = group_help.stdout.split("Commands:", 1)[1].split()
-    assert {"anki", "csv", "html", "json", "all"} <= set(commands)
+    commands = group_help.stdout.split("Formats", 1)[1].split()
+    assert {"anki", "csv", "html", "json", "broken", "all"} <= set(commands)
 
 
 def test_atomic_output_leaves_nothing_behind_on_failure(tmp_path: Path) -> None:
