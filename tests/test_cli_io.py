@@ -98,3 +98,37 @@ def test_quick_commands_import_nothing_heavy(args: tuple[str, ...]) -> None:
     assert "click" in imported  # the measurement itself works
     heavy = sorted(m for m in imported if m.split(".")[0] in HEAVY)
     assert heavy == []
+
+
+def _copy_corpus(directory: Path) -> Path:
+    for suffix in ("mdx", "toml", "lock"):
+        shutil.copyfile(ROOT / "corpus" / f"docker.{suffix}", directory / f"docker.{suffix}")
+    return directory / "docker.mdx"
+
+
+def test_progress_goes_to_a_terminal_only(tmp_path: Path) -> None:
+    import pty
+
+    page = _copy_corpus(tmp_path)
+    args = [DOCKERQA, "export", "all", "--source", str(page), "--out", str(tmp_path / "out")]
+    piped = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    assert piped.returncode == 0 and piped.stderr == ""  # nothing extra in pipes and CI
+    assert [line.split()[0] for line in piped.stdout.splitlines()] == ["wrote"] * 4
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=follower)
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        seen += chunk
+    process.wait(timeout=120)
+    os.close(leader)
+    text = seen.decode()
+    for stage in ("reading", "updating", "building anki", "building json"):
+        assert f"dockerqa: {stage}" in text, text
