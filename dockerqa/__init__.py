@@ -21,7 +21,10 @@ _EXPORTS = {
     "loads": "dockerqa._load",
     "export": "dockerqa.pipeline",
     "refresh_lock": "dockerqa.pipeline",
+    "Drill": "dockerqa.drill",
+    "Store": "dockerqa.drill",
     "DockerQAError": "dockerqa.errors",
+    "DrillError": "dockerqa.errors",
     "ExportError": "dockerqa.errors",
     "LockError": "dockerqa.errors",
     "ParseError": "dockerqa.errors",
@@ -47,6 +50,8 @@ __all__ = [
     "Counts",
     "Diagnostic",
     "DockerQAError",
+    "Drill",
+    "DrillError",
     "ExportContext",
     "ExportError",
     "Exporter",
@@ -62,6 +67,7 @@ __all__ = [
     "Question",
     "Section",
     "SourceSpan",
+    "Store",
     "__version__",
     "available_exporters",
     "export",
@@ -73,7 +79,8 @@ __all__ = [
 
 if TYPE_CHECKING:
     from dockerqa._load import load, loads
-    from dockerqa.errors import DockerQAError, ExportError, LockError, ParseError
+    from dockerqa.drill import Drill, Store
+    from dockerqa.errors import DockerQAError, DrillError, ExportError, LockError, ParseError
     from dockerqa.exporting import (
         ExportContext,
         Exporter,
