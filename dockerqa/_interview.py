@@ -134,14 +134,14 @@ class Screen:
 
 def when(moment: datetime, now: datetime) -> str:
     """``2026-03-01 09:10 (in 10 minutes)`` in local time."""
-    delta = moment - now
-    if delta < timedelta(hours=1):
-        after = f"{max(round(delta.total_seconds() / 60), 0)} minutes"
-    elif delta < timedelta(days=2):
-        after = f"{round(delta.total_seconds() / 3600)} hours"
+    seconds = (moment - now).total_seconds()
+    if seconds < timedelta(hours=1).total_seconds():
+        n, unit = max(round(seconds / 60), 0), "minute"
+    elif seconds < timedelta(days=2).total_seconds():
+        n, unit = round(seconds / 3600), "hour"
     else:
-        after = f"{round(delta.total_seconds() / 86400)} days"
-    return f"{moment.astimezone():%Y-%m-%d %H:%M} (in {after})"
+        n, unit = round(seconds / 86400), "day"
+    return f"{moment.astimezone():%Y-%m-%d %H:%M} (in {n} {unit}{'s' if n != 1 else ''})"
 
 
 def interview(drill: Drill, turns: Sequence[Turn], screen: Screen) -> Outcome:
