@@ -21,7 +21,10 @@ _EXPORTS = {
     "loads": "dockerqa._load",
     "export": "dockerqa.pipeline",
     "refresh_lock": "dockerqa.pipeline",
+    "Drill": "dockerqa.drill",
+    "Store": "dockerqa.drill",
     "DockerQAError": "dockerqa.errors",
+    "DrillError": "dockerqa.errors",
     "ExportError": "dockerqa.errors",
     "LockError": "dockerqa.errors",
     "MetadataError": "dockerqa.errors",
@@ -48,6 +51,8 @@ __all__ = [
     "Counts",
     "Diagnostic",
     "DockerQAError",
+    "Drill",
+    "DrillError",
     "ExportContext",
     "ExportError",
     "Exporter",
@@ -64,6 +69,7 @@ __all__ = [
     "Question",
     "Section",
     "SourceSpan",
+    "Store",
     "__version__",
     "available_exporters",
     "export",
@@ -75,7 +81,15 @@ __all__ = [
 
 if TYPE_CHECKING:
     from dockerqa._load import load, loads
-    from dockerqa.errors import DockerQAError, ExportError, LockError, MetadataError, ParseError
+    from dockerqa.drill import Drill, Store
+    from dockerqa.errors import (
+        DockerQAError,
+        DrillError,
+        ExportError,
+        LockError,
+        MetadataError,
+        ParseError,
+    )
     from dockerqa.exporting import (
         ExportContext,
         Exporter,

@@ -381,6 +381,82 @@ def lock(source: str | None, check: bool) -> None:
     )
 
 
+@main.command(
+    epilog=_examples(
+        "dockerqa drill",
+        "dockerqa drill --new 3 --min-level intermediate",
+        "dockerqa drill --section security-ecosystem --limit 10",
+        "dockerqa drill --stats",
+    )
+)
+@_source_option
+@click.option(
+    "--new",
+    "new",
+    type=click.IntRange(min=0),
+    default=5,
+    show_default=True,
+    help="New questions to add after the due ones.",
+)
+@click.option("--limit", type=click.IntRange(min=1), help="Ask at most this many questions.")
+@click.option(
+    "--by-level", is_flag=True, help="Take new questions easiest first, not in source order."
+)
+@click.option(
+    "--stats", "show_stats", is_flag=True, help="Show due, new, reviews and retention, then stop."
+)
+@click.option(
+    "--store",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Review store file (default: $DOCKERQA_DRILL_STORE, else "
+    "$XDG_DATA_HOME/dockerqa/drill.sqlite3).",
+)
+@click.option(
+    "--now",
+    metavar="ISO-DATETIME",
+    help="Act as if it were this time, e.g. 2026-03-01T09:00:00Z (for testing).",
+)
+@_filter_options
+@_nice_errors
+def drill(
+    source: str | None,
+    new: int,
+    limit: int | None,
+    by_level: bool,
+    show_stats: bool,
+    store: str | None,
+    now: str | None,
+    **kwargs: Any,
+) -> None:
+    """A mock interview: due questions, then new ones, each followed down its follow-up chain.
+
+    Type an answer (end it with an empty line) or press Enter to answer in your head; then
+    rate yourself 1-4 (Again, Hard, Good, Easy), m shows more, q quits. FSRS schedules each
+    question and follow-up from your ratings.
+    """
+    from dockerqa._interview import Ending, Screen, interview
+    from dockerqa._interview import show_stats as print_stats
+    from dockerqa.drill import Drill, parse_time
+
+    moment = parse_time(now) if now is not None else None
+    session = Drill.open(source, store, filters=_filters(kwargs), now=moment)
+    screen = Screen(sys.stdin, sys.stdout)
+    with session.store:
+        if show_stats:
+            print_stats(session.stats(), screen)
+            return
+        turns = session.plan(new, limit, by_level=by_level)
+        if not turns:
+            click.echo("Nothing is due and no new question is left.")
+            return
+        outcome = interview(session, turns, screen)
+    saved = f"{outcome.ratings} rating{'s' if outcome.ratings != 1 else ''} saved"
+    if outcome.ending is Ending.EOF:
+        click.echo(f"dockerqa: end of input; {saved}", err=True)
+    else:
+        click.echo(f"\nSession {'over' if outcome.ending is Ending.DONE else 'stopped'}: {saved}.")
+
+
 @main.command(epilog=_examples("dockerqa exporters", "dockerqa exporters -v"))
 @click.option("-v", "--verbose", is_flag=True, help="Import each exporter to show its description.")
 @_nice_errors

@@ -56,3 +56,7 @@ class LookupFailed(DockerQAError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else "not found"
+
+
+class DrillError(DockerQAError):
+    """A drill cannot run: its store is damaged or unusable, or a rating or time is invalid."""
