@@ -130,6 +130,28 @@ def test_first_paragraph() -> None:
     assert first_paragraph("::: note\n\nInside.\n\n:::\n\nAfter.") == "After."
     assert first_paragraph("```bash\ndocker ps\n```\n\n- a list") == "```bash\ndocker ps\n```"
     assert first_paragraph("") == ""
+    assert first_paragraph("**Practical usage**:\n\n```sh\nls\n```\n\nIt lists.") == "It lists."
+    assert first_paragraph("**Parameters explained:**\n\n- a\n\n**Bold only**\n\nSays.") == "Says."
+    assert first_paragraph("Five drivers, each with its own isolation and use:\n\n- a") == (
+        "Five drivers, each with its own isolation and use:"
+    )
+    assert first_paragraph("**Label:**\n\n```sh\nls\n```") == "**Label:**"
+
+
+def test_no_compact_excerpt_is_a_bare_lead_in(
+    corpus: dockerqa.Library, pages: dict[str, Path]
+) -> None:
+    # Each question's excerpt on the compact sheet says something: not "Practical usage:".
+    text = pages["compact"].read_text(encoding="utf-8")
+    excerpts = re.findall(r'<div class="dq-part dq-answer">\n(.*?)\n</div>', text, re.S)
+    assert len(excerpts) == len(corpus)
+    bare = []
+    for html_ in excerpts:
+        words = _visible_text(html_).split()
+        bold_only = re.fullmatch(r"<p><strong>[^<]*</strong>:?</p>", html_.strip())
+        if (words[-1].endswith(":") and len(words) < 8) or bold_only:
+            bare.append(" ".join(words))
+    assert bare == []
 
 
 def test_bytes_are_deterministic(corpus: dockerqa.Library, tmp_path: Path) -> None:
