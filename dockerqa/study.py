@@ -33,6 +33,15 @@ _QUESTION_WORD = re.compile(
 )
 _VERSUS = re.compile(r"^(?:(?P<topic>[^:]+):\s*)?(?P<a>.+?)\s+(?:vs\.?|versus)\s+(?P<b>.+)$", re.I)
 _TROUBLE = re.compile(r"troubleshoot|debug|operations", re.I)
+#: A title that names a symptom ("Container Exits Immediately"), not a tool ("Docker Exec").
+_SYMPTOM = re.compile(
+    r"\b(exits?|exit code|refused|killed|oom\w*|errors?|fail\w*|crash\w*|hangs?|slow|cannot|"
+    r"can't|not|leaks?|timeouts?|denied|stuck|missing)\b",
+    re.I,
+)
+#: "How Bridge Network works (Internals)": a statement that needs "does".
+_HOW_WORKS = re.compile(r"^how\s+(?P<subject>.+?)\s+works\b(?P<rest>.*)$", re.I)
+_BEST_PRACTICE = re.compile(r"best practice", re.I)
 
 
 def _versus_with_topic(title: str) -> re.Match[str] | None:
@@ -51,10 +60,13 @@ ASK_RULES: tuple[AskRule, ...] = (
     AskRule(
         "scenario",
         lambda q, s: q.kind is Kind.SCENARIO,
-        "Scenario — {title}. How do you diagnose and resolve it?",
+        "Scenario: {title}. How do you diagnose and resolve it?",
     ),
-    AskRule("work sample", lambda q, s: q.kind is Kind.WORK_SAMPLE, "Work sample — {title}"),
+    AskRule("work sample", lambda q, s: q.kind is Kind.WORK_SAMPLE, "Work sample: {title}"),
     AskRule("already a question", lambda q, s: q.title.rstrip().endswith("?"), "{title}"),
+    AskRule(
+        "how … works", lambda q, s: _HOW_WORKS.match(q.title), "How does {subject} work{rest}?"
+    ),
     AskRule("question word", lambda q, s: _QUESTION_WORD.match(q.title), "{title}?"),
     AskRule(
         "versus, with a topic",
@@ -67,14 +79,24 @@ ASK_RULES: tuple[AskRule, ...] = (
         "Compare {a} and {b}. How do they differ, and when would you use each?",
     ),
     AskRule(
-        "troubleshooting topic",
-        lambda q, s: _TROUBLE.search(s),
+        "troubleshooting a symptom",
+        lambda q, s: _TROUBLE.search(s) and _SYMPTOM.search(q.title),
         "Troubleshooting — {title}: what do you check first, and what do you do?",
+    ),
+    AskRule(
+        "troubleshooting tool",
+        lambda q, s: _TROUBLE.search(s),
+        "Troubleshooting — {title}: what is it for, and how do you use it in practice?",
+    ),
+    AskRule(
+        "best practice",
+        lambda q, s: _BEST_PRACTICE.search(s),
+        "Best practice: {title}. What do you do, and why?",
     ),
     AskRule(
         "topic",
         lambda q, s: True,
-        "Explain {title} in an interview: purpose, how it works, trade-offs.",
+        "Interview topic: {title}. Explain the purpose, the mechanics and the trade-offs.",
     ),
 )
 
@@ -85,7 +107,7 @@ def ask(question: Question, section_title: str = "") -> str:
         found = rule.matches(question, section_title)
         if found:
             groups = found.groupdict() if isinstance(found, re.Match) else {}
-            values = {k: (v or "").strip() for k, v in groups.items()}
+            values = {k: (v or "").rstrip() for k, v in groups.items()}  # rest keeps its space
             return rule.template.format(
                 title=question.title.strip(), section=section_title, **values
             )
