@@ -15,7 +15,8 @@ in an Anki field or a web page as is:
 
 Class names the CSS below relies on: ``table-wrap`` (around each ``<table>``), ``code-block``
 with ``data-lang`` and a ``code-lang`` label (around each fence), ``highlight`` (pygments),
-``mermaid-diagram`` (a ``<pre>`` holding diagram source), ``callout callout-NAME`` with a
+``mermaid-diagram`` (a ``<pre>`` holding diagram source, in a ``code-block`` labelled
+"Diagram (Mermaid source)"), ``callout callout-NAME`` with a
 ``callout-title`` (an ``<aside>`` per container) and ``image-link``.
 """
 
@@ -48,6 +49,9 @@ _IGNORED = re.compile(r"[\x00-\x20\x7f]+")
 #: ``::: name`` or ``::: name Title`` — any lowercase word names a callout.
 _CALLOUT = re.compile(r"^\s*([a-z][a-z0-9_-]*)(?:\s+(.*?))?\s*$")
 _FORMATTER = HtmlFormatter(cssclass="highlight", nowrap=False, wrapcode=True)
+#: What a fence's label says where the language name alone would not (diagram source is shown
+#: as text: nothing here draws a diagram).
+_LANG_LABELS = {"mermaid": "Diagram (Mermaid source)"}
 
 #: Pygments styles of code by day, and in night mode (Anki) or a dark colour scheme (web pages).
 _DAY_STYLE = "default"
@@ -181,9 +185,10 @@ def _code_block(code: str, lang: str) -> str:
     if not lang:
         return f'<div class="code-block">\n{body}</div>\n'
     attr = escapeHtml(lang)
+    label = _LANG_LABELS.get(lang, attr)
     return (
         f'<div class="code-block" data-lang="{attr}">'
-        f'<div class="code-lang">{attr}</div>\n{body}</div>\n'
+        f'<div class="code-lang">{label}</div>\n{body}</div>\n'
     )
 
 

@@ -89,6 +89,15 @@ def test_corpus_rows_read_back(corpus: dockerqa.Library, tmp_path: Path) -> None
     assert rows[0][0] == genanki.guid_for("dockerqa-csv", first.id)
 
 
+def test_diagram_source_is_a_labelled_block(corpus: dockerqa.Library) -> None:
+    _, rows = split_anki_csv(CSVExporter().render(corpus))
+    backs = [r[4] for r in rows if 'class="mermaid-diagram"' in r[4]]
+    label = '<div class="code-lang">Diagram (Mermaid source)</div>\n<pre class="mermaid-diagram">'
+    assert backs and all(label in b for b in backs)
+    plain = read_plain(CSVExporter(plain=True).render(corpus))
+    assert any("```mermaid" in r["back"] for r in plain)  # the plain variant stays Markdown
+
+
 def test_every_record_starts_with_a_quote(corpus: dockerqa.Library) -> None:
     # Anki's reader treats a record starting with "#" as a comment; GUIDs may start with "#".
     text = CSVExporter().render(corpus)

@@ -351,6 +351,18 @@ def test_light_dark_and_print_colours(pages: dict[str, Path], tab: Tab) -> None:
 
 
 @pytest.mark.browser
+def test_diagram_source_is_a_labelled_preformatted_block(pages: dict[str, Path], tab: Tab) -> None:
+    tab.open(pages["full"])
+    blocks = tab.evaluate(
+        """[...document.querySelectorAll('pre.mermaid-diagram')].map(pre => [
+             pre.previousElementSibling && pre.previousElementSibling.innerText,
+             getComputedStyle(pre).whiteSpace, pre.innerText.split('\\n').length])"""
+    )
+    assert blocks and all(b[:2] == ["Diagram (Mermaid source)", "pre"] for b in blocks), blocks
+    assert all(lines > 3 for *_, lines in blocks), "the source keeps its lines"
+
+
+@pytest.mark.browser
 def test_every_contents_link_reaches_its_target(pages: dict[str, Path], tab: Tab) -> None:
     tab.open(pages["full"])
     missed = tab.evaluate(
