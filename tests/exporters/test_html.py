@@ -276,14 +276,9 @@ _OVERFLOW_JS = """(() => {
 })()"""
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("paper", sorted(PAPERS))
-@pytest.mark.parametrize("variant", ["full", "compact"])
-def test_nothing_is_wider_than_the_printable_page(
-    pages: dict[str, Path], tab: Tab, variant: str, paper: str
-) -> None:
-    content_inches = PAPERS[paper][0] - 2 * MARGIN_X_MM / 25.4
-    width = int(content_inches * CSS_PX_PER_INCH)
+def _emulate_print(tab: Tab, paper: str) -> int:
+    """Print media at the width of the paper's printable area; returns that width in px."""
+    width = int((PAPERS[paper][0] - 2 * MARGIN_X_MM / 25.4) * CSS_PX_PER_INCH)
     tab.send("Emulation.setEmulatedMedia", media="print")
     tab.send(
         "Emulation.setDeviceMetricsOverride",
@@ -292,11 +287,55 @@ def test_nothing_is_wider_than_the_printable_page(
         deviceScaleFactor=1,
         mobile=False,
     )
+    return width
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("paper", sorted(PAPERS))
+@pytest.mark.parametrize("variant", ["full", "compact"])
+def test_nothing_is_wider_than_the_printable_page(
+    pages: dict[str, Path], tab: Tab, variant: str, paper: str
+) -> None:
+    width = _emulate_print(tab, paper)
     tab.open(pages[variant])
     result = tab.evaluate(_OVERFLOW_JS)
     assert result["width"] == width
     assert result["overflow"] == [], result
     assert result["scrollWidth"] <= width
+
+
+#: Words of every table cell (split after a hyphen or a slash, where a line may break) whose
+#: boxes lie on more than one line: a word broken in the middle.
+_SPLIT_WORDS_JS = """(() => {
+  const split = [], range = document.createRange();
+  let words = 0;
+  for (const cell of document.querySelectorAll('.table-wrap th, .table-wrap td')) {
+    const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    while (walk.nextNode()) {
+      const node = walk.currentNode, code = !!node.parentElement.closest('code');
+      for (const m of node.textContent.matchAll(/[^\\s\\-\\/]+[\\-\\/]?/g)) {
+        words++;
+        range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+        const boxes = [...range.getClientRects()].filter(r => r.width > 0);
+        const tops = new Set(boxes.map(r => Math.round(r.top)));
+        if (tops.size > 1) split.push([code ? 'code' : 'prose', m[0]]);
+      }
+    }
+  }
+  return {words, split};
+})()"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("paper", sorted(PAPERS))
+def test_no_word_in_a_table_breaks_across_lines(
+    pages: dict[str, Path], tab: Tab, paper: str
+) -> None:
+    _emulate_print(tab, paper)
+    tab.open(pages["full"])
+    result = tab.evaluate(_SPLIT_WORDS_JS)
+    assert result["words"] > 500  # every table of the sheet was measured
+    assert result["split"] == []
 
 
 @pytest.mark.browser
