@@ -14,6 +14,8 @@ from dockerqa.model import Kind, Question
 
 #: About how many words of an answer show before the rest folds away.
 CORE_WORDS = 100
+#: A block that would take the core past this many words is cut: a list between its items.
+CORE_MAX_WORDS = 200
 
 
 @dataclass(frozen=True)
@@ -163,12 +165,44 @@ def _words(markdown: str) -> int:
     return len(re.findall(r"[\w'’-]+", markdown))
 
 
+def _list_items(block: str) -> list[str]:
+    """A list block's top-level items (one string each), or [] when the block is no list."""
+    lines = block.split("\n")
+    first = _LIST_ITEM.match(lines[0])
+    if first is None:
+        return []
+    indent = first.group(1)
+    items: list[list[str]] = []
+    for line in lines:
+        m = _LIST_ITEM.match(line)
+        if m is not None and m.group(1) == indent:
+            items.append([line])
+        else:
+            items[-1].append(line)
+    return ["\n".join(item).rstrip("\n") for item in items]
+
+
+def _cut_list(items: list[str], room: int) -> tuple[str, str]:
+    """The first items that fit in ``room`` words (at least one), and the others."""
+    count, n = 0, 0
+    for n, item in enumerate(items):
+        count += _words(item)
+        if n and count > room:
+            break
+    else:
+        n = len(items)
+    return "\n".join(items[:n]).strip(), "\n".join(items[n:]).strip()
+
+
 def split_core(markdown: str | None, limit: int = CORE_WORDS) -> tuple[str, str]:
     """``(core, rest)``: the answer's opening blocks up to about ``limit`` words, and the rest.
 
     The cut falls between blocks (paragraph, list, table, code block); the core holds at least
-    one block, and a lead-in that ends with a colon stays with the block it introduces.
-    Joining ``core`` and ``rest`` with a blank line gives the text back.
+    one block, and a lead-in that ends with a colon stays with the block it introduces. A list
+    that would take the core past `CORE_MAX_WORDS` is cut between its top-level items instead:
+    its first items (at least one) show and the others fold, numbered as they were.
+    Joining ``core`` and ``rest`` with a blank line gives the text back (a list cut between
+    items gains a blank line there).
     """
     if not markdown:
         return "", ""
@@ -180,6 +214,12 @@ def split_core(markdown: str | None, limit: int = CORE_WORDS) -> tuple[str, str]
         lead_in = taken and taken[-1].rstrip().endswith(":")
         if taken and count + words > limit and not lead_in:
             break
+        items = _list_items(block) if count + words > CORE_MAX_WORDS else []
+        if len(items) > 1:
+            head, tail = _cut_list(items, max(limit - count, 0))
+            if tail:
+                rest = "\n\n".join([tail, *blocks[i + 1 :]])
+                return "\n\n".join([*taken, head]).strip(), rest.strip()
         taken.append(block)
         count += words
         if count >= limit and not block.rstrip().endswith(":"):

@@ -9,7 +9,7 @@ import pytest
 import dockerqa
 from dockerqa import Kind
 from dockerqa.model import FIELD_LABELS
-from dockerqa.study import ASK_RULES, ask
+from dockerqa.study import ASK_RULES, CORE_MAX_WORDS, ask, split_core
 
 #: Fronts that must read as questions (one per rule the corpus uses, and the tricky titles).
 FRONTS = {
@@ -81,3 +81,28 @@ def test_no_front_contains_answer_text(corpus: dockerqa.Library) -> None:
         answer_runs = set().union(*(_runs(a) for a in answers))
         leaked += [(q.id, " ".join(r)) for r in (_runs(fronts[q.id]) - own) & answer_runs]
     assert leaked == []
+
+
+def _item(n: int, words: int) -> str:
+    return f"{n}. " + " ".join(f"w{n}x{i}" for i in range(words))
+
+
+def test_a_list_too_long_for_the_core_is_cut_between_items() -> None:
+    items = [_item(n, 120) for n in range(1, 4)]
+    text = "Lead-in:\n\n" + "\n".join(items) + "\n\nAfter."
+    core, rest = split_core(text)
+    assert core == "Lead-in:\n\n" + items[0]
+    assert rest == "\n".join(items[1:]) + "\n\nAfter."  # numbered as they were: 2., 3.
+    assert sorted((core + "\n\n" + rest).split()) == sorted(text.split())
+    # a list that fits under CORE_MAX_WORDS stays whole
+    short = "\n".join(_item(n, 40) for n in range(1, 4))
+    assert split_core(short) == (short, "")
+
+
+def test_every_answer_core_keeps_every_word(corpus: dockerqa.Library) -> None:
+    for q in corpus:
+        for text in (q.answer, q.strong_answer):
+            if text:
+                core, rest = split_core(text)
+                assert sorted(f"{core}\n\n{rest}".split()) == sorted(text.split()), q.id
+                assert len(re.findall(r"[\w'’-]+", core)) <= CORE_MAX_WORDS, q.id
