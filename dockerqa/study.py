@@ -161,7 +161,8 @@ def _same_list(previous: list[str], first: str) -> bool:
     return bool(_LIST_ITEM.match(first) and _LIST_ITEM.match(previous[0]))
 
 
-def _words(markdown: str) -> int:
+def words(markdown: str) -> int:
+    """How many words a Markdown text has (markup characters are not words)."""
     return len(re.findall(r"[\w'’-]+", markdown))
 
 
@@ -186,7 +187,7 @@ def _cut_list(items: list[str], room: int) -> tuple[str, str]:
     """The first items that fit in ``room`` words (at least one), and the others."""
     count, n = 0, 0
     for n, item in enumerate(items):
-        count += _words(item)
+        count += words(item)
         if n and count > room:
             break
     else:
@@ -210,21 +211,28 @@ def split_core(markdown: str | None, limit: int = CORE_WORDS) -> tuple[str, str]
     taken: list[str] = []
     count = 0
     for i, block in enumerate(blocks):
-        words = _words(block)
-        lead_in = taken and taken[-1].rstrip().endswith(":")
-        if taken and count + words > limit and not lead_in:
+        n = words(block)
+        if taken and count + n > limit and not ends_with_lead_in(taken[-1]):
             break
-        items = _list_items(block) if count + words > CORE_MAX_WORDS else []
-        if len(items) > 1:
-            head, tail = _cut_list(items, max(limit - count, 0))
+        if count + n > CORE_MAX_WORDS:
+            items = _list_items(block)
+            head, tail = _cut_list(items, max(limit - count, 0)) if len(items) > 1 else ("", "")
             if tail:
                 rest = "\n\n".join([tail, *blocks[i + 1 :]])
                 return "\n\n".join([*taken, head]).strip(), rest.strip()
+            if taken:
+                break  # too long to show: it folds, with the lead-in before it (below)
         taken.append(block)
-        count += words
-        if count >= limit and not block.rstrip().endswith(":"):
-            i += 1
+        count += n
+        if count >= limit and not ends_with_lead_in(block):
             break
     else:
         return markdown.strip(), ""
+    while len(taken) > 1 and ends_with_lead_in(taken[-1]):
+        taken.pop()  # a lead-in goes with the block it introduces
     return "\n\n".join(taken).strip(), "\n\n".join(blocks[len(taken) :]).strip()
+
+
+def ends_with_lead_in(markdown: str) -> bool:
+    """Whether the text ends with a colon (``**Key details:**`` too): it introduces what follows."""
+    return markdown.rstrip().rstrip("*_").rstrip().endswith(":")

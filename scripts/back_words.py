@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import html.parser
 import re
-import shutil
 import statistics
 import sys
 import tempfile
@@ -24,7 +23,7 @@ from pathlib import Path
 import dockerqa
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus" / "docker.mdx"
+CORPUS_LOCK = ROOT / "corpus" / "docker.lock"
 #: The question cards: their note type and template (0.1 and 0.2 decks alike).
 QUESTION_CARDS = '"note:dockerqa Question" "card:Card"'
 _WORD = re.compile(r"[\w'’-]+")
@@ -90,11 +89,10 @@ def back_words(apkg: Path) -> dict[str, int]:
 
 
 def corpus_deck(directory: Path) -> Path:
-    """The bundled corpus's deck, built from a copy of the page, its metadata and its lock
-    (checked, never written: ``locked=True``)."""
-    for f in (CORPUS, CORPUS.with_suffix(".toml"), CORPUS.with_suffix(".lock")):
-        shutil.copy(f, directory / f.name)
-    (deck,) = dockerqa.export(directory / CORPUS.name, "anki", directory / "deck.apkg", locked=True)
+    """The bundled corpus's deck, with the identity its lock keeps (checked, never written)."""
+    (deck,) = dockerqa.export(
+        dockerqa.load(), "anki", directory / "deck.apkg", lock=CORPUS_LOCK, locked=True
+    )
     return deck
 
 

@@ -9,7 +9,7 @@ import pytest
 import dockerqa
 from dockerqa import Kind
 from dockerqa.model import FIELD_LABELS
-from dockerqa.study import ASK_RULES, CORE_MAX_WORDS, ask, split_core
+from dockerqa.study import ASK_RULES, CORE_MAX_WORDS, ask, ends_with_lead_in, split_core
 
 #: Fronts that must read as questions (one per rule the corpus uses, and the tricky titles).
 FRONTS = {
@@ -99,6 +99,15 @@ def test_a_list_too_long_for_the_core_is_cut_between_items() -> None:
     assert split_core(short) == (short, "")
 
 
+def test_a_bold_lead_in_stays_with_its_block() -> None:
+    text = "Intro words.\n\n**Key details:**\n\n" + "\n".join(_item(n, 60) for n in (1, 2, 3, 4))
+    core, rest = split_core(text)
+    assert core == "Intro words.\n\n**Key details:**\n\n" + _item(1, 60)
+    assert rest.startswith("2. ")
+    huge = "Intro words.\n\n**Key details:**\n\n```\n" + "x " * 300 + "\n```"
+    assert split_core(huge) == ("Intro words.", huge.split("\n\n", 1)[1])
+
+
 def test_every_answer_core_keeps_every_word(corpus: dockerqa.Library) -> None:
     for q in corpus:
         for text in (q.answer, q.strong_answer):
@@ -106,3 +115,4 @@ def test_every_answer_core_keeps_every_word(corpus: dockerqa.Library) -> None:
                 core, rest = split_core(text)
                 assert sorted(f"{core}\n\n{rest}".split()) == sorted(text.split()), q.id
                 assert len(re.findall(r"[\w'’-]+", core)) <= CORE_MAX_WORDS, q.id
+                assert not ends_with_lead_in(core), q.id  # "**Key details:**" goes with its block
