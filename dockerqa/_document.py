@@ -19,6 +19,7 @@ from dockerqa._meta import CorpusMeta
 from dockerqa._text import decode_entities, decode_inline, page_key, slugify
 from dockerqa.errors import ParseError
 from dockerqa.model import (
+    SLOT_LIMIT,
     Diagnostic,
     Kind,
     Level,
@@ -358,6 +359,14 @@ class DocumentParser:
                     q.source.first_line,
                     "repeated-topic",
                     f"{q.title!r} repeats the topic of {qs[0].id} (line {qs[0].source.first_line})",
+                )
+        for q in questions:
+            if len(q.follow_ups) > SLOT_LIMIT:
+                self.warn(
+                    q.source.first_line,
+                    "too-many-follow-ups",
+                    f"{q.title!r} has {len(q.follow_ups)} follow-ups; only {SLOT_LIMIT} can "
+                    "have cards of their own, the rest stay on the question's back",
                 )
         ids = Counter(q.id for q in questions)
         for qid, count in ids.items():

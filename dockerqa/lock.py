@@ -62,12 +62,11 @@ from dockerqa._load import BUNDLED_NAME, bundled_source, lock_path
 from dockerqa._parse import natural_id
 from dockerqa._text import fingerprint, words
 from dockerqa.errors import DockerQAError, LockError
+from dockerqa.model import SLOT_LIMIT as SLOT_LIMIT  # follow-up slots before reuse
 from dockerqa.model import Library, Question, SourceSpan
 
 #: Version of the lock file format (1 is read and upgraded on the next refresh).
 FORMAT_VERSION = 2
-#: Follow-up slots a question can fill before vacated slots are reused.
-SLOT_LIMIT = 8
 #: Smallest estimated similarity at which an edited follow-up keeps its slot.
 FOLLOW_UP_SIMILARITY = 0.5
 #: Number of hashes kept in a body sketch.

@@ -101,6 +101,9 @@ CARD_TYPES: dict[str, str] = {
     "follow-up": "Follow-up",
     "red-flag": "Red flag",
 }
+#: Follow-ups of one question that can have a slot (a card) of their own; the lock keeps the
+#: slots (`dockerqa.lock.SLOT_LIMIT`) and ``validate`` reports a question with more.
+SLOT_LIMIT = 8
 
 
 class SourceSpan(_Frozen):

@@ -15,7 +15,8 @@ in an Anki field or a web page as is:
 
 Class names the CSS below relies on: ``table-wrap`` (around each ``<table>``), ``code-block``
 with ``data-lang`` and a ``code-lang`` label (around each fence), ``highlight`` (pygments),
-``mermaid-diagram`` (a ``<pre>`` holding diagram source), ``callout callout-NAME`` with a
+``mermaid-diagram`` (a ``<pre>`` holding diagram source, in a ``code-block`` labelled
+"Diagram (Mermaid source)"), ``callout callout-NAME`` with a
 ``callout-title`` (an ``<aside>`` per container) and ``image-link``.
 """
 
@@ -39,7 +40,14 @@ from pygments.lexer import Lexer  # type: ignore[import-untyped]
 from pygments.lexers import find_lexer_class_by_name  # type: ignore[import-untyped]
 from pygments.util import ClassNotFound  # type: ignore[import-untyped]
 
-__all__ = ["BASE_CSS", "escape_text", "pygments_css", "render_inline", "render_markdown"]
+__all__ = [
+    "BASE_CSS",
+    "embedded_css",
+    "escape_text",
+    "pygments_css",
+    "render_inline",
+    "render_markdown",
+]
 
 #: Link schemes that may become live links; a target without a scheme is always allowed.
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -48,6 +56,9 @@ _IGNORED = re.compile(r"[\x00-\x20\x7f]+")
 #: ``::: name`` or ``::: name Title`` — any lowercase word names a callout.
 _CALLOUT = re.compile(r"^\s*([a-z][a-z0-9_-]*)(?:\s+(.*?))?\s*$")
 _FORMATTER = HtmlFormatter(cssclass="highlight", nowrap=False, wrapcode=True)
+#: What a fence's label says where the language name alone would not (diagram source is shown
+#: as text: nothing here draws a diagram).
+_LANG_LABELS = {"mermaid": "Diagram (Mermaid source)"}
 
 #: Pygments styles of code by day, and in night mode (Anki) or a dark colour scheme (web pages).
 _DAY_STYLE = "default"
@@ -181,9 +192,10 @@ def _code_block(code: str, lang: str) -> str:
     if not lang:
         return f'<div class="code-block">\n{body}</div>\n'
     attr = escapeHtml(lang)
+    label = _LANG_LABELS.get(lang, attr)
     return (
         f'<div class="code-block" data-lang="{attr}">'
-        f'<div class="code-lang">{attr}</div>\n{body}</div>\n'
+        f'<div class="code-lang">{label}</div>\n{body}</div>\n'
     )
 
 
@@ -247,6 +259,72 @@ def pygments_css() -> str:
         f"/* code, night: pygments {_NIGHT_STYLE} */\n{anki}\n"
         f"@media screen and (prefers-color-scheme: dark) {{\n{web}\n}}\n"
     )
+
+
+_TOKEN_CLASSES = re.compile(r'<span class="([\w-]+)"')
+_CSS_CLASS = re.compile(r"\.highlight \.([\w-]+) \{")
+#: Night-mode classes an Anki client puts on the body (AnkiMobile on the ``.card`` body too).
+_NIGHT_BODY = (".nightMode", ".night_mode")
+
+
+def _token_rules(style: str, selectors: list[str], used: set[str]) -> list[str]:
+    rules = HtmlFormatter(style=style).get_token_style_defs(selectors)
+    return [r for r in rules if (m := _CSS_CLASS.search(r)) and m.group(1) in used]
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def embedded_css(fragment: str, scope: str) -> str:
+    """A style sheet for one rendered fragment shown where none of this module's CSS is (a
+    field of Anki's stock *Basic* note type): empty when the fragment needs none.
+
+    Rules are scoped under ``scope`` (a selector for the fragment's wrapper) and cover only
+    what the fragment holds: tables, code blocks with the pygments rules of the token classes
+    it uses, inline code and callouts. Colours are custom properties with a day palette and a
+    night one under Anki's ``.nightMode``/``.night_mode`` body classes, so night mode can
+    recolour everything (inline colours could not be overridden).
+    """
+    has_table, has_pre = "<table" in fragment, "<pre" in fragment
+    has_code, has_callout = "<code" in fragment, 'class="callout' in fragment
+    if not (has_table or has_pre or has_code or has_callout):
+        return ""
+    night = ", ".join(f"{n} {scope}" for n in _NIGHT_BODY)
+    rules = [
+        f"{scope} {{\n{_DAY_VARS}\n}}",
+        f"{night} {{\n{_NIGHT_VARS}\n}}",
+    ]
+    if has_table:
+        rules += [
+            f"{scope} .table-wrap {{ max-width: 100%; overflow-x: auto; margin: 0.75em 0; }}",
+            f"{scope} table {{ border-collapse: collapse; }}",
+            f"{scope} th, {scope} td {{ border: 1px solid var(--border); padding: 0.3em 0.6em;"
+            " vertical-align: top; text-align: left; }",
+            f"{scope} th {{ background: var(--code-bg); }}",
+        ]
+    if has_code:
+        rules.append(
+            f"{scope} code {{ font-size: 0.9em; padding: 0.1em 0.3em; border-radius: 4px;"
+            " background: var(--inline-code-bg); }"
+        )
+    if has_pre:
+        rules += [
+            f"{scope} pre {{ margin: 0; padding: 0.6em 0.8em; border: 1px solid var(--border);"
+            " border-radius: 6px; background: var(--code-bg); color: var(--fg);"
+            " overflow-x: auto; white-space: pre; line-height: 1.4; font-size: 0.85em;"
+            " text-align: left; }",
+            f"{scope} pre code {{ font-size: 1em; padding: 0; background: none; }}",
+            f"{scope} .code-block {{ margin: 0.75em 0; }}",
+            f"{scope} .code-lang {{ font-size: 0.75em; color: var(--muted); }}",
+        ]
+        used = set(_TOKEN_CLASSES.findall(fragment))
+        rules += _token_rules(_DAY_STYLE, [f"{scope} .highlight"], used)
+        rules += _token_rules(_NIGHT_STYLE, [f"{n} {scope} .highlight" for n in _NIGHT_BODY], used)
+    if has_callout:
+        rules += [
+            f"{scope} .callout {{ margin: 0.75em 0; padding: 0.4em 0.8em;"
+            " border-left: 4px solid var(--accent); background: var(--callout-bg); }",
+            f"{scope} .callout-title {{ margin: 0.2em 0; font-size: 0.85em; }}",
+        ]
+    return "\n".join(rules) + "\n"
 
 
 _DAY_VARS = """\

@@ -14,6 +14,8 @@ from dockerqa.model import Kind, Question
 
 #: About how many words of an answer show before the rest folds away.
 CORE_WORDS = 100
+#: A block that would take the core past this many words is cut: a list between its items.
+CORE_MAX_WORDS = 200
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,15 @@ _QUESTION_WORD = re.compile(
 )
 _VERSUS = re.compile(r"^(?:(?P<topic>[^:]+):\s*)?(?P<a>.+?)\s+(?:vs\.?|versus)\s+(?P<b>.+)$", re.I)
 _TROUBLE = re.compile(r"troubleshoot|debug|operations", re.I)
+#: A title that names a symptom ("Container Exits Immediately"), not a tool ("Docker Exec").
+_SYMPTOM = re.compile(
+    r"\b(exits?|exit code|refused|killed|oom\w*|errors?|fail\w*|crash\w*|hangs?|slow|cannot|"
+    r"can't|not|leaks?|timeouts?|denied|stuck|missing)\b",
+    re.I,
+)
+#: "How Bridge Network works (Internals)": a statement that needs "does".
+_HOW_WORKS = re.compile(r"^how\s+(?P<subject>.+?)\s+works\b(?P<rest>.*)$", re.I)
+_BEST_PRACTICE = re.compile(r"best practice", re.I)
 
 
 def _versus_with_topic(title: str) -> re.Match[str] | None:
@@ -51,10 +62,13 @@ ASK_RULES: tuple[AskRule, ...] = (
     AskRule(
         "scenario",
         lambda q, s: q.kind is Kind.SCENARIO,
-        "Scenario — {title}. How do you diagnose and resolve it?",
+        "Scenario: {title}. How do you diagnose and resolve it?",
     ),
-    AskRule("work sample", lambda q, s: q.kind is Kind.WORK_SAMPLE, "Work sample — {title}"),
+    AskRule("work sample", lambda q, s: q.kind is Kind.WORK_SAMPLE, "Work sample: {title}"),
     AskRule("already a question", lambda q, s: q.title.rstrip().endswith("?"), "{title}"),
+    AskRule(
+        "how … works", lambda q, s: _HOW_WORKS.match(q.title), "How does {subject} work{rest}?"
+    ),
     AskRule("question word", lambda q, s: _QUESTION_WORD.match(q.title), "{title}?"),
     AskRule(
         "versus, with a topic",
@@ -67,14 +81,24 @@ ASK_RULES: tuple[AskRule, ...] = (
         "Compare {a} and {b}. How do they differ, and when would you use each?",
     ),
     AskRule(
-        "troubleshooting topic",
-        lambda q, s: _TROUBLE.search(s),
+        "troubleshooting a symptom",
+        lambda q, s: _TROUBLE.search(s) and _SYMPTOM.search(q.title),
         "Troubleshooting — {title}: what do you check first, and what do you do?",
+    ),
+    AskRule(
+        "troubleshooting tool",
+        lambda q, s: _TROUBLE.search(s),
+        "Troubleshooting — {title}: what is it for, and how do you use it in practice?",
+    ),
+    AskRule(
+        "best practice",
+        lambda q, s: _BEST_PRACTICE.search(s),
+        "Best practice: {title}. What do you do, and why?",
     ),
     AskRule(
         "topic",
         lambda q, s: True,
-        "Explain {title} in an interview: purpose, how it works, trade-offs.",
+        "Interview topic: {title}. Explain the purpose, the mechanics and the trade-offs.",
     ),
 )
 
@@ -85,7 +109,7 @@ def ask(question: Question, section_title: str = "") -> str:
         found = rule.matches(question, section_title)
         if found:
             groups = found.groupdict() if isinstance(found, re.Match) else {}
-            values = {k: (v or "").strip() for k, v in groups.items()}
+            values = {k: (v or "").rstrip() for k, v in groups.items()}  # rest keeps its space
             return rule.template.format(
                 title=question.title.strip(), section=section_title, **values
             )
@@ -137,16 +161,49 @@ def _same_list(previous: list[str], first: str) -> bool:
     return bool(_LIST_ITEM.match(first) and _LIST_ITEM.match(previous[0]))
 
 
-def _words(markdown: str) -> int:
+def words(markdown: str) -> int:
+    """How many words a Markdown text has (markup characters are not words)."""
     return len(re.findall(r"[\w'’-]+", markdown))
+
+
+def _list_items(block: str) -> list[str]:
+    """A list block's top-level items (one string each), or [] when the block is no list."""
+    lines = block.split("\n")
+    first = _LIST_ITEM.match(lines[0])
+    if first is None:
+        return []
+    indent = first.group(1)
+    items: list[list[str]] = []
+    for line in lines:
+        m = _LIST_ITEM.match(line)
+        if m is not None and m.group(1) == indent:
+            items.append([line])
+        else:
+            items[-1].append(line)
+    return ["\n".join(item).rstrip("\n") for item in items]
+
+
+def _cut_list(items: list[str], room: int) -> tuple[str, str]:
+    """The first items that fit in ``room`` words (at least one), and the others."""
+    count, n = 0, 0
+    for n, item in enumerate(items):
+        count += words(item)
+        if n and count > room:
+            break
+    else:
+        n = len(items)
+    return "\n".join(items[:n]).strip(), "\n".join(items[n:]).strip()
 
 
 def split_core(markdown: str | None, limit: int = CORE_WORDS) -> tuple[str, str]:
     """``(core, rest)``: the answer's opening blocks up to about ``limit`` words, and the rest.
 
     The cut falls between blocks (paragraph, list, table, code block); the core holds at least
-    one block, and a lead-in that ends with a colon stays with the block it introduces.
-    Joining ``core`` and ``rest`` with a blank line gives the text back.
+    one block, and a lead-in that ends with a colon stays with the block it introduces. A list
+    that would take the core past `CORE_MAX_WORDS` is cut between its top-level items instead:
+    its first items (at least one) show and the others fold, numbered as they were.
+    Joining ``core`` and ``rest`` with a blank line gives the text back (a list cut between
+    items gains a blank line there).
     """
     if not markdown:
         return "", ""
@@ -154,15 +211,28 @@ def split_core(markdown: str | None, limit: int = CORE_WORDS) -> tuple[str, str]
     taken: list[str] = []
     count = 0
     for i, block in enumerate(blocks):
-        words = _words(block)
-        lead_in = taken and taken[-1].rstrip().endswith(":")
-        if taken and count + words > limit and not lead_in:
+        n = words(block)
+        if taken and count + n > limit and not ends_with_lead_in(taken[-1]):
             break
+        if count + n > CORE_MAX_WORDS:
+            items = _list_items(block)
+            head, tail = _cut_list(items, max(limit - count, 0)) if len(items) > 1 else ("", "")
+            if tail:
+                rest = "\n\n".join([tail, *blocks[i + 1 :]])
+                return "\n\n".join([*taken, head]).strip(), rest.strip()
+            if taken:
+                break  # too long to show: it folds, with the lead-in before it (below)
         taken.append(block)
-        count += words
-        if count >= limit and not block.rstrip().endswith(":"):
-            i += 1
+        count += n
+        if count >= limit and not ends_with_lead_in(block):
             break
     else:
         return markdown.strip(), ""
+    while len(taken) > 1 and ends_with_lead_in(taken[-1]):
+        taken.pop()  # a lead-in goes with the block it introduces
     return "\n\n".join(taken).strip(), "\n\n".join(blocks[len(taken) :]).strip()
+
+
+def ends_with_lead_in(markdown: str) -> bool:
+    """Whether the text ends with a colon (``**Key details:**`` too): it introduces what follows."""
+    return markdown.rstrip().rstrip("*_").rstrip().endswith(":")

@@ -36,7 +36,8 @@ The note type — its ID hard-coded forever, its fields frozen
 
     ``Id`` the question id; ``Context`` section, level and kind; ``Title`` the question title;
     ``Prompt`` what the card asks (`dockerqa.study.ask`) with the scenario or prompt;
-    ``Answer`` the answer's core (`dockerqa.study.split_core`); ``Details`` the rest, every part
+    ``Answer`` the answer's core (`dockerqa.study.split_core`; without an answer, the weak
+    answer and the strong answer's core); ``Details`` the rest, every part
     folded in ``<details>`` under its label; ``Chain`` the follow-up chain, folded; ``RedFlag``
     the red flag (filled only when red-flag cards are chosen); ``Source`` where the question
     comes from; ``Banner`` the retirement notice; ``FollowUpN``/``FollowUpNAnswer`` the
@@ -350,13 +351,21 @@ def _answer_and_more(q: Question, choice: _Choice) -> tuple[str, str]:
     if "red-flag" in choice.back and q.red_flag and "red-flag" not in choice.cards:
         blocks.append(_fold("dq-red-flag-block", FIELD_LABELS["red_flag"], _md(q.red_flag)))
     if "weak-strong" in choice.back and (q.weak_answer or q.strong_answer):
-        body = _pair(
-            (FIELD_LABELS["weak_answer"], q.weak_answer),
-            (FIELD_LABELS["strong_answer"], q.strong_answer),
-        )
         if not q.answer:
-            core_html = body  # without an answer of its own, weak vs strong is the answer
+            # Without an answer of its own, weak vs strong is the answer: the weak answer and
+            # the strong answer's core show, the rest of the strong answer folds first.
+            strong, rest = split_core(q.strong_answer)
+            core_html = _pair(
+                (FIELD_LABELS["weak_answer"], q.weak_answer),
+                (FIELD_LABELS["strong_answer"], strong),
+            )
+            if rest:
+                blocks.insert(0, _fold("dq-rest", "Rest of the strong answer", _md(rest)))
         else:
+            body = _pair(
+                (FIELD_LABELS["weak_answer"], q.weak_answer),
+                (FIELD_LABELS["strong_answer"], q.strong_answer),
+            )
             blocks.append(_fold("dq-weak-strong", "Weak vs strong answers", body))
     if "senior-staff" in choice.back and (q.senior_view or q.staff_view):
         body = _pair(

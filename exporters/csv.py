@@ -7,6 +7,12 @@ without the ``.apkg``: rows target the stock *Basic* note type (Front, Back), fi
 rendered HTML, and each row carries a GUID of this file's own, derived from the question id
 and never from the text, so importing a newer CSV updates the notes an older one created.
 
+The stock note type has none of dockerqa's CSS, so a field that holds a table, code or a
+callout starts with a ``<style>`` block of its own (`dockerqa.render.embedded_css`, scoped to
+the field's ``dq-csv`` wrapper): table borders, code blocks and highlighting in a day palette
+and a night one under Anki's ``.nightMode``/``.night_mode`` body classes. The colours are not
+inline styles, which night mode could not override.
+
 The header deliberately has no ``#columns:`` line. With column names, Anki maps columns to
 fields by name, and a non-English collection, whose Basic note type has translated field
 names, would get a wrong mapping; without names, the two field columns map by position.
@@ -36,7 +42,7 @@ import genanki
 
 from dockerqa.exporting import ExportContext, Exporter, Option
 from dockerqa.model import FIELD_LABELS, Library, Question, Section
-from dockerqa.render import render_inline, render_markdown
+from dockerqa.render import embedded_css, render_inline, render_markdown
 
 from ._flashcards import card_tags, deck_name
 
@@ -48,6 +54,9 @@ if TYPE_CHECKING:
 GUID_SUFFIX = "-csv"
 #: The stock note type the rows target (its English name; see the module docstring).
 NOTETYPE = "Basic"
+
+#: Class of the wrapper around each field's HTML; the field's own style sheet is scoped to it.
+FIELD_CLASS = "dq-csv"
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -104,6 +113,17 @@ def _html_block(label: str, markdown: str) -> str:
     return f"<p><b>{label}</b></p>\n{_html(markdown)}"
 
 
+def _field(body: str, *, always: bool = True) -> str:
+    """A field's HTML: the body in a left-aligned wrapper, after the style sheet it needs
+    (`embedded_css`; the stock note type has none of ours). ``always=False`` leaves a body
+    that needs no style sheet as it is."""
+    css = embedded_css(body, f".{FIELD_CLASS}")
+    if not (css or always):
+        return body
+    style = f"<style>\n{css}</style>\n" if css else ""
+    return f'{style}<div class="{FIELD_CLASS}" style="text-align: left">\n{body}\n</div>'
+
+
 def _html_front(note: _Note) -> str:
     q = note.question
     title = f"<p><b>{render_inline(q.title)}</b></p>"
@@ -139,7 +159,7 @@ def _html_back(note: _Note) -> str:
             )
             blocks.append(f"<p><b>{_FOLLOW_UPS_LABEL}</b></p>\n<ol>\n{items}</ol>")
         body = "\n".join(blocks)
-    return f'<div style="text-align: left">\n{body}\n</div>'
+    return body
 
 
 def _anki_header() -> str:
@@ -160,8 +180,8 @@ def _anki_row(library: Library, note: _Note, key: str, lock: Lock | None) -> lis
         genanki.guid_for(f"{key}{GUID_SUFFIX}", note.id),
         deck_name(library, note.section, lock),
         " ".join(card_tags(note.question, note.type)),
-        _html_front(note),
-        _html_back(note),
+        _field(_html_front(note), always=False),
+        _field(_html_back(note)),
     ]
 
 

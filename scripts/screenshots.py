@@ -7,7 +7,10 @@ Chromium in day and night mode; then shows the first page of the cheat sheet. Wr
 
     docs/screenshots/card-front-day.png    docs/screenshots/card-back-day.png
     docs/screenshots/card-front-night.png  docs/screenshots/card-back-night.png
+    docs/screenshots/card-back-phone-day.png  docs/screenshots/card-back-phone-night.png
     docs/screenshots/cheatsheet-first-page.png
+
+The phone pictures show the back in a window 420 px wide, as on a phone.
 
 Usage: ``python scripts/screenshots.py [--question ID] [--out DIR] [--chromium PATH]``
 """
@@ -29,9 +32,16 @@ import dockerqa
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "docs" / "screenshots"
+#: The bundled corpus's lock (checked, never written) gives the deck its identity.
+CORPUS_LOCK = ROOT / "corpus" / "docker.lock"
 DEFAULT_QUESTION = "best-practices/minimize-image-size"
-#: Window sizes of the card pictures: a front is short, a back is cut at this height.
-CARD_WINDOWS = {"front": (760, 320), "back": (760, 900)}
+#: Window sizes of the card pictures (name → side shown, width, height): a front is short, a
+#: back is cut at the height; the phone view is a back in a phone-wide window.
+CARD_WINDOWS = {
+    "front": ("front", 760, 320),
+    "back": ("back", 760, 900),
+    "back-phone": ("back", 420, 900),
+}
 #: Printing from the command line uses Letter unless the page names a size: pick A4.
 A4_PAPER = "<style>@page { size: A4; }</style>\n"
 
@@ -159,7 +169,9 @@ def card_screenshots(chromium: str, library: dockerqa.Library, qid: str, out: Pa
 
     with tempfile.TemporaryDirectory(prefix="dockerqa-screenshots-") as tmp:
         work = Path(tmp)
-        apkg = dockerqa.export(library, "anki", work / "deck.apkg")
+        (apkg,) = dockerqa.export(
+            library, "anki", work / "deck.apkg", lock=CORPUS_LOCK, locked=True
+        )
         col = Collection(str(work / "collection.anki2"))
         try:
             col.import_anki_package(
@@ -172,12 +184,12 @@ def card_screenshots(chromium: str, library: dockerqa.Library, qid: str, out: Pa
             rendered = card.render_output()
             media = Path(col.media.dir())  # pages live beside the media they reference
             sides = {"front": rendered.question_text, "back": rendered.answer_text}
-            for side, body in sides.items():
+            for name, (side, width, height) in CARD_WINDOWS.items():
                 for mode in ("day", "night"):
-                    page = media / f"_screenshot-{side}-{mode}.html"
-                    text = card_page(rendered.css, body, card.ord, night=mode == "night")
+                    page = media / f"_screenshot-{name}-{mode}.html"
+                    text = card_page(rendered.css, sides[side], card.ord, night=mode == "night")
                     page.write_text(text, encoding="utf-8")
-                    screenshot(chromium, page, out / f"card-{side}-{mode}.png", CARD_WINDOWS[side])
+                    screenshot(chromium, page, out / f"card-{name}-{mode}.png", (width, height))
         finally:
             col.close()
 
@@ -185,7 +197,7 @@ def card_screenshots(chromium: str, library: dockerqa.Library, qid: str, out: Pa
 def cheatsheet_screenshot(chromium: str, library: dockerqa.Library, out: Path) -> None:
     """The cheat sheet's first printed page on A4 paper (the reader's choice of paper)."""
     with tempfile.TemporaryDirectory(prefix="dockerqa-screenshots-") as tmp:
-        page = dockerqa.export(library, "html", Path(tmp) / "cheatsheet.html")
+        (page,) = dockerqa.export(library, "html", Path(tmp) / "cheatsheet.html")
         text = page.read_text(encoding="utf-8")
         page.write_text(text.replace("</head>", A4_PAPER + "</head>", 1), encoding="utf-8")
         pdf = Path(tmp) / "cheatsheet.pdf"

@@ -33,3 +33,10 @@ def test_corpus_is_the_seed_verbatim_with_provenance() -> None:
         assert corpus == seed.read_bytes()
     assert len(corpus.splitlines()) == 2471
     assert "verbatim" in (ROOT / "corpus" / "PROVENANCE.md").read_text(encoding="utf-8")
+
+
+def test_readme_pictures_exist_with_a_phone_view_day_and_night() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    pictures = re.findall(r"\]\((docs/screenshots/[^)]+\.png)\)", text)
+    assert [p for p in pictures if not (ROOT / p).is_file()] == []
+    assert {f"docs/screenshots/card-back-phone-{m}.png" for m in ("day", "night")} <= set(pictures)

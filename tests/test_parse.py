@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 import dockerqa
-from conftest import CORPUS, FIXTURES
+from conftest import CORPUS, FIXTURES, run_cli
 from dockerqa import Kind, Level, ParseError
 from dockerqa._parse import iter_body_texts, label_rule
 from dockerqa._text import words
+from dockerqa.lock import SLOT_LIMIT
 
 #: Set to regenerate the goldens after a deliberate change (then read the diff).
 REGENERATE = bool(os.environ.get("DOCKERQA_REGENERATE_GOLDENS"))
@@ -469,3 +470,16 @@ def test_a_follow_up_on_the_label_line_is_a_follow_up() -> None:
         ("And then?", None),
     ]
     assert not q.parts and not lib.diagnostics
+
+
+def test_more_follow_ups_than_slots_is_reported() -> None:
+    # Flashcard exports give at most SLOT_LIMIT follow-ups a card; validate says so.
+    page = FIXTURES / "pages" / "many_follow_ups.mdx"
+    lib = dockerqa.load(page)
+    assert [len(q.follow_ups) for q in lib] == [SLOT_LIMIT + 1, SLOT_LIMIT]
+    found = [(d.line, d.code) for d in lib.diagnostics]
+    assert found == [(6, "too-many-follow-ups")]
+    assert f"has {SLOT_LIMIT + 1} follow-ups; only {SLOT_LIMIT} can" in lib.diagnostics[0].message
+    result = run_cli("validate", str(page), "--strict")
+    assert result.returncode == 1
+    assert "many_follow_ups.mdx:6: too-many-follow-ups: 'Message Ordering' has 9" in result.stdout

@@ -196,6 +196,11 @@ def test_mermaid_is_a_readable_preformatted_diagram() -> None:
         in html
     )
     assert 'class="mermaid"' not in html and "<script" not in html and "<span" not in html
+    # A labelled block: the reader sees that this text is a diagram's source.
+    assert html.startswith(
+        '<div class="code-block" data-lang="mermaid">'
+        '<div class="code-lang">Diagram (Mermaid source)</div>\n<pre class="mermaid-diagram">'
+    )
 
 
 @pytest.mark.parametrize(

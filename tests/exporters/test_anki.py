@@ -236,6 +236,11 @@ def test_no_raw_markdown_or_entities_in_any_card(
     assert problems == []
 
 
+MERMAID_BLOCK = (
+    '<div class="code-lang">Diagram (Mermaid source)</div>\n<pre class="mermaid-diagram">graph'
+)
+
+
 def test_study_design(corpus_cards: list[tuple[int, str, str]]) -> None:
     answers = [a for _, _, a in corpus_cards]
     joined = "\n".join(answers)
@@ -244,7 +249,8 @@ def test_study_design(corpus_cards: list[tuple[int, str, str]]) -> None:
     assert "Red flag answer" not in joined  # the red flag has its own card: no spoiler
     assert "Follow-up chain" in joined
     assert "<table" in joined
-    assert 'class="mermaid-diagram"' in joined
+    # diagram source is a labelled, preformatted block, never loose code
+    assert joined.count('class="mermaid-diagram"') == joined.count(MERMAID_BLOCK) > 0
     questions = [q for _, q, _ in corpus_cards]
     assert any("Which answer to this question is a red flag" in q for q in questions)
     assert any("· Follow-up 1<" in q for q in questions)

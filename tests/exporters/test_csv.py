@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 from collections import Counter
 from html.parser import HTMLParser
@@ -13,11 +14,13 @@ from typing import Any
 
 import genanki
 import pytest
+from engines import Tab
 
 import dockerqa
 from conftest import CORPUS, FIXTURES, run_cli
-from dockerqa.exporters.csv import PLAIN_COLUMNS, CSVExporter
+from dockerqa.exporters.csv import FIELD_CLASS, PLAIN_COLUMNS, CSVExporter
 from dockerqa.exporting import ExportContext
+from dockerqa.render import embedded_css
 
 SMALL = FIXTURES / "exporters" / "small.mdx"
 HOSTILE = FIXTURES / "exporters" / "hostile.mdx"
@@ -87,6 +90,15 @@ def test_corpus_rows_read_back(corpus: dockerqa.Library, tmp_path: Path) -> None
     # The bundled page's key is "dockerqa": its GUIDs are the ones earlier files carried, so a
     # newer CSV still updates the notes an older one created.
     assert rows[0][0] == genanki.guid_for("dockerqa-csv", first.id)
+
+
+def test_diagram_source_is_a_labelled_block(corpus: dockerqa.Library) -> None:
+    _, rows = split_anki_csv(CSVExporter().render(corpus))
+    backs = [r[4] for r in rows if 'class="mermaid-diagram"' in r[4]]
+    label = '<div class="code-lang">Diagram (Mermaid source)</div>\n<pre class="mermaid-diagram">'
+    assert backs and all(label in b for b in backs)
+    plain = read_plain(CSVExporter(plain=True).render(corpus))
+    assert any("```mermaid" in r["back"] for r in plain)  # the plain variant stays Markdown
 
 
 def test_every_record_starts_with_a_quote(corpus: dockerqa.Library) -> None:
@@ -183,6 +195,10 @@ def test_hostile_source_reaches_no_field_live() -> None:
     assert len(rows) == 3
     for row in rows:
         for field in row[3:]:
+            # The one style sheet allowed is the exporter's own, made for what the field holds.
+            if m := re.match(r"<style>\n(.*?)</style>\n", field, re.S):
+                field = field[m.end() :]
+                assert m.group(1) == embedded_css(field, f".{FIELD_CLASS}")
             parser = _Tags()
             parser.feed(field)
             names = {t for t, _ in parser.tags}
@@ -313,6 +329,74 @@ def test_anki_maps_fields_by_position_in_a_translated_collection(tmp_path: Path)
         assert note.fields == [rows[0][3], rows[0][4]]
     finally:
         col.close()
+
+
+#: What Anki's reviewer puts around a card before the note type's CSS (its night palette).
+_REVIEWER_CSS = """html, body { margin: 0; } body { padding: 20px; background: #fff; color: #000; }
+body.nightMode { background: #2c2c2c; color: #fff; }"""
+
+_STYLES_JS = """(() => {
+  const style = el => { const s = getComputedStyle(el);
+    return {color: s.color, background: s.backgroundColor, border: s.borderTopWidth + ' '
+            + s.borderTopStyle + ' ' + s.borderTopColor}; };
+  const token = document.querySelector('.highlight .k, .highlight .nb, .highlight .s2');
+  return {pre: style(document.querySelector('pre')), token: style(token),
+          cell: style(document.querySelector('td')), body: style(document.body)};
+})()"""
+
+
+def _luminance(colour: str) -> float:
+    r, g, b = (int(v) / 255 for v in re.findall(r"\d+", colour)[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+@pytest.mark.browser
+def test_basic_cards_keep_highlighting_and_table_borders_day_and_night(
+    corpus: dockerqa.Library, tmp_path: Path, tab: Tab
+) -> None:
+    # The stock Basic note type has none of dockerqa's CSS: each field brings its own.
+    path = tmp_path / "deck.csv"
+    path.write_text(CSVExporter().render(corpus), encoding="utf-8", newline="")
+    col = anki_collection.Collection(str(tmp_path / "c.anki2"))
+    try:
+        _import(col, path)
+        cards = [col.get_card(cid) for cid in col.find_cards("note:Basic")]
+        outputs = [c.render_output() for c in cards]
+        card, out = next(
+            (c, o)
+            for c, o in zip(cards, outputs, strict=True)
+            if "<table" in o.answer_text and 'class="highlight"' in o.answer_text
+        )
+        assert card.note_type()["name"] == "Basic" and ".dq-csv" not in out.css
+        assert re.search(r"<style>.*\.dq-csv td.*</style>", out.answer_text, re.S)
+        styles = {}
+        for mode in ("day", "night"):
+            night = " nightMode night_mode" if mode == "night" else ""
+            page = tmp_path / f"card-{mode}.html"
+            page.write_text(
+                f"<!DOCTYPE html><html><head><meta charset=utf-8><style>{_REVIEWER_CSS}</style>"
+                f"<style>{out.css}</style></head><body class='card card1{night}'>"
+                f"{out.answer_text}</body></html>",
+                encoding="utf-8",
+            )
+            tab.open(page)
+            styles[mode] = tab.evaluate(_STYLES_JS)
+    finally:
+        col.close()
+    day, night = styles["day"], styles["night"]
+    for s in (day, night):
+        assert s["cell"]["border"].startswith("1px solid"), s  # table cells have borders
+        assert s["token"]["color"] != s["pre"]["color"], s  # code is highlighted
+    assert day["token"]["color"] != night["token"]["color"]  # with a night palette
+    assert day["cell"]["border"] != night["cell"]["border"]
+    # Night mode stays readable: light code text on a dark code background, and the reverse.
+    assert _luminance(night["pre"]["color"]) > 0.7 > 0.3 > _luminance(night["pre"]["background"])
+    assert _luminance(day["pre"]["color"]) < 0.3 < 0.7 < _luminance(day["pre"]["background"])
+    # Every Anki-variant card that shows a table or code carries its style sheet.
+    for o in outputs:
+        for side in (o.question_text, o.answer_text):
+            if "<table" in side or "<pre" in side:
+                assert "<style>" in side
 
 
 def test_filtered_export_keeps_the_deck_names(tmp_path: Path) -> None:

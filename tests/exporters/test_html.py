@@ -130,6 +130,28 @@ def test_first_paragraph() -> None:
     assert first_paragraph("::: note\n\nInside.\n\n:::\n\nAfter.") == "After."
     assert first_paragraph("```bash\ndocker ps\n```\n\n- a list") == "```bash\ndocker ps\n```"
     assert first_paragraph("") == ""
+    assert first_paragraph("**Practical usage**:\n\n```sh\nls\n```\n\nIt lists.") == "It lists."
+    assert first_paragraph("**Parameters explained:**\n\n- a\n\n**Bold only**\n\nSays.") == "Says."
+    assert first_paragraph("Five drivers, each with its own isolation and use:\n\n- a") == (
+        "Five drivers, each with its own isolation and use:"
+    )
+    assert first_paragraph("**Label:**\n\n```sh\nls\n```") == "**Label:**"
+
+
+def test_no_compact_excerpt_is_a_bare_lead_in(
+    corpus: dockerqa.Library, pages: dict[str, Path]
+) -> None:
+    # Each question's excerpt on the compact sheet says something: not "Practical usage:".
+    text = pages["compact"].read_text(encoding="utf-8")
+    excerpts = re.findall(r'<div class="dq-part dq-answer">\n(.*?)\n</div>', text, re.S)
+    assert len(excerpts) == len(corpus)
+    bare = []
+    for html_ in excerpts:
+        words = _visible_text(html_).split()
+        bold_only = re.fullmatch(r"<p><strong>[^<]*</strong>:?</p>", html_.strip())
+        if (words[-1].endswith(":") and len(words) < 8) or bold_only:
+            bare.append(" ".join(words))
+    assert bare == []
 
 
 def test_bytes_are_deterministic(corpus: dockerqa.Library, tmp_path: Path) -> None:
@@ -254,14 +276,9 @@ _OVERFLOW_JS = """(() => {
 })()"""
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("paper", sorted(PAPERS))
-@pytest.mark.parametrize("variant", ["full", "compact"])
-def test_nothing_is_wider_than_the_printable_page(
-    pages: dict[str, Path], tab: Tab, variant: str, paper: str
-) -> None:
-    content_inches = PAPERS[paper][0] - 2 * MARGIN_X_MM / 25.4
-    width = int(content_inches * CSS_PX_PER_INCH)
+def _emulate_print(tab: Tab, paper: str) -> int:
+    """Print media at the width of the paper's printable area; returns that width in px."""
+    width = int((PAPERS[paper][0] - 2 * MARGIN_X_MM / 25.4) * CSS_PX_PER_INCH)
     tab.send("Emulation.setEmulatedMedia", media="print")
     tab.send(
         "Emulation.setDeviceMetricsOverride",
@@ -270,11 +287,55 @@ def test_nothing_is_wider_than_the_printable_page(
         deviceScaleFactor=1,
         mobile=False,
     )
+    return width
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("paper", sorted(PAPERS))
+@pytest.mark.parametrize("variant", ["full", "compact"])
+def test_nothing_is_wider_than_the_printable_page(
+    pages: dict[str, Path], tab: Tab, variant: str, paper: str
+) -> None:
+    width = _emulate_print(tab, paper)
     tab.open(pages[variant])
     result = tab.evaluate(_OVERFLOW_JS)
     assert result["width"] == width
     assert result["overflow"] == [], result
     assert result["scrollWidth"] <= width
+
+
+#: Words of every table cell (split after a hyphen or a slash, where a line may break) whose
+#: boxes lie on more than one line: a word broken in the middle.
+_SPLIT_WORDS_JS = """(() => {
+  const split = [], range = document.createRange();
+  let words = 0;
+  for (const cell of document.querySelectorAll('.table-wrap th, .table-wrap td')) {
+    const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    while (walk.nextNode()) {
+      const node = walk.currentNode, code = !!node.parentElement.closest('code');
+      for (const m of node.textContent.matchAll(/[^\\s\\-\\/]+[\\-\\/]?/g)) {
+        words++;
+        range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+        const boxes = [...range.getClientRects()].filter(r => r.width > 0);
+        const tops = new Set(boxes.map(r => Math.round(r.top)));
+        if (tops.size > 1) split.push([code ? 'code' : 'prose', m[0]]);
+      }
+    }
+  }
+  return {words, split};
+})()"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("paper", sorted(PAPERS))
+def test_no_word_in_a_table_breaks_across_lines(
+    pages: dict[str, Path], tab: Tab, paper: str
+) -> None:
+    _emulate_print(tab, paper)
+    tab.open(pages["full"])
+    result = tab.evaluate(_SPLIT_WORDS_JS)
+    assert result["words"] > 500  # every table of the sheet was measured
+    assert result["split"] == []
 
 
 @pytest.mark.browser
@@ -326,6 +387,18 @@ def test_light_dark_and_print_colours(pages: dict[str, Path], tab: Tab) -> None:
     assert colours("screen", "light") == ["rgb(255, 255, 255)", "rgb(31, 35, 40)"]
     assert colours("screen", "dark") == ["rgb(30, 30, 30)", "rgb(230, 237, 243)"]
     assert colours("print", "dark") == ["rgb(255, 255, 255)", "rgb(0, 0, 0)"]
+
+
+@pytest.mark.browser
+def test_diagram_source_is_a_labelled_preformatted_block(pages: dict[str, Path], tab: Tab) -> None:
+    tab.open(pages["full"])
+    blocks = tab.evaluate(
+        """[...document.querySelectorAll('pre.mermaid-diagram')].map(pre => [
+             pre.previousElementSibling && pre.previousElementSibling.innerText,
+             getComputedStyle(pre).whiteSpace, pre.innerText.split('\\n').length])"""
+    )
+    assert blocks and all(b[:2] == ["Diagram (Mermaid source)", "pre"] for b in blocks), blocks
+    assert all(lines > 3 for *_, lines in blocks), "the source keeps its lines"
 
 
 @pytest.mark.browser
