@@ -62,9 +62,10 @@ def export(
     first — or only checked, with ``locked`` — exactly as ``dockerqa export`` does; a `Library`
     without ``lock`` cannot feed them. ``filters`` are `Library.filter` keywords; ``options``
     go to the exporter. ``destination`` defaults to ``dist/`` and the exporter's file name;
-    ``-`` writes a text format to standard output. Every output is built before the first is
-    written. ``report`` receives one line per change to the lock and per file written;
-    ``progress`` one line per stage.
+    ``-`` writes a text format to standard output. Each output is written as soon as it is
+    built (so only one is held in memory); if one fails, the error says which were written.
+    ``report`` receives one line per change to the lock and per file written; ``progress`` one
+    line per stage.
     """
     note = progress or (lambda _msg: None)
     exporters = _exporters(format, options)
@@ -123,7 +124,9 @@ def export(
         library = apply_renames(library, current)
     selected = apply_filters(library, filters or {})
 
-    built: list[tuple[Path, bytes]] = []
+    if targets and (format == "all" or destination is None):
+        make_directory(targets[0].parent)  # an output directory of ours (dist/, export all's)
+    written: list[Path] = []
     for e, target in zip(exporters, targets, strict=True):
         note(f"building {e.name}")
         context = ExportContext(
@@ -132,10 +135,17 @@ def export(
             lock=current,
             state=states.get(e.name),
         )
-        built.append((target, e.build(selected, context)))
-    if built and (format == "all" or destination is None):
-        make_directory(built[0][0].parent)  # an output directory of ours (dist/, export all's)
-    return _write_all(built, report)
+        try:
+            _write(target, e.build(selected, context))
+        except DockerQAError as exc:
+            if written:
+                done = ", ".join(str(p) for p in written)
+                raise ExportError(f"{exc} (already written: {done})") from None
+            raise
+        written.append(target)
+        if report is not None and str(target) != STDOUT:
+            report(f"wrote {target}")
+    return written
 
 
 def _exporters(format: str, options: Mapping[str, Any]) -> list[Exporter]:
@@ -185,23 +195,11 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _write_all(built: list[tuple[Path, bytes]], report: Callable[[str], None] | None) -> list[Path]:
-    written: list[Path] = []
-    for target, data in built:
-        try:
-            if str(target) == STDOUT:
-                write_stdout(data)
-            else:
-                write_output(target, data)
-        except DockerQAError as exc:
-            if written:
-                done = ", ".join(str(p) for p in written)
-                raise ExportError(f"{exc} (already written: {done})") from None
-            raise
-        written.append(target)
-        if report is not None and str(target) != STDOUT:
-            report(f"wrote {target}")
-    return written
+def _write(target: Path, data: bytes) -> None:
+    if str(target) == STDOUT:
+        write_stdout(data)
+    else:
+        write_output(target, data)
 
 
 def apply_filters(library: Library, filters: Mapping[str, Any]) -> Library:

@@ -225,7 +225,7 @@ def test_a_control_character_in_the_page_does_not_break_the_deck(tmp_path: Path)
         col.close()
 
 
-def test_export_all_builds_everything_before_it_writes(tmp_path: Path) -> None:
+def test_export_all_says_exactly_what_it_wrote_before_a_failure(tmp_path: Path) -> None:
     page = corpus_copy(tmp_path / "corpus")
     out = tmp_path / "out"
     (out / "dockerqa-cheatsheet.html").mkdir(parents=True)  # the third file cannot be written

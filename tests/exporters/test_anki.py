@@ -645,3 +645,48 @@ def test_anki_markup_in_the_source_stays_text_on_the_cards(tmp_path: Path) -> No
             assert text in shown, text
     finally:
         col.close()
+
+
+def _backs(apkg: Path, tmp_path: Path) -> dict[str, str]:
+    col = open_collection(tmp_path / f"{apkg.stem}.anki2")
+    try:
+        import_apkg(col, apkg)
+        out = {}
+        for cid in col.find_cards("card:Card"):
+            card = col.get_card(cid)
+            out[card.note()["Id"]] = card.render_output().answer_text
+        return out
+    finally:
+        col.close()
+
+
+def test_what_goes_on_the_cards_is_chosen_through_the_cli_and_the_api(tmp_path: Path) -> None:
+    page = story_page(tmp_path, "v1")
+    qid = "basics/image-vs-container"  # answer, intent, red flag and answered follow-ups
+    q = dockerqa.load(page).get(qid)
+    assert q.interviewer_intent and q.red_flag and q.answered_follow_ups
+
+    default = _backs(dockerqa.export(page, "anki", tmp_path / "all.apkg", now=T0)[0], tmp_path)
+    assert "What interviewers are really testing" in default[qid]
+    assert "Red flag answer" not in default[qid]  # it has its own card
+
+    result = run_cli(
+        "export", "anki", "--source", str(page), "--out", str(tmp_path / "cli.apkg"),
+        "--cards", "main", "--back", "answer,red-flag", env={"SOURCE_DATE_EPOCH": str(T0)},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    via_api = dockerqa.export(
+        page, "anki", tmp_path / "api.apkg", now=T0, cards=("main",), back=("answer", "red-flag")
+    )[0]
+    assert (tmp_path / "cli.apkg").read_bytes() == via_api.read_bytes()
+    chosen = _backs(via_api, tmp_path)
+    back = chosen[qid]
+    assert "Red flag answer" in back  # no red-flag card, so the back shows it
+    assert "What interviewers are really testing" not in back
+    assert "Follow-up chain" not in back
+    col = open_collection(tmp_path / "count.anki2")
+    try:
+        import_apkg(col, via_api)
+        assert col.card_count() == col.note_count() == 5  # question cards only
+    finally:
+        col.close()
