@@ -113,7 +113,8 @@ def test_progress_goes_to_a_terminal_only(tmp_path: Path) -> None:
     args = [DOCKERQA, "export", "all", "--source", str(page), "--out", str(tmp_path / "out")]
     piped = subprocess.run(args, capture_output=True, text=True, timeout=120)
     assert piped.returncode == 0 and piped.stderr == ""  # nothing extra in pipes and CI
-    assert [line.split()[0] for line in piped.stdout.splitlines()] == ["wrote"] * 4
+    wrote = [line.split()[0] for line in piped.stdout.splitlines()]
+    assert wrote == ["wrote"] * len(wrote) and len(wrote) >= 4  # plugins may add more
 
     leader, follower = pty.openpty()
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=follower)
