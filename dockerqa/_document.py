@@ -137,12 +137,13 @@ class DocumentParser:
     def parse(self) -> Library:
         first = self._skip_front_matter()
         self._walk(scan(self.lines, first, self.file))
-        questions = self._apply_renames([q for s in self.sections for q in s.questions])
+        questions = [q for s in self.sections for q in s.questions]
         if not questions:
             raise ParseError(
                 'no questions found (expected <Accordion title="…"> items)', self.file, 1, 1
             )
         self._check_numbers(questions)
+        self._check_metadata(questions)
         return Library(
             metadata=Metadata(
                 key=self.meta.key or page_key(self.file),
@@ -157,20 +158,21 @@ class DocumentParser:
             diagnostics=tuple(sorted(self.diagnostics, key=lambda d: (d.line, d.code, d.message))),
         )
 
-    def _apply_renames(self, questions: list[Question]) -> list[Question]:
-        """Give renamed questions the id the lock file keeps for them.
-
-        A rename is skipped when its kept id belongs to another question of the page.
-        """
-        natural = {q.id for q in questions}
-        out = []
-        for q in questions:
-            kept = self.meta.renamed.get(q.id)
-            if kept and kept != q.id and kept not in natural:
-                level = self.meta.question_levels.get(kept, q.level)
-                q = q.model_copy(update={"id": kept, "level": level})
-            out.append(q)
-        return out
+    def _check_metadata(self, questions: list[Question]) -> None:
+        """Metadata that names no section or question of the page (a typo, or a left-over)."""
+        headings = {s.heading for s in self.sections}
+        for heading in self.meta.sections:
+            if heading not in headings:
+                self.warn(
+                    1,
+                    "unused-metadata",
+                    f"the metadata's [[sections]] heading {heading!r} matches no section heading",
+                )
+        ids = {q.id for q in questions}
+        for qid in self.meta.question_levels:
+            if qid not in ids:
+                message = f"the metadata's [levels] id {qid!r} is no question of the page"
+                self.warn(1, "unused-metadata", message)
 
     def _skip_front_matter(self) -> int:
         if self.lines and self.lines[0].strip() == "---":

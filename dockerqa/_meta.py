@@ -38,8 +38,6 @@ class CorpusMeta:
     question_levels: dict[str, Level] = field(default_factory=dict)
     #: tag → title keywords that give a question that tag
     topics: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    #: id a question would get → id it keeps (renames recorded in the lock file)
-    renamed: dict[str, str] = field(default_factory=dict)
 
     def section_id(self, heading: str) -> str:
         """The section's key: from the metadata, else a slug of the heading without its number."""

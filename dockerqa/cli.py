@@ -112,7 +112,7 @@ def _click_option(option: Option) -> click.Option:
     return click.Option(
         [option.flag, option.name],
         default=None,
-        metavar="LIST" if option.multiple else "VALUE",
+        metavar=option.metavar or ("LIST" if option.multiple else "VALUE"),
         help=f"{option.help}{shown}" + (f" Default: {default}." if default is not None else ""),
     )
 
@@ -142,7 +142,7 @@ def _common_export_options(all_formats: bool) -> list[click.Option]:
                 ["-o", "--option", "raw_options"],
                 multiple=True,
                 metavar="KEY=VALUE",
-                help="An exporter option by name (repeatable), e.g. -o cards=main.",
+                help="An exporter option by name (repeatable), e.g. -o NAME=VALUE.",
             )
         )
     return params
@@ -174,6 +174,18 @@ def _run_export(format: str, kwargs: dict[str, Any]) -> None:
     )
 
 
+def _option_example(name: str, options: tuple[Option, ...]) -> list[str]:
+    """One example using the exporter's first option, with a value that works."""
+    if not options:
+        return []
+    first = options[0]
+    if first.type is bool:
+        return [f"dockerqa export {name} {first.flag}"]
+    if first.choices:
+        return [f"dockerqa export {name} {first.flag} {first.choices[0]}"]
+    return []
+
+
 def _export_command(name: str) -> click.Command:
     if name == "all":
         params = _common_export_options(True)
@@ -188,11 +200,11 @@ def _export_command(name: str) -> click.Command:
             return _broken_command(name, exc)
         params = _common_export_options(False) + _exporter_options(cls)
         help_text = f"Export {cls.description}."
-        flags = [o.flag for o in cls.options]
         epilog = _examples(
             f"dockerqa export {name}",
-            f"dockerqa export {name} --min-level advanced --out advanced-{cls.default_filename}",
-            *([f"dockerqa export {name} {flags[0]}"] if flags else []),
+            f"dockerqa export {name} --min-level advanced "
+            f"--out advanced-{cls.default_filename.replace('{key}', 'dockerqa')}",
+            *_option_example(name, cls.options),
         )
 
     @_nice_errors
@@ -277,10 +289,9 @@ def main() -> None:
 @_nice_errors
 def list_(source: str | None, **kwargs: Any) -> None:
     """List questions: id, level, kind and title."""
-    from dockerqa._load import load
-    from dockerqa.pipeline import apply_filters
+    from dockerqa.pipeline import apply_filters, read_library
 
-    library = apply_filters(load(source), _filters(kwargs))
+    library = apply_filters(read_library(source), _filters(kwargs))
     width = max(len(q.id) for q in library)
     for q in library:
         click.echo(f"{q.id:<{width}}  {q.level.value:<12}  {q.kind.value:<11}  {q.title}")
@@ -298,9 +309,9 @@ def list_(source: str | None, **kwargs: Any) -> None:
 @_nice_errors
 def show(question_id: str, source: str | None, as_json: bool) -> None:
     """Show one question with all its parts."""
-    from dockerqa._load import load
+    from dockerqa.pipeline import find_question, read_library
 
-    q = load(source).get(question_id)
+    q = find_question(read_library(source), question_id, source)
     click.echo(q.model_dump_json(indent=2) if as_json else q.to_markdown())
 
 
@@ -309,9 +320,9 @@ def show(question_id: str, source: str | None, as_json: bool) -> None:
 @_nice_errors
 def stats(source: str | None) -> None:
     """Counts by section, level and kind, and how many parts the questions have."""
-    from dockerqa._load import load
+    from dockerqa.pipeline import read_library
 
-    library = load(source)
+    library = read_library(source)
     counts = library.counts()
     click.echo(f"{counts.questions} questions in {len(counts.by_section)} sections")
     click.echo("\nby section:")
@@ -331,9 +342,9 @@ def stats(source: str | None) -> None:
 @_nice_errors
 def tags(source: str | None) -> None:
     """Card tags (topic, level, section, kind) with how many questions carry each."""
-    from dockerqa._load import load
+    from dockerqa.pipeline import read_library
 
-    for tag, n in load(source).tag_counts().items():
+    for tag, n in read_library(source).tag_counts().items():
         click.echo(f"{n:>4}  {tag}")
 
 
@@ -447,7 +458,8 @@ def drill(
             return
         turns = session.plan(new, limit, by_level=by_level)
         if not turns:
-            click.echo("Nothing is due and no new question is left.")
+            more = "--new 0 asks for no new question" if new == 0 else "no new question is left"
+            click.echo(f"Nothing is due, and {more}.")
             return
         outcome = interview(session, turns, screen)
     saved = f"{outcome.ratings} rating{'s' if outcome.ratings != 1 else ''} saved"

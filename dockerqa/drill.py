@@ -129,10 +129,15 @@ class Store:
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path is not None else default_store()
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise DrillError(f"{self.path}: cannot create its folder ({exc.strerror})") from None
+        if path is None:  # the data directory is ours to create; a folder you name is not
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DrillError(
+                    f"{self.path}: cannot create its folder ({exc.strerror})"
+                ) from None
+        elif not self.path.parent.is_dir():
+            raise DrillError(f"{self.path}: no such directory {self.path.parent}; create it first")
         self._db: sqlite3.Connection | None = None
         with self._guard():
             self._db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)

@@ -64,6 +64,8 @@ class Option:
     """Allowed values (for ``str``), empty for any."""
     multiple: bool = False
     """A comma-separated list of values (a tuple in Python)."""
+    metavar: str | None = None
+    """How the value is shown in ``--help`` (default: ``LIST`` or ``VALUE``)."""
 
     @property
     def flag(self) -> str:
@@ -137,7 +139,9 @@ class Exporter(ABC):
     description: ClassVar[str]
     """One line saying what the format is for."""
     default_filename: ClassVar[str]
-    """File name used inside ``dist/`` when no destination is given."""
+    """File name used inside ``dist/`` when no destination is given; ``{key}`` stands for the
+    page key (``{key}.apkg`` gives ``dockerqa.apkg`` for the bundled corpus, ``k8s.apkg`` for
+    ``k8s.mdx``), so exports of different pages never replace each other."""
     options: ClassVar[tuple[Option, ...]] = ()
     """The options the exporter accepts."""
     needs_lock: ClassVar[bool] = False
@@ -159,9 +163,10 @@ class Exporter(ABC):
         }
         """Every declared option's value, converted (defaults filled in)."""
 
-    def filename(self) -> str:
-        """The output file name for these options (variants differ, so none replaces another)."""
-        return self.default_filename
+    def filename(self, key: str = "dockerqa") -> str:
+        """The output file name for these options and page key (variants differ, so none
+        replaces another)."""
+        return self.default_filename.replace("{key}", key)
 
     def next_state(self, previous: Mapping[str, Any] | None, now: int) -> dict[str, Any] | None:
         """The state this exporter keeps in the lock, after ``previous``; None keeps none.
@@ -200,6 +205,8 @@ def available_exporters() -> dict[str, str]:
 def get_exporter(name: str) -> type[Exporter]:
     """Import and return the exporter class registered under ``name``."""
     eps = _entry_points()
+    if name not in eps and name.lower() in eps:
+        name = name.lower()  # "JSON" means json
     if name not in eps:
         raise ExportError(f"unknown exporter {name!r} (available: {', '.join(sorted(eps))})")
     try:

@@ -747,12 +747,19 @@ def refresh(
     ``SOURCE_DATE_EPOCH`` when set, else the current time.
     """
     path = Path(path)
-    name, command = _names(library, path)
-    command = fix or command
+    name, lock_command = _names(library, path)
+    command = fix or lock_command
     text = _read_text(path) if path.exists() else None
     previous = parse_lock(text, path) if text is not None else None
     if locked and previous is None:
         raise LockError(f"{name} does not exist; run `{command}`")
+    key = library.metadata.key
+    if previous is not None and previous.key is not None and previous.key != key:
+        raise LockError(
+            f"{name} belongs to the page with key {previous.key!r}, not to this one ({key!r}): "
+            "give this page's own lock file (if you changed the page's key on purpose, delete "
+            'the lock\'s "key" line)'
+        )
     if library.is_whole:
         lock = compute(library, previous, now=now)
     elif previous is None:
@@ -761,7 +768,7 @@ def refresh(
             f"the questions left out); run `{command}` on the whole page first"
         )
     else:  # a selection: its questions must already be recorded; only ``adjust`` may write
-        check(apply_renames(library, previous), previous)
+        check(apply_renames(library, previous), previous, lock_command)
         lock = previous
     if adjust is not None:
         lock = adjust(lock)
@@ -783,7 +790,7 @@ def retired_questions(lock: Lock, file: str = "<lock>") -> tuple[Question, ...]:
     return tuple(e.question(file) for e in lock.retired)
 
 
-def check(library: Library, lock: Lock) -> None:
+def check(library: Library, lock: Lock, command: str = "dockerqa lock") -> None:
     """`LockError` unless every question of ``library`` is in ``lock`` with the same content."""
     stale: list[str] = []
     for q in library:
@@ -796,5 +803,5 @@ def check(library: Library, lock: Lock) -> None:
         more = f" and {len(stale) - 3} more" if len(stale) > 3 else ""
         raise LockError(
             f"the lock does not match the library: {', '.join(stale[:3])}{more}; "
-            "refresh it first (`dockerqa lock`)"
+            f"refresh it first (`{command}`)"
         )

@@ -280,9 +280,8 @@ class Diagnostic(_Frozen):
 TOPIC_TAG_PREFIX = "dockerqa::topic::"
 
 
-def _tag_wanted(tag: str) -> str:
-    tag = tag.strip().lower()
-    return tag[len(TOPIC_TAG_PREFIX) :] if tag.startswith(TOPIC_TAG_PREFIX) else tag
+def _has_tag(have: list[str], wanted: str) -> bool:
+    return any(t == wanted or t.startswith(f"{wanted}::") for t in have)
 
 
 def _matches(q: Question, key: str, wanted: Any) -> bool:
@@ -290,10 +289,15 @@ def _matches(q: Question, key: str, wanted: Any) -> bool:
         return True
     values = wanted if isinstance(wanted, (list, tuple, set, frozenset)) else (wanted,)
     if key == "tag":
-        have = [t.lower() for t in q.tags]
-        return any(
-            t in have or any(x.startswith(f"{t}::") for x in have) for t in map(_tag_wanted, values)
-        )
+        # a bare tag is a topic; a full tag, as Anki shows it, may be any of the card tags
+        for value in values:
+            tag = str(value).strip().lower()
+            if tag.startswith("dockerqa::"):
+                if _has_tag([t.lower() for t in question_tags(q)], tag):
+                    return True
+            elif _has_tag([t.lower() for t in q.tags], tag):
+                return True
+        return False
     return any(getattr(q, key) == (Kind(v) if key == "kind" else v) for v in values)
 
 
@@ -393,7 +397,8 @@ class Library(_Frozen):
         """A library with only the matching questions (and the sections that still have some).
 
         ``level`` matches exactly; ``min_level`` keeps that level and above. List values match
-        any of their items; a tag also matches its ``tag::child`` tags.
+        any of their items. A tag is a topic (any case), or any card tag in the form Anki shows
+        (``dockerqa::level::advanced``); it also matches its ``tag::child`` tags.
         """
         lv = Level(level) if level is not None else None
         mlv = Level(min_level) if min_level is not None else None

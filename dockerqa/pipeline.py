@@ -13,7 +13,7 @@ from typing import Any
 
 from dockerqa._files import make_directory, write_output, write_stdout
 from dockerqa._load import display_name, load, lock_path, metadata_path, resolve_source
-from dockerqa.errors import DockerQAError, ExportError, LockError
+from dockerqa.errors import DockerQAError, ExportError, LockError, LookupFailed
 from dockerqa.exporting import (
     DEFAULT_DIR,
     ExportContext,
@@ -22,7 +22,7 @@ from dockerqa.exporting import (
     get_exporter,
 )
 from dockerqa.lock import Lock, apply_renames, current_time, read_lock, refresh
-from dockerqa.model import Library
+from dockerqa.model import Library, Question
 
 #: Filter names accepted by `Library.filter`.
 FILTERS = ("level", "min_level", "section", "kind", "tag")
@@ -40,6 +40,38 @@ def refresh_lock(source: str | os.PathLike[str] | None = None, *, locked: bool =
     """
     path = resolve_source(source)
     return refresh(load(source), lock_path(path), locked=locked)
+
+
+def read_library(source: str | os.PathLike[str] | None = None) -> Library:
+    """The page with the ids its lock keeps, for reading (what ``list``, ``show``, ``stats``
+    and ``tags`` print): the ids match the deck, the JSON and the cheat sheet. The lock is
+    read when it is there and readable, and never written; a damaged lock is ignored here."""
+    library = load(source)
+    lock_file = lock_path(resolve_source(source))
+    try:
+        lock = read_lock(lock_file) if lock_file.is_file() else None
+    except LockError:
+        return library
+    if lock is None or lock.key not in (None, library.metadata.key):
+        return library
+    return apply_renames(library, lock)
+
+
+def find_question(
+    library: Library, id: str, source: str | os.PathLike[str] | None = None
+) -> Question:
+    """The question with ``id``: the id its lock keeps, or the one its title gives now."""
+    try:
+        return library.get(id)
+    except LookupFailed:
+        lock_file = lock_path(resolve_source(source))
+        try:
+            renames = read_lock(lock_file).renames() if lock_file.is_file() else {}
+        except LockError:
+            renames = {}
+        if id in renames:
+            return library.get(renames[id])
+        raise
 
 
 def export(
@@ -76,17 +108,22 @@ def export(
         note(f"reading {display_name(source)}")
         library = load(source)
         lock_file = Path(lock) if lock is not None else lock_path(page)
-    targets = _targets(exporters, format, destination, page, lock_file)
+    targets = _targets(exporters, format, destination, page, lock_file, library.metadata.key)
     when = current_time() if now is None else int(now)
 
     current: Lock | None = None
     states: dict[str, Any] = {}
     if any(e.needs_lock for e in exporters):
         if lock_file is None:
-            needing = ", ".join(e.name for e in exporters if e.needs_lock)
+            needing = [e.name for e in exporters if e.needs_lock]
+            who = (
+                f"the {needing[0]} exporter needs"
+                if len(needing) == 1
+                else f"the {', '.join(needing[:-1])} and {needing[-1]} exporters need"
+            )
             raise ExportError(
-                f"the {needing} exporter needs the page's lock file to keep identity across "
-                "updates: pass lock='PAGE.lock', or export the page by its path"
+                f"{who} the page's lock file to keep identity across updates: pass "
+                "lock='PAGE.lock', or export the page by its path"
             )
 
         def record_states(computed: Lock) -> Lock:
@@ -112,7 +149,8 @@ def export(
             return computed
 
         note(f"checking {lock_file}" if locked else f"updating {lock_file}")
-        fix = f"dockerqa export {format}" + (f" --source {source}" if source is not None else "")
+        shown = library.metadata.source_file if isinstance(source, Library) else source
+        fix = f"dockerqa export {format}" + (f" --source {shown}" if shown is not None else "")
         current = refresh(
             library, lock_file, now=when, locked=locked, adjust=record_states, fix=fix
         )
@@ -162,22 +200,25 @@ def _targets(
     destination: str | os.PathLike[str] | None,
     page: Path | None,
     lock_file: Path | None,
+    key: str,
 ) -> list[Path]:
     """Where each output goes; refuses to write over the page, its metadata or its lock."""
     if format == "all":
         if destination is not None and str(destination) == STDOUT:
             raise ExportError("'all' writes several files: give a directory, not '-'")
         folder = Path(destination) if destination is not None else DEFAULT_DIR
-        targets = [folder / e.filename() for e in exporters]
+        targets = [folder / e.filename(key) for e in exporters]
     elif destination is not None and str(destination) == STDOUT:
         if exporters[0].binary:
             raise ExportError(f"the {exporters[0].name} format is binary: give a file, not '-'")
         return [Path(STDOUT)]
     else:
         dest = (
-            Path(destination) if destination is not None else DEFAULT_DIR / exporters[0].filename()
+            Path(destination)
+            if destination is not None
+            else DEFAULT_DIR / exporters[0].filename(key)
         )
-        targets = [dest / exporters[0].filename() if dest.is_dir() else dest]
+        targets = [dest / exporters[0].filename(key) if dest.is_dir() else dest]
     protected = {p for p in (page, lock_file) if p is not None}
     if page is not None:
         protected.add(metadata_path(page))
@@ -223,6 +264,18 @@ def apply_filters(library: Library, filters: Mapping[str, Any]) -> Library:
     except ValueError as exc:
         raise ExportError(str(exc)) from None
     if not selected.questions:
+        wanted = active.get("tag")
+        wanted_tags: list[str] = (
+            [wanted] if isinstance(wanted, str) else [str(t) for t in wanted or ()]
+        )
+        topics = sorted({t for q in library for t in q.tags})
+        untagged = [t for t in wanted_tags if not library.filter(tag=t).questions]
+        if untagged:
+            known = ", ".join(topics) or "none: the page's metadata defines no topics"
+            raise ExportError(
+                f"no question has the tag {', '.join(map(repr, untagged))} (topics: {known}; "
+                "full tags such as dockerqa::level::advanced work too, see `dockerqa tags`)"
+            )
         raise ExportError("the filters match no question")
     return selected
 

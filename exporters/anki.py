@@ -482,7 +482,7 @@ class AnkiExporter(Exporter):
 
     name = "anki"
     description = "an Anki deck (.apkg) that updates in place and keeps review history"
-    default_filename = "dockerqa.apkg"
+    default_filename = "{key}.apkg"
     needs_lock = True
     binary = True
     options = (

@@ -250,7 +250,7 @@ class CSVExporter(Exporter):
     description = (
         "one row per card for Anki's text import (HTML), or --plain Markdown with a header"
     )
-    default_filename = "dockerqa.csv"
+    default_filename = "{key}.csv"
     needs_lock = True
     options = (
         Option(
@@ -265,9 +265,10 @@ class CSVExporter(Exporter):
         super().__init__(**options)
         self.plain: bool = self.settings["plain"]
 
-    def filename(self) -> str:
-        """``dockerqa-plain.csv`` for the plain variant."""
-        return "dockerqa-plain.csv" if self.plain else self.default_filename
+    def filename(self, key: str = "dockerqa") -> str:
+        """``KEY-plain.csv`` for the plain variant."""
+        name = "{key}-plain.csv" if self.plain else self.default_filename
+        return name.replace("{key}", key)
 
     def render(self, library: Library, context: ExportContext | None = None) -> str:
         """The file's text (RFC 4180, CRLF line ends). The context's lock numbers the decks

@@ -250,7 +250,7 @@ class HTMLExporter(Exporter):
 
     name = "html"
     description = "a printable, self-contained HTML cheat sheet (--compact: two-column revision)"
-    default_filename = "dockerqa-cheatsheet.html"
+    default_filename = "{key}-cheatsheet.html"
     options = (
         Option(
             "compact",
@@ -262,6 +262,7 @@ class HTMLExporter(Exporter):
         Option(
             "templates",
             "Directory whose templates (cheatsheet.html.j2) override the packaged ones.",
+            metavar="DIR",
         ),
     )
 
@@ -271,9 +272,10 @@ class HTMLExporter(Exporter):
         templates = self.settings["templates"]
         self.templates = Path(templates) if templates is not None else None
 
-    def filename(self) -> str:
-        """``dockerqa-cheatsheet-compact.html`` for the compact sheet."""
-        return "dockerqa-cheatsheet-compact.html" if self.compact else self.default_filename
+    def filename(self, key: str = "dockerqa") -> str:
+        """``KEY-cheatsheet-compact.html`` for the compact sheet."""
+        name = "{key}-cheatsheet-compact.html" if self.compact else self.default_filename
+        return name.replace("{key}", key)
 
     def render(self, library: Library) -> str:
         """The page's HTML text."""

@@ -13,7 +13,7 @@ class JSONExporter(Exporter):
 
     name = "json"
     description = "the whole library as lossless JSON (read back with Library.model_validate_json)"
-    default_filename = "dockerqa.json"
+    default_filename = "{key}.json"
 
     def build(self, library: Library, context: ExportContext) -> bytes:
         """The library as indented JSON (UTF-8)."""

@@ -512,9 +512,9 @@ def hostile_exports(
     assert plain.returncode == 0, plain.stderr
     return {
         "page": d / "page.mdx",
-        "html": out / "dockerqa-cheatsheet.html",
-        "apkg": out / "dockerqa.apkg",
-        "json": out / "dockerqa.json",
+        "html": out / "page-cheatsheet.html",  # named by the page key (its file name)
+        "apkg": out / "page.apkg",
+        "json": out / "page.json",
         "plain": d / "plain.csv",
     }
 

@@ -42,6 +42,7 @@ def page(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Path:
+    (tmp_path / "data").mkdir(exist_ok=True)  # a store you name goes in a folder that exists
     return tmp_path / "data" / "drill.sqlite3"
 
 
@@ -188,7 +189,7 @@ def test_a_retired_question_is_not_asked(page: Path, store: Path) -> None:
     later = T0 + timedelta(days=1)
     second = drill(page, store, "--new", "0", now=later)
     assert second.returncode == 0, second.stderr
-    assert second.stdout == "Nothing is due and no new question is left.\n"
+    assert second.stdout == "Nothing is due, and --new 0 asks for no new question.\n"
     entry = read_lock(page.with_suffix(".lock")).entry(VM)
     assert entry is not None and entry.retired is not None
     third = drill(page, store, "--new", "1", now=later)
@@ -275,7 +276,7 @@ def test_two_drills_at_once_share_the_store(page: Path, store: Path) -> None:
     [b"this is not a database, just some words\n" * 100, b"SQLite format 3\x00" + b"\xff" * 4000],
 )
 def test_a_damaged_store_is_one_clear_line(page: Path, store: Path, content: bytes) -> None:
-    store.parent.mkdir(parents=True)
+    store.parent.mkdir(parents=True, exist_ok=True)
     store.write_bytes(content)
     for extra in ((), ("--stats",)):
         result = drill(page, store, *extra, input=script(3))
@@ -288,7 +289,7 @@ def test_a_damaged_store_is_one_clear_line(page: Path, store: Path, content: byt
 
 
 def test_a_store_of_something_else_is_refused(page: Path, store: Path) -> None:
-    store.parent.mkdir(parents=True)
+    store.parent.mkdir(parents=True, exist_ok=True)
     with sqlite3.connect(store) as db:
         db.execute("CREATE TABLE notes (x)")
     result = drill(page, store, input=script(3))
@@ -385,3 +386,13 @@ def test_bad_now_is_one_line(page: Path, store: Path) -> None:
         result.stderr
         == "dockerqa: error: 'tuesday' is not an ISO date-time (e.g. 2026-03-01T09:00:00Z)\n"
     )
+
+
+def test_a_store_in_a_missing_folder_is_refused(page: Path, tmp_path: Path) -> None:
+    store = tmp_path / "nodir" / "s.sqlite3"
+    result = drill(page, store, "--stats")
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"dockerqa: error: {store}: no such directory {store.parent}; create it first\n"
+    )
+    assert not store.parent.exists()

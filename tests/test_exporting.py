@@ -42,16 +42,17 @@ def test_builtins_are_registered_through_entry_points() -> None:
 
 def test_builtins_declare_the_contract() -> None:
     expected = {
-        "anki": (True, True, "dockerqa.apkg"),
-        "csv": (True, False, "dockerqa.csv"),
-        "html": (False, False, "dockerqa-cheatsheet.html"),
-        "json": (False, False, "dockerqa.json"),
+        "anki": (True, True, "{key}.apkg"),
+        "csv": (True, False, "{key}.csv"),
+        "html": (False, False, "{key}-cheatsheet.html"),
+        "json": (False, False, "{key}.json"),
     }
     for name, (needs_lock, binary, filename) in expected.items():
         cls = dockerqa.get_exporter(name)
         assert issubclass(cls, Exporter) and cls.name == name
         assert (cls.needs_lock, cls.binary, cls.default_filename) == (needs_lock, binary, filename)
-        assert cls().filename() == filename
+        assert cls().filename() == filename.format(key="dockerqa")  # the bundled corpus
+        assert cls().filename("k8s") == filename.format(key="k8s")  # another page
         assert not hasattr(cls, "suffix"), "suffix was replaced by filename()"
         assert all(isinstance(o, Option) for o in cls.options)
         assert set(cls().settings) == {o.name for o in cls.options}

@@ -235,3 +235,39 @@ def test_export_all_says_exactly_what_it_wrote_before_a_failure(tmp_path: Path) 
     written = sorted(p.name for p in out.iterdir())
     assert written == ["dockerqa-cheatsheet.html", "dockerqa.apkg", "dockerqa.csv"]
     assert f"{out / 'dockerqa.apkg'}, {out / 'dockerqa.csv'})" in result.stderr
+
+
+def test_the_lock_of_another_page_is_refused(tmp_path: Path) -> None:
+    page = tmp_path / "k8s.mdx"
+    page.write_text(PAGE.format(title="K8s", answer="a"), encoding="utf-8")
+    dockerqa.export(page, "anki", tmp_path / "k8s.apkg", now=T0)
+    before = page.with_suffix(".lock").read_bytes()
+    with pytest.raises(dockerqa.LockError, match=r"belongs to the page with key 'k8s', not to"):
+        dockerqa.export(
+            dockerqa.load(), "anki", tmp_path / "d.apkg", lock=page.with_suffix(".lock")
+        )
+    assert page.with_suffix(".lock").read_bytes() == before
+    assert not (tmp_path / "d.apkg").exists()
+
+
+def test_a_library_without_its_lock_is_named_by_its_page_in_messages(tmp_path: Path) -> None:
+    library = dockerqa.load().filter(tag="security")
+    with pytest.raises(dockerqa.LockError) as err:
+        dockerqa.export(library, "anki", tmp_path / "d.apkg", lock=tmp_path / "none.lock")
+    message = str(err.value)
+    assert len(message) < 400 and "corpus/docker.mdx" in message, message
+
+
+def test_reading_commands_show_the_ids_the_deck_carries(tmp_path: Path) -> None:
+    page = tmp_path / "k8s.mdx"
+    page.write_text(PAGE.format(title="K8s", answer="a long enough answer " * 5))
+    dockerqa.export(page, "json", tmp_path / "a.json")
+    dockerqa.export(page, "anki", tmp_path / "a.apkg", now=T0)
+    page.write_text(page.read_text().replace("VM vs Container", "Virtual Machines vs Containers"))
+    dockerqa.export(page, "anki", tmp_path / "b.apkg", now=T0 + 1)  # the lock records the rename
+    listed = run_cli("list", "--source", str(page))
+    assert listed.stdout.split()[0] == "fundamentals/vm-vs-container"  # as on the card
+    for asked in ("fundamentals/vm-vs-container", "fundamentals/virtual-machines-vs-containers"):
+        shown = run_cli("show", asked, "--source", str(page))
+        assert shown.returncode == 0, shown.stderr
+        assert "id: fundamentals/vm-vs-container" in shown.stdout

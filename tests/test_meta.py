@@ -103,3 +103,28 @@ def test_the_bundled_metadata_is_valid() -> None:
     meta = read_meta(Path(__file__).resolve().parent.parent / "corpus" / "docker.toml")
     assert meta.title == "Docker Interview Questions"
     assert meta.sections["2. Networking & Storage"][0] == "networking-storage"
+
+
+def test_metadata_that_names_nothing_on_the_page_is_reported(tmp_path: Path) -> None:
+    page = tmp_path / "k8s.mdx"
+    page.write_text(
+        '## 1. Core Concepts\n\n<Accordion title="1. Pod vs Container">\n**Answer**: a\n'
+        "</Accordion>\n",
+        encoding="utf-8",
+    )
+    page.with_suffix(".toml").write_text(
+        '[[sections]]\nheading = "1. Core Concept"\nlevel = "basic"\n\n'
+        '[levels]\n"core-concepts/pod-vs-contaner" = "advanced"\n',
+        encoding="utf-8",
+    )
+    found = [(d.code, d.message) for d in dockerqa.load(page).diagnostics]
+    assert found == [
+        (
+            "unused-metadata",
+            "the metadata's [[sections]] heading '1. Core Concept' matches no section heading",
+        ),
+        (
+            "unused-metadata",
+            "the metadata's [levels] id 'core-concepts/pod-vs-contaner' is no question of the page",
+        ),
+    ]

@@ -188,10 +188,7 @@ def test_variants_are_written_beside_each_other(tmp_path: Path) -> None:
     out.mkdir()
     (full,) = dockerqa.export(page, "html", out)
     (compact,) = dockerqa.export(page, "html", out, compact=True)
-    assert (full.name, compact.name) == (
-        "dockerqa-cheatsheet.html",
-        "dockerqa-cheatsheet-compact.html",
-    )
+    assert (full.name, compact.name) == ("small-cheatsheet.html", "small-cheatsheet-compact.html")
     assert full.read_bytes() == (FIXTURES / "exporters" / "small.html").read_bytes()
     assert compact.read_bytes() == (FIXTURES / "exporters" / "small.compact.html").read_bytes()
 
