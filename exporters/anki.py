@@ -206,6 +206,7 @@ details.dq-block[open] > summary.dq-label { margin-bottom: 0.4em; }
 .dq-source a { color: var(--muted); }
 .dq-id { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 .dq-front-ask { font-size: 1.15em; font-weight: 600; line-height: 1.35; margin: 0.2em 0 0.6em; }
+.dq-front-ask .dq-prompt { font-size: 0.87em; font-weight: 400; margin-top: 0.6em; }
 .dq-answer > :first-child { margin-top: 0; }
 hr#answer { border: 0; border-top: 1px solid var(--border); margin: 0.8em 0; }
 @media (max-width: 480px) {
