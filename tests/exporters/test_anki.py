@@ -690,3 +690,68 @@ def test_what_goes_on_the_cards_is_chosen_through_the_cli_and_the_api(tmp_path: 
         assert col.card_count() == col.note_count() == 5  # question cards only
     finally:
         col.close()
+
+
+_CHAIN_PAGE = """## 1. Basics
+
+<Accordion title="1. Image Layers">
+**Answer**: Layers are read-only and shared between images.
+
+**Follow-up chain:**
+
+{items}
+</Accordion>
+"""
+_FOLLOW_UPS = {
+    "a": '*"What does copy-on-write mean for a layer?"* (The first write copies the file up.)',
+    "b": '*"Why do layer order and caching interact in a Dockerfile?"* (A change busts later '
+    "layers.)",
+    "c": '*"How would you see which layer made an image large?"* (Use docker history.)',
+    "x": '*"Where do the layers of a running container live on disk?"* (Under overlay2.)',
+}
+
+
+def _chain(*keys: str, edit_b: bool = False) -> str:
+    items = []
+    for n, key in enumerate(keys, 1):
+        text = _FOLLOW_UPS[key]
+        if edit_b and key == "b":
+            text = text.replace("Why do layer order", "Why does layer order")
+        items.append(f"{n}. {text}")
+    return _CHAIN_PAGE.format(items="\n".join(items))
+
+
+def test_a_follow_up_keeps_its_card_when_the_chain_changes(tmp_path: Path) -> None:
+    """Inserting, reordering and rewording follow-ups upstream never moves a learner's review
+    history onto another follow-up's card: the lock keeps each follow-up's slot."""
+    page = tmp_path / "layers.mdx"
+    page.write_text(_chain("a", "b", "c"), encoding="utf-8")
+    col = open_collection(tmp_path / "c.anki2")
+    try:
+        import_apkg(col, dockerqa.export(page, "anki", tmp_path / "v1.apkg", now=T0)[0])
+
+        def card_asking(words: str) -> int:
+            found = [
+                cid
+                for cid in col.find_cards('"card:Follow-up*"')
+                if words in col.get_card(cid).render_output().question_text
+            ]
+            assert len(found) == 1, (words, found)
+            return found[0]
+
+        reviewed = card_asking("layer order and caching")
+        card = col.get_card(reviewed)
+        card.start_timer()
+        col.sched.answerCard(card, 3)
+
+        # upstream: a new follow-up first, the others reordered, b reworded
+        page.write_text(_chain("x", "c", "b", "a", edit_b=True), encoding="utf-8")
+        log = import_apkg(col, dockerqa.export(page, "anki", tmp_path / "v2.apkg", now=T0 + 9)[0])
+        assert (len(log.new), len(log.updated)) == (0, 1)
+        assert card_asking("Why does layer order and caching") == reviewed  # same card, reviewed
+        assert col.get_card(reviewed).reps == 1
+        assert card_asking("copy-on-write") != reviewed
+        assert len(col.find_cards('"card:Follow-up*"')) == 4  # x gets a card of its own
+        assert col.get_card(card_asking("running container")).reps == 0
+    finally:
+        col.close()
