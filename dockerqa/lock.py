@@ -402,7 +402,7 @@ def parse_lock(text: str, path: str | os.PathLike[str] = "<lock>") -> Lock:
     data = _upgrade(data)
     try:
         lock = Lock.model_validate(data)
-        for entry in lock.questions:
+        for entry in lock.retired:  # the snapshots that are rebuilt into questions
             entry.question(str(path))
     except ValidationError as exc:
         err = exc.errors()[0]
@@ -674,7 +674,10 @@ def compute(library: Library, previous: Lock | None = None, *, now: int | None =
             new = entry_for(q, changed=max(now, p.mod + 1), alias=alias, follow_ups=slots)
         elif p.content == content and upgraded is None:
             # unchanged: keep the entry (and its sketch, the costly part)
-            update = {"alias": alias, "follow_ups": follow_up_slots(q, slots)}
+            # unchanged content means unchanged follow-ups: their slots stand as they are
+            if len(slots) < len(q.follow_ups):
+                slots = follow_up_slots(q, slots)
+            update = {"alias": alias, "follow_ups": slots}
             new = (
                 p.model_copy(update=update)
                 if any(getattr(p, k) != v for k, v in update.items())
@@ -772,14 +775,17 @@ def refresh(
         lock = previous
     if adjust is not None:
         lock = adjust(lock)
+    new_text = lock.dumps()
+    if text == new_text:
+        return lock  # the common case: nothing moved, nothing to write
     if previous is not None and lock.same_as(previous):
-        if locked or text == lock.dumps():
-            return lock
+        if locked:
+            return lock  # only formatted by hand: the same record
     elif locked:
         what = lock.changes.describe() or "recorded details differ"
         raise LockError(f"{name} is out of date: {what}; run `{command}`")
     try:
-        write_text_atomic(path, lock.dumps())
+        write_text_atomic(path, new_text)
     except DockerQAError as exc:
         raise LockError(str(exc)) from None
     return lock
