@@ -54,27 +54,33 @@ def _source_option(func: F) -> F:
     )(func)
 
 
+#: The filters every listing and exporting command takes: (flag, click settings).
+FILTER_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("--level", {"type": click.Choice(LEVELS), "help": "Only this level."}),
+    ("--min-level", {"type": click.Choice(LEVELS), "help": "Only this level and above."}),
+    ("--section", {"multiple": True, "help": "Only this section id (repeatable)."}),
+    (
+        "--kind",
+        {"type": click.Choice(KINDS), "multiple": True, "help": "Only this kind (repeatable)."},
+    ),
+    (
+        "--tag",
+        {
+            "multiple": True,
+            "help": "Only questions with this topic tag, any case, or a card tag as Anki shows "
+            "it (dockerqa::level::advanced); repeatable.",
+        },
+    ),
+)
+
+
 def _filter_params() -> list[click.Option]:
-    return [
-        click.Option(["--level"], type=click.Choice(LEVELS), help="Only this level."),
-        click.Option(["--min-level"], type=click.Choice(LEVELS), help="Only this level and above."),
-        click.Option(["--section"], multiple=True, help="Only this section id (repeatable)."),
-        click.Option(
-            ["--kind"], type=click.Choice(KINDS), multiple=True, help="Only this kind (repeatable)."
-        ),
-        click.Option(
-            ["--tag"],
-            multiple=True,
-            help="Only questions with this topic tag, any case; 'dockerqa::topic::x' works too "
-            "(repeatable).",
-        ),
-    ]
+    return [click.Option([flag], **settings) for flag, settings in FILTER_OPTIONS]
 
 
 def _filter_options(func: F) -> F:
-    params = getattr(func, "__click_params__", [])
-    params.extend(reversed(_filter_params()))  # click reverses decorator-added params
-    func.__click_params__ = params  # type: ignore[attr-defined]
+    for flag, settings in reversed(FILTER_OPTIONS):  # decorators apply bottom-up
+        func = click.option(flag, **settings)(func)
     return func
 
 

@@ -254,3 +254,12 @@ def test_real_subprocess_export_and_exporters_listing(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"wrote {tmp_path / 'c.json'}"
     assert len(json.loads((tmp_path / "c.json").read_text())["questions"]) == 4
+
+
+def test_the_cli_names_every_level_and_kind_of_the_model() -> None:
+    # the CLI keeps the names as data so that --help imports no model; they must not drift
+    from dockerqa import cli
+    from dockerqa.model import Kind, Level
+
+    assert tuple(lv.value for lv in Level) == cli.LEVELS
+    assert tuple(k.value for k in Kind) == cli.KINDS
