@@ -23,6 +23,10 @@ _LIST_MARKER = re.compile(r"^(\s*)(\d{1,9}[.)]|[*+-])(\s+|$)")
 LABEL_SOURCE = re.compile(r"^(\*\*|__)(.+?)\1\s*:?\s*")
 
 _md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+#: Block structure only: inline Markdown is parsed for the few paragraphs that may open with a
+#: label (`_label_of`), not for every paragraph of the page (most of markdown-it's time).
+_md_blocks = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+_md_blocks.disable("inline")
 
 
 @dataclass
@@ -69,11 +73,32 @@ def _clean_lines(lines: list[str], tokens: list[Token]) -> list[str]:
     return out
 
 
-def _label_of(tokens: list[Token], first: int) -> str | None:
+def _label_of(tokens: list[Token], first: int, env: dict[str, object]) -> str | None:
     """The label of a paragraph starting ``**Label:**`` or ``**Label**:``, if it has one."""
     if tokens[first].type != "paragraph_open":
         return None
-    children = [c for c in tokens[first + 1].children or [] if c.type != "text" or c.content]
+    content = tokens[first + 1].content
+    if not content.startswith(("**", "__")):
+        return None
+    head = _LABEL_HEAD.match(content)
+    if head is not None:  # a plain label: its own text decides (see `_LABEL_HEAD`)
+        children: list[Token] = []
+        _md.inline.parse(head.group(0), _md, env, children)  # no escapes: text_join not needed
+        label = _label_in(children)
+        if label is not None:
+            return label
+    return _label_in(_md.parseInline(content, env)[0].children or [])
+
+
+#: A paragraph's head that decides a label found in it on its own: ``**`` (or ``__``), text
+#: with no character inline Markdown gives a meaning to, the closing run and one character.
+#: Parsing only the head finds the same label as parsing the whole paragraph (nothing in it
+#: can pair with anything after it); when it finds none, the whole paragraph is parsed.
+_LABEL_HEAD = re.compile(r"(?:\*\*[^`\[\]<>*_!\\&~\n]+?\*\*+|__[^`\[\]<>*_!\\&~\n]+?__+).?", re.S)
+
+
+def _label_in(tokens: list[Token]) -> str | None:
+    children = [c for c in tokens if c.type != "text" or c.content]
     if len(children) < 3 or children[0].type != "strong_open":
         return None
     inner: list[str] = []
@@ -119,13 +144,16 @@ def _list_items(lines: list[str], tokens: list[Token], open_index: int) -> list[
     return items
 
 
-def split(raw: list[str]) -> tuple[list[Token], list[str], list[tuple[int, int, str]]]:
-    """Tokenize Markdown lines; return the tokens, the cleaned lines and, for each top-level
-    block, its opening token's index, its first line and its cleaned source text.
+def split(
+    raw: list[str], env: dict[str, object] | None = None
+) -> tuple[list[Token], list[str], list[tuple[int, int, str]]]:
+    """Tokenize Markdown lines into blocks (inline tokens are not parsed); return the tokens,
+    the cleaned lines and, for each top-level block, its opening token's index, its first line
+    and its cleaned source text. ``env`` collects the link references defined.
 
     A block runs to the next block's first line, so no line is left out.
     """
-    tokens = _md.parse("\n".join(raw))
+    tokens = _md_blocks.parse("\n".join(raw), {} if env is None else env)
     clean = _clean_lines(raw, tokens)
     tops = [i for i, t in enumerate(tokens) if t.level == 0 and t.nesting >= 0 and t.map]
     starts = [tokens[i].map[0] for i in tops]  # type: ignore[index]
@@ -152,10 +180,11 @@ def blocks(lines: Sequence[str], region: Component) -> list[Block]:
             ln[width:] if indent(ln) >= width else ln.lstrip()
             for ln in lines[child.start : child.end]
         ]
-        tokens, clean, found = split(raw)
+        env: dict[str, object] = {}
+        tokens, clean, found = split(raw, env)
         for i, start, text in found:
             block = Block(text, child.start + start + 1)
-            block.label = _label_of(tokens, i)
+            block.label = _label_of(tokens, i, env)
             if block.label is not None:
                 block.rest = strip_label(text)
             if tokens[i].type in ("bullet_list_open", "ordered_list_open"):

@@ -4,22 +4,30 @@ An exporter is one class in one module, declared as an entry point in the group
 ``dockerqa.exporters`` (built-in ones too). Listing reads only the entry-point metadata; an
 exporter module is imported when chosen. The export pipeline (`dockerqa.pipeline.export`)
 gives an exporter everything it needs in one `ExportContext` and writes what it builds.
+
+The registry reads ``entry_points.txt`` of the distributions on ``sys.path`` itself, as
+`importlib.metadata` does (first distribution of a name wins): importing `importlib.metadata`
+costs as much as starting click, and ``dockerqa exporters`` should cost little more than that.
+A test keeps the two in agreement.
 """
 
 from __future__ import annotations
 
-import importlib.metadata as md
+import importlib
+import os
+import re
+import sys
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from dockerqa._files import atomic_output, write_bytes_atomic
 from dockerqa.errors import DockerQAError, ExportError
 
 if TYPE_CHECKING:
+    from dockerqa._files import atomic_output, write_bytes_atomic
     from dockerqa.lock import Lock
     from dockerqa.model import Library
 
@@ -180,21 +188,97 @@ class Exporter(ABC):
         """The output for ``library``: deterministic for a given library and context."""
 
 
-def _entry_points() -> dict[str, md.EntryPoint]:
-    found: dict[str, md.EntryPoint] = {}
-    for ep in sorted(md.entry_points(group=GROUP), key=lambda e: (e.name, e.value)):
+_METADATA_DIRS = (".dist-info", ".egg-info")
+
+
+@dataclass(frozen=True)
+class EntryPoint:
+    """One ``name = module:attribute`` line of a distribution's ``entry_points.txt``."""
+
+    name: str
+    value: str
+    metadata_dir: Path
+    """The distribution's ``*.dist-info`` (or ``*.egg-info``) directory."""
+
+    def load(self) -> Any:
+        """Import the module and return the attribute the entry point names."""
+        module, _, attribute = self.value.partition(":")
+        target: Any = importlib.import_module(module.strip())
+        for part in filter(None, attribute.strip().split(".")):
+            target = getattr(target, part)
+        return target
+
+    @property
+    def owner(self) -> str:
+        """``name version`` of the distribution that declares it (from its metadata)."""
+        fields: dict[str, str] = {}
+        for name in ("METADATA", "PKG-INFO"):
+            try:
+                text = (self.metadata_dir / name).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            for line in text.split("\n\n", 1)[0].splitlines():
+                key, sep, value = line.partition(":")
+                if sep and key in ("Name", "Version"):
+                    fields.setdefault(key, value.strip())
+            break
+        return f"{fields.get('Name', self.metadata_dir.name)} {fields.get('Version', '')}".strip()
+
+
+def _distributions() -> Iterator[Path]:
+    """Metadata directories on ``sys.path``, the first of each project name only."""
+    seen: set[str] = set()
+    for entry in sys.path:
+        try:
+            names = sorted(os.listdir(entry or "."))
+        except OSError:  # missing, a file or a zip archive
+            continue
+        for name in names:
+            if not name.endswith(_METADATA_DIRS):
+                continue
+            stem = name[: name.rindex(".")]  # "pkg_name-1.0" of "pkg_name-1.0.dist-info"
+            project = re.sub(r"[-_.]+", "_", stem.partition("-")[0]).lower()
+            if project not in seen:
+                seen.add(project)
+                yield Path(entry or ".", name)
+
+
+def _group(metadata_dir: Path, group: str) -> Iterator[tuple[str, str]]:
+    try:
+        text = (metadata_dir / "entry_points.txt").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return
+    section = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1].strip()
+        elif section == group and "=" in line:
+            name, _, value = line.partition("=")
+            yield name.strip(), value.strip()
+
+
+def entry_points(group: str = GROUP) -> list[EntryPoint]:
+    """Entry points of ``group`` from the distributions on ``sys.path``."""
+    return [
+        EntryPoint(name, value, metadata_dir)
+        for metadata_dir in _distributions()
+        for name, value in _group(metadata_dir, group)
+    ]
+
+
+def _entry_points() -> dict[str, EntryPoint]:
+    found: dict[str, EntryPoint] = {}
+    for ep in sorted(entry_points(), key=lambda e: (e.name, e.value)):
         if ep.name in found and found[ep.name].value != ep.value:
             raise DockerQAError(
-                f"exporter {ep.name!r} is declared twice: by {_owner(found[ep.name])} "
-                f"({found[ep.name].value}) and by {_owner(ep)} ({ep.value})"
+                f"exporter {ep.name!r} is declared twice: by {found[ep.name].owner} "
+                f"({found[ep.name].value}) and by {ep.owner} ({ep.value})"
             )
         found[ep.name] = ep
     return found
-
-
-def _owner(ep: md.EntryPoint) -> str:
-    dist = getattr(ep, "dist", None)
-    return f"{dist.name} {dist.version}" if dist is not None else "an unknown package"
 
 
 def available_exporters() -> dict[str, str]:
@@ -227,3 +311,11 @@ def describe_exporters() -> dict[str, str]:
         except ExportError as exc:
             warnings.warn(str(exc), stacklevel=2)
     return out
+
+
+def __getattr__(name: str) -> Any:  # the file helpers, imported when first used
+    if name in ("atomic_output", "write_bytes_atomic"):
+        from dockerqa import _files
+
+        return getattr(_files, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

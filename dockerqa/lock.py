@@ -744,8 +744,9 @@ def refresh(
     A filtered library (see `Library.is_whole`) only checks its questions against the lock.
     Returns the new lock; its ``changes`` say what moved. ``adjust`` may amend the computed
     lock before it is saved (the export pipeline records exporter state with it). The file is
-    rewritten (atomically) only when its text would change; ``fix`` is the command that
-    messages recommend (default: ``dockerqa lock``). With ``locked``, nothing is written
+    rewritten (atomically) only when what it records changes; ``fix`` is the command that
+    messages recommend (default: ``dockerqa lock``). A lock that records the same thing in
+    another layout (formatted by hand) is left as it is. With ``locked``, nothing is written
     and `LockError` is raised when the lock is missing or would change. ``now`` defaults to
     ``SOURCE_DATE_EPOCH`` when set, else the current time.
     """
@@ -775,17 +776,13 @@ def refresh(
         lock = previous
     if adjust is not None:
         lock = adjust(lock)
-    new_text = lock.dumps()
-    if text == new_text:
-        return lock  # the common case: nothing moved, nothing to write
-    if previous is not None and lock.same_as(previous):
-        if locked:
-            return lock  # only formatted by hand: the same record
-    elif locked:
+    if previous is not None and (lock is previous or lock.same_as(previous)):
+        return lock  # the common case: the same record, nothing to write (nor to format)
+    if locked:
         what = lock.changes.describe() or "recorded details differ"
         raise LockError(f"{name} is out of date: {what}; run `{command}`")
     try:
-        write_text_atomic(path, new_text)
+        write_text_atomic(path, lock.dumps())
     except DockerQAError as exc:
         raise LockError(str(exc)) from None
     return lock

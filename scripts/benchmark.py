@@ -22,6 +22,10 @@ Pages ×1, ×10, ×50 come from ``scripts/generate_page.py``. The peer is ankdow
 ``--highlight``, installed from PyPI in a venv of its own (kept in the user's cache
 directory), fed the same questions by ``scripts/to_ankdown.py``.
 
+dockerqa's own modules are byte-compiled first (``compileall``), as pip does on install, and
+``PYTHONDONTWRITEBYTECODE`` is not passed on: otherwise an editable install would compile its
+sources in every run, a cost no installed library in the floors pays.
+
 Run: ``.venv/bin/python scripts/benchmark.py`` (about ten minutes; ``--quick`` for one round
 at ×1 in seconds, ``--json PATH`` to choose where the figures go, ``--compare OLD.json`` to put
 an earlier run's ratios beside this one's, ``--check`` to exit 1 when a target is missed).
@@ -440,6 +444,25 @@ def peer_python(venv: Path) -> Path:
     return python
 
 
+def bytecode_cached(env: dict[str, str]) -> dict[str, str]:
+    """`env` for the measured processes, with dockerqa's bytecode compiled beforehand.
+
+    A user's installation has it: pip compiles what it installs, and an editable install
+    writes ``__pycache__`` on first run. Without it (``PYTHONDONTWRITEBYTECODE`` set, as on
+    some CI machines) every run would compile dockerqa's sources again, which the floors'
+    libraries, installed by pip, never do.
+    """
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    import dockerqa
+    import dockerqa.exporters
+
+    folders = {str(Path(p)) for m in (dockerqa, dockerqa.exporters) for p in m.__path__}
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", *sorted(folders)], env=env, check=True
+    )
+    return env
+
+
 def _page(tmp: Path, times: int) -> Path:
     """A copy of the corpus (x1, with its lock) or a generated page, in a directory of its own."""
     folder = tmp / f"x{times}"
@@ -576,7 +599,7 @@ def main(argv: list[str] | None = None) -> int:
     rounds = 1 if args.quick else args.rounds
     if 1 not in scales:
         scales.insert(0, 1)
-    env = dict(os.environ)
+    env = bytecode_cached(dict(os.environ))
     peer = None if args.no_peer else peer_python(args.peer_venv)
     previous = json.loads(args.compare.read_text(encoding="utf-8")) if args.compare else None
 

@@ -290,14 +290,18 @@ def test_a_format_1_lock_is_upgraded_without_changing_times(tmp_path: Path) -> N
     assert {e.id: e.changed for e in lock.questions} == {e.id: e.changed for e in old.questions}
 
 
-def test_hand_formatted_lock_is_rewritten_but_not_stale(page: Path) -> None:
+def test_hand_formatted_lock_is_kept_until_what_it_records_changes(page: Path) -> None:
     path = page.with_suffix(".lock")
     refresh(dockerqa.load(page), path, now=T0)
     canonical = path.read_text(encoding="utf-8")
-    path.write_text(json.dumps(json.loads(canonical)), encoding="utf-8")
-    refresh(dockerqa.load(page), path, now=T0 + 5, locked=True)  # same content: fine
-    refresh(dockerqa.load(page), path, now=T0 + 5)
-    assert path.read_text(encoding="utf-8") == canonical
+    compact = json.dumps(json.loads(canonical))
+    path.write_text(compact, encoding="utf-8")
+    refresh(dockerqa.load(page), path, now=T0 + 5, locked=True)  # same record: fine
+    refresh(dockerqa.load(page), path, now=T0 + 5)  # same record: nothing to write
+    assert path.read_text(encoding="utf-8") == compact
+    _page(page, "v2")
+    lock = refresh(dockerqa.load(page), path, now=T0 + 5)  # a change: written canonically
+    assert path.read_text(encoding="utf-8") == lock.dumps() != compact
 
 
 @pytest.mark.parametrize(
