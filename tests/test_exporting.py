@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -194,6 +195,38 @@ def test_third_party_exporter_installed_through_an_entry_point(tmp_path: Path) -
     assert group_help.returncode == 0, group_help.stderr
     commands = group_help.stdout.split("Formats", 1)[1].split()
     assert {"anki", "csv", "html", "json", "titles", "all"} <= set(commands)
+
+
+#: Every group's entry points, by the registry and by importlib.metadata, as sorted lists.
+_BOTH_WAYS = """
+import importlib.metadata as md, json
+from dockerqa.exporting import entry_points
+groups = sorted(md.entry_points().groups)
+print(json.dumps({
+    g: [sorted([e.name, e.value] for e in entry_points(g)),
+        sorted([e.name, e.value] for e in md.entry_points(group=g))]
+    for g in groups
+}))
+"""
+
+
+def test_registry_finds_what_importlib_metadata_finds(tmp_path: Path) -> None:
+    # The registry reads entry_points.txt itself (importlib.metadata costs too much to import
+    # for ``dockerqa exporters``); over every group of this environment, plus a plugin on
+    # PYTHONPATH and a second copy of an installed distribution that must not count twice.
+    env = _install_plugin(tmp_path, "titles = titles_plugin:TitlesExporter\n")
+    shadow = tmp_path / "later"
+    info = shadow / "titles_plugin-0.9.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: titles-plugin\nVersion: 0.9\n")
+    (info / "entry_points.txt").write_text("[dockerqa.exporters]\nold = titles_plugin:Old\n")
+    env["PYTHONPATH"] += os.pathsep + str(shadow)
+    both = json.loads(_python(_BOTH_WAYS, **env))
+    assert "dockerqa.exporters" in both and "console_scripts" in both
+    for group, (ours, theirs) in both.items():
+        assert ours == theirs, group
+    assert ["titles", "titles_plugin:TitlesExporter"] in both["dockerqa.exporters"][0]
+    assert not any(name == "old" for name, _ in both["dockerqa.exporters"][0])
 
 
 def test_duplicate_exporter_name_names_both_owners(tmp_path: Path) -> None:
