@@ -306,7 +306,8 @@ class DocumentParser:
             parts=f.part_models(),
             tags=self.meta.tags_for(title),
             source=SourceSpan(file=self.file, first_line=line, last_line=comp.close_line + 1),
-            **f.texts(),
+            # only the texts present: pydantic keeps a set of the fields given, per question
+            **{k: v for k, v in f.texts().items() if v is not None},
         )
         section.questions.append(question)
 

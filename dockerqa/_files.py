@@ -34,13 +34,15 @@ from __future__ import annotations
 import contextlib
 import errno
 import io
+import itertools
+import json
 import os
 import re
 import secrets
 import stat
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -49,7 +51,10 @@ from dockerqa.errors import ExportError
 __all__ = [
     "STALE_AFTER",
     "STDOUT",
+    "Output",
     "atomic_output",
+    "encoded",
+    "json_chunks",
     "make_directory",
     "remove_stale_temporaries",
     "write_output",
@@ -165,6 +170,10 @@ def remove_stale_temporaries(destination: Path, *, now: float | None = None) -> 
     return removed
 
 
+#: An output: its bytes, or its pieces in order (written as they come, never held whole).
+Output = bytes | Iterable[bytes]
+
+
 def _write_special(destination: Path, shown: Path, data: bytes) -> None:
     """Write to a device or FIFO as it is: no temporary file, no truncation, no rename."""
     try:
@@ -172,14 +181,20 @@ def _write_special(destination: Path, shown: Path, data: bytes) -> None:
     except OSError as exc:
         raise _fail(shown, exc) from None
     try:
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
+        _write_all(fd, data)
     except OSError as exc:
         raise _fail(shown, exc) from None
     finally:
         os.close(fd)
+
+
+def _write_all(fd: int, data: Output) -> None:
+    """Write the bytes, or each piece of them in turn."""
+    for chunk in [data] if isinstance(data, bytes) else data:
+        view = memoryview(chunk)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -196,7 +211,7 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def _write_regular(destination: Path, shown: Path, data: bytes) -> None:
+def _write_regular(destination: Path, shown: Path, data: Output) -> None:
     """Temporary file beside ``destination``, fsync, rename, fsync the directory."""
     parent = destination.parent
     remove_stale_temporaries(destination)
@@ -208,10 +223,7 @@ def _write_regular(destination: Path, shown: Path, data: bytes) -> None:
     try:
         try:
             os.fchmod(fd, FILE_MODE)
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            _write_all(fd, data)
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -228,8 +240,11 @@ def _write_regular(destination: Path, shown: Path, data: bytes) -> None:
         raise _fail(shown, exc) from None
 
 
-def write_output(destination: Path, data: bytes) -> Path:
+def write_output(destination: Path, data: Output) -> Path:
     """Write ``data`` to ``destination`` by the rules of this module and return ``destination``.
+
+    Pieces are written to the temporary file as they come; a device or pipe gets the whole
+    output once it is complete (an error on the way leaves nothing written anywhere).
 
     Raises `ExportError` (``PATH: cannot write: REASON``, ``PATH: no such directory …``) on
     any failure, leaving the destination as it was.
@@ -244,7 +259,8 @@ def write_output(destination: Path, data: bytes) -> Path:
         raise _fail(destination, exc) from None
     if st is not None:
         if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) or stat.S_ISFIFO(st.st_mode):
-            _write_special(target, destination, data)
+            whole = data if isinstance(data, bytes) else b"".join(data)
+            _write_special(target, destination, whole)
             return destination
         if stat.S_ISDIR(st.st_mode):
             raise ExportError(
@@ -288,3 +304,22 @@ def write_bytes_atomic(destination: Path, data: bytes) -> Path:
 def write_text_atomic(destination: Path, text: str) -> Path:
     """Write ``text`` as UTF-8 with `write_output`."""
     return write_output(destination, text.encode("utf-8"))
+
+
+def encoded(pieces: Iterable[str]) -> Iterator[bytes]:
+    """Text pieces as UTF-8, in batches of about 64 KiB (the bytes of ``"".join(pieces)``)."""
+    batch: list[str] = []
+    size = 0
+    for piece in pieces:
+        batch.append(piece)
+        size += len(piece)
+        if size >= 1 << 16:
+            yield "".join(batch).encode("utf-8")
+            batch.clear()
+            size = 0
+    yield "".join(batch).encode("utf-8")
+
+
+def json_chunks(data: object, **options: Any) -> Iterator[bytes]:
+    """``(json.dumps(data, **options) + "\\n").encode("utf-8")`` in pieces, byte for byte."""
+    return encoded(itertools.chain(json.JSONEncoder(**options).iterencode(data), ["\n"]))

@@ -6,6 +6,8 @@ import os
 from importlib import resources
 from pathlib import Path
 
+from dockerqa._document import DocumentParser
+from dockerqa._mdx import decode
 from dockerqa._meta import CorpusMeta, read_meta
 from dockerqa._parse import parse_document
 from dockerqa.errors import ParseError
@@ -60,7 +62,12 @@ def load(path: str | os.PathLike[str] | None = None) -> Library:
         raise ParseError(f"cannot read: {exc.strerror}", source, 1, 1) from None
     meta_file = metadata_path(source)
     meta = read_meta(meta_file) if meta_file.is_file() else CorpusMeta()
-    return parse_document(data, display_name(path), meta)
+    name = display_name(path)
+    text, diagnostics = decode(data, name)
+    del data  # the page's bytes are not needed once decoded
+    parser = DocumentParser(text, name, meta, diagnostics)
+    del text  # the parser keeps the lines only
+    return parser.parse()
 
 
 def loads(

@@ -19,7 +19,7 @@ import re
 import sys
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from dockerqa.errors import DockerQAError, ExportError
 
 if TYPE_CHECKING:
-    from dockerqa._files import atomic_output, write_bytes_atomic
+    from dockerqa._files import atomic_output, encoded, json_chunks, write_bytes_atomic
     from dockerqa.lock import Lock
     from dockerqa.model import Library
 
@@ -40,7 +40,9 @@ __all__ = [
     "atomic_output",
     "available_exporters",
     "describe_exporters",
+    "encoded",
     "get_exporter",
+    "json_chunks",
     "write_bytes_atomic",
 ]
 
@@ -183,6 +185,11 @@ class Exporter(ABC):
         """
         return None
 
+    def stream(self, library: Library, context: ExportContext) -> Iterable[bytes]:
+        """The output of `build` in pieces, which the pipeline writes as they come (so a large
+        output is never held whole). The default yields `build`'s bytes in one piece."""
+        return [self.build(library, context)]
+
     @abstractmethod
     def build(self, library: Library, context: ExportContext) -> bytes:
         """The output for ``library``: deterministic for a given library and context."""
@@ -313,8 +320,12 @@ def describe_exporters() -> dict[str, str]:
     return out
 
 
-def __getattr__(name: str) -> Any:  # the file helpers, imported when first used
-    if name in ("atomic_output", "write_bytes_atomic"):
+#: Helpers for exporters, from `dockerqa._files` (imported when first used).
+_FILE_HELPERS = ("atomic_output", "encoded", "json_chunks", "write_bytes_atomic")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FILE_HELPERS:
         from dockerqa import _files
 
         return getattr(_files, name)

@@ -51,13 +51,13 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
-from dockerqa._files import write_text_atomic
+from dockerqa._files import json_chunks, write_output
 from dockerqa._load import BUNDLED_NAME, bundled_source, lock_path
 from dockerqa._parse import natural_id
 from dockerqa._text import fingerprint, words
@@ -324,8 +324,12 @@ class Lock(_Frozen):
 
     def dumps(self) -> str:
         """The lock in its canonical text form."""
+        return b"".join(self.encoded()).decode("utf-8")
+
+    def encoded(self) -> Iterator[bytes]:
+        """The canonical text as UTF-8, in pieces (a large lock is never held whole)."""
         data = self.model_dump(mode="json")
-        return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        return json_chunks(data, indent=2, ensure_ascii=False, sort_keys=True)
 
     def same_as(self, other: Lock) -> bool:
         """Whether two locks record the same thing (what changed in the last refresh aside)."""
@@ -563,6 +567,10 @@ def _is_natural(question: Question) -> bool:
     )
 
 
+def _snapshot(content: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in content.items() if k not in _BESIDE_SNAPSHOT and v not in (None, [])}
+
+
 def entry_for(
     question: Question,
     *,
@@ -584,9 +592,7 @@ def entry_for(
         changed=changed,
         retired=retired,
         alias=alias,
-        snapshot={
-            k: v for k, v in content.items() if k not in _BESIDE_SNAPSHOT and v not in (None, [])
-        },
+        snapshot=_snapshot(content),
     )
 
 
@@ -665,7 +671,8 @@ def compute(library: Library, previous: Lock | None = None, *, now: int | None =
         if alias is None and p is not None and p.alias and not _is_natural(q):
             alias = p.alias  # still renamed
         slots = p.follow_ups if p is not None else ()
-        content = content_fingerprint(q)
+        shown = _content(q)
+        content = fingerprint(_canonical(shown))
         if p is None:
             added.append(q.id)
             new = entry_for(q, changed=now, alias=alias)
@@ -677,12 +684,11 @@ def compute(library: Library, previous: Lock | None = None, *, now: int | None =
             # unchanged content means unchanged follow-ups: their slots stand as they are
             if len(slots) < len(q.follow_ups):
                 slots = follow_up_slots(q, slots)
-            update = {"alias": alias, "follow_ups": slots}
-            new = (
-                p.model_copy(update=update)
-                if any(getattr(p, k) != v for k, v in update.items())
-                else p
-            )
+            update: dict[str, Any] = {"alias": alias, "follow_ups": slots}
+            snapshot = _snapshot(shown)
+            if snapshot == p.snapshot:  # the same texts: hold the page's strings, not copies
+                update["snapshot"] = snapshot
+            new = p.model_copy(update=update)
         elif upgraded is not None and p.content == fingerprint(_canonical(_v1_content(q))):
             new = entry_for(q, changed=p.changed, alias=alias, follow_ups=slots)
         else:
@@ -753,8 +759,7 @@ def refresh(
     path = Path(path)
     name, lock_command = _names(library, path)
     command = fix or lock_command
-    text = _read_text(path) if path.exists() else None
-    previous = parse_lock(text, path) if text is not None else None
+    previous = read_lock(path) if path.exists() else None  # the text is dropped once parsed
     if locked and previous is None:
         raise LockError(f"{name} does not exist; run `{command}`")
     key = library.metadata.key
@@ -782,7 +787,7 @@ def refresh(
         what = lock.changes.describe() or "recorded details differ"
         raise LockError(f"{name} is out of date: {what}; run `{command}`")
     try:
-        write_text_atomic(path, lock.dumps())
+        write_output(path, lock.encoded())
     except DockerQAError as exc:
         raise LockError(str(exc)) from None
     return lock

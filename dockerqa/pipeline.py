@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from dockerqa._files import make_directory, write_output, write_stdout
+from dockerqa._files import Output, make_directory, write_output, write_stdout
 from dockerqa._load import display_name, load, lock_path, metadata_path, resolve_source
 from dockerqa.errors import DockerQAError, ExportError, LockError, LookupFailed
 from dockerqa.exporting import (
@@ -174,7 +174,7 @@ def export(
             state=states.get(e.name),
         )
         try:
-            _write(target, e.build(selected, context))
+            _write(target, e.stream(selected, context))
         except DockerQAError as exc:
             if written:
                 done = ", ".join(str(p) for p in written)
@@ -236,9 +236,9 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _write(target: Path, data: bytes) -> None:
+def _write(target: Path, data: Output) -> None:
     if str(target) == STDOUT:
-        write_stdout(data)
+        write_stdout(data if isinstance(data, bytes) else b"".join(data))
     else:
         write_output(target, data)
 

@@ -267,12 +267,11 @@ _CSS_CLASS = re.compile(r"\.highlight \.([\w-]+) \{")
 _NIGHT_BODY = (".nightMode", ".night_mode")
 
 
-def _token_rules(style: str, selectors: list[str], used: set[str]) -> list[str]:
+def _token_rules(style: str, selectors: list[str], used: frozenset[str]) -> list[str]:
     rules = HtmlFormatter(style=style).get_token_style_defs(selectors)
     return [r for r in rules if (m := _CSS_CLASS.search(r)) and m.group(1) in used]
 
 
-@functools.lru_cache(maxsize=_CACHE_SIZE)
 def embedded_css(fragment: str, scope: str) -> str:
     """A style sheet for one rendered fragment shown where none of this module's CSS is (a
     field of Anki's stock *Basic* note type): empty when the fragment needs none.
@@ -285,6 +284,21 @@ def embedded_css(fragment: str, scope: str) -> str:
     """
     has_table, has_pre = "<table" in fragment, "<pre" in fragment
     has_code, has_callout = "<code" in fragment, 'class="callout' in fragment
+    used = frozenset(_TOKEN_CLASSES.findall(fragment)) if has_pre else frozenset()
+    return _style_sheet(has_table, has_pre, has_code, has_callout, used, scope)
+
+
+@functools.lru_cache(maxsize=1024)
+def _style_sheet(
+    has_table: bool,
+    has_pre: bool,
+    has_code: bool,
+    has_callout: bool,
+    used: frozenset[str],
+    scope: str,
+) -> str:
+    """`embedded_css`, cached by what the style sheet depends on (a few dozen distinct
+    combinations on a page) rather than by the fragment (thousands of large keys)."""
     if not (has_table or has_pre or has_code or has_callout):
         return ""
     night = ", ".join(f"{n} {scope}" for n in _NIGHT_BODY)
@@ -315,7 +329,6 @@ def embedded_css(fragment: str, scope: str) -> str:
             f"{scope} .code-block {{ margin: 0.75em 0; }}",
             f"{scope} .code-lang {{ font-size: 0.75em; color: var(--muted); }}",
         ]
-        used = set(_TOKEN_CLASSES.findall(fragment))
         rules += _token_rules(_DAY_STYLE, [f"{scope} .highlight"], used)
         rules += _token_rules(_NIGHT_STYLE, [f"{n} {scope} .highlight" for n in _NIGHT_BODY], used)
     if has_callout:

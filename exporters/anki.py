@@ -77,8 +77,11 @@ import hashlib
 import io
 import itertools
 import json
+import os
 import re
+import shutil
 import sqlite3
+import tempfile
 import time
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -606,21 +609,51 @@ def _read_state(state: Mapping[str, Any] | None) -> AnkiState | None:
 
 
 def _apkg(package: Any, timestamp: int) -> bytes:
-    """The package as a zip with fixed dates, modes and entry order."""
-    conn = sqlite3.connect(":memory:")
-    try:
-        cursor = conn.cursor()
-        package.write_to_db(cursor, timestamp, itertools.count(timestamp * 1000))
-        conn.commit()
-        database = conn.serialize()
-    finally:
-        conn.close()
+    """The package as a zip with fixed dates, modes and entry order.
+
+    The collection is built in a temporary file rather than in memory (a large page's would be
+    held three times over) and copied into the zip in pieces. SQLite stamps a file's header
+    with a change counter and its own version (offsets 24–27 and 92–99) where an in-memory
+    database has zeros; they are zeroed, so the bytes do not depend on SQLite's version.
+    """
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as zf:
-        for name, data in (("collection.anki2", database), ("media", b"{}")):
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o100644 << 16
-            zf.writestr(info, data, compresslevel=6)
+    try:
+        with tempfile.TemporaryDirectory(prefix="dockerqa-") as tmp:
+            path = os.path.join(tmp, "collection.anki2")
+            conn = sqlite3.connect(path)
+            try:
+                conn.execute("PRAGMA journal_mode = MEMORY")  # a scratch file: no journal,
+                conn.execute("PRAGMA synchronous = OFF")  # no sync (the format is the same)
+                package.write_to_db(conn.cursor(), timestamp, itertools.count(timestamp * 1000))
+                conn.commit()
+            finally:
+                conn.close()
+            with open(path, "r+b") as db, zipfile.ZipFile(out, "w") as zf:
+                for offset, width in _SQLITE_STAMPS:
+                    db.seek(offset)
+                    db.write(bytes(width))
+                size = db.seek(0, os.SEEK_END)
+                db.seek(0)
+                for name, source, length in (
+                    ("collection.anki2", db, size),
+                    ("media", io.BytesIO(b"{}"), 2),
+                ):
+                    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                    info.compress_type = zipfile.ZIP_DEFLATED  # zlib's default level, 6
+                    info.create_system = 3
+                    info.external_attr = 0o100644 << 16
+                    info.file_size = length
+                    with zf.open(info, "w") as dest:
+                        shutil.copyfileobj(source, dest, 1 << 20)
+    except (OSError, sqlite3.Error) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ExportError(
+            f"{tempfile.gettempdir()}: cannot build the Anki collection in a temporary file: "
+            f"{reason} (TMPDIR chooses another directory)"
+        ) from None
     return out.getvalue()
+
+
+#: (offset, width) of the header fields SQLite stamps in a database file: the file change
+#: counter, and the change counter and library version it was last written with.
+_SQLITE_STAMPS = ((24, 4), (92, 8))

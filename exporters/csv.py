@@ -273,18 +273,33 @@ class CSVExporter(Exporter):
     def render(self, library: Library, context: ExportContext | None = None) -> str:
         """The file's text (RFC 4180, CRLF line ends). The context's lock numbers the decks
         by section position in the whole page, so filtered exports keep the deck's names."""
+        return b"".join(self._chunks(library, context)).decode("utf-8")
+
+    def _chunks(self, library: Library, context: ExportContext | None) -> Iterator[bytes]:
         key = context.key if context is not None else library.metadata.key
         lock = context.lock if context is not None else None
-        out = io.StringIO(newline="")
+        raw = io.BytesIO()
+        out = io.TextIOWrapper(raw, encoding="utf-8", newline="", write_through=True)
         writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
         if self.plain:
             writer.writerow(PLAIN_COLUMNS)
-            writer.writerows(_plain_row(n) for n in _notes(library))
+            rows: Iterator[list[str]] = (_plain_row(n) for n in _notes(library))
         else:
             out.write(_anki_header())
-            writer.writerows(_anki_row(library, n, key, lock) for n in _notes(library))
-        return out.getvalue()
+            rows = (_anki_row(library, n, key, lock) for n in _notes(library))
+        for row in rows:
+            writer.writerow(row)
+            if raw.tell() >= 1 << 16:
+                yield raw.getvalue()
+                raw.seek(0)
+                raw.truncate()
+        out.flush()
+        yield raw.getvalue()
+
+    def stream(self, library: Library, context: ExportContext) -> Iterator[bytes]:
+        """The CSV as UTF-8, in pieces as the rows are written."""
+        return self._chunks(library, context)
 
     def build(self, library: Library, context: ExportContext) -> bytes:
         """The CSV as UTF-8 (no byte-order mark)."""
-        return self.render(library, context).encode("utf-8")
+        return b"".join(self._chunks(library, context))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ from markupsafe import Markup
 from mdit_py_plugins.container import container_plugin
 
 from dockerqa.errors import ExportError
-from dockerqa.exporting import ExportContext, Exporter, Option
+from dockerqa.exporting import ExportContext, Exporter, Option, encoded
 from dockerqa.model import FIELD_LABELS, Library, Question, Section
 from dockerqa.render import BASE_CSS, pygments_css, render_inline, render_markdown
 
@@ -279,15 +280,26 @@ class HTMLExporter(Exporter):
 
     def render(self, library: Library) -> str:
         """The page's HTML text."""
+        return "".join(self._pieces(library))
+
+    def stream(self, library: Library, context: ExportContext) -> Iterator[bytes]:
+        """The page as UTF-8, in pieces as the template renders them."""
+        return encoded(self._pieces(library))
+
+    def build(self, library: Library, context: ExportContext) -> bytes:
+        """The page as UTF-8."""
+        return b"".join(self.stream(library, context))
+
+    def _pieces(self, library: Library) -> Iterator[str]:
         try:
-            return self._render(library)
+            yield from self._render(library)
         except Exception as exc:  # an error in template code names the template and line
             error = _template_error(exc)
             if error is None:
                 raise  # not from a template: a bug, with its traceback
             raise error from None
 
-    def _render(self, library: Library) -> str:
+    def _render(self, library: Library) -> Iterator[str]:
         template = _environment(self.templates).get_template(TEMPLATE)
         intro = (
             ()
@@ -295,7 +307,7 @@ class HTMLExporter(Exporter):
             else tuple(_md(n) for n in library.notes if not n.lstrip().startswith("#"))
         )
         url = library.metadata.source_url
-        return template.render(
+        return template.generate(
             title=library.metadata.title,
             source_url=url,
             source_is_web=bool(url and url.lower().startswith(("https://", "http://"))),
@@ -305,7 +317,3 @@ class HTMLExporter(Exporter):
             intro=intro,
             sections=tuple(_section_view(library, s, self.compact) for s in library.sections),
         )
-
-    def build(self, library: Library, context: ExportContext) -> bytes:
-        """The page as UTF-8."""
-        return self.render(library).encode("utf-8")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 
-from dockerqa.exporting import ExportContext, Exporter
+from dockerqa.exporting import ExportContext, Exporter, json_chunks
 from dockerqa.model import Library
 
 
@@ -17,5 +17,8 @@ class JSONExporter(Exporter):
 
     def build(self, library: Library, context: ExportContext) -> bytes:
         """The library as indented JSON (UTF-8)."""
-        data = library.model_dump(mode="json")
-        return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        return b"".join(self.stream(library, context))
+
+    def stream(self, library: Library, context: ExportContext) -> Iterator[bytes]:
+        """The JSON in pieces as it is encoded."""
+        return json_chunks(library.model_dump(mode="json"), indent=2, ensure_ascii=False)

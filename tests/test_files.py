@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from dockerqa import ExportError
+from dockerqa._files import write_output
 from dockerqa.exporting import atomic_output, write_bytes_atomic
 
 ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason="making device nodes needs root")
@@ -199,3 +200,35 @@ def test_standard_output_takes_text_and_refuses_binary(capfd: pytest.CaptureFixt
     assert capfd.readouterr().out == "text\n"
     with pytest.raises(ExportError, match=r"^-: the anki format is binary .*give a file name"):
         write_stdout(b"PK", binary=True, what="the anki format")
+
+
+def _failing(*pieces: bytes) -> Iterator[bytes]:
+    """An output that breaks after ``pieces`` (an exporter failing half-way)."""
+    yield from pieces
+    raise ExportError("half-way: the exporter failed")
+
+
+def test_pieces_are_written_in_order_and_a_failure_leaves_the_file_as_it_was(
+    tmp_path: Path,
+) -> None:
+    dest = tmp_path / "deck.csv"
+    write_output(dest, iter([b"first,", b"second\r\n"]))
+    assert dest.read_bytes() == b"first,second\r\n"
+    with pytest.raises(ExportError, match="half-way"):
+        write_output(dest, _failing(b"new,", b"half"))
+    assert dest.read_bytes() == b"first,second\r\n"
+    assert _listing(tmp_path) == ["deck.csv"]
+
+
+def test_a_pipe_gets_a_failing_output_not_at_all(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a reader that never blocks
+    try:
+        with pytest.raises(ExportError, match="half-way"):
+            write_output(fifo, _failing(b"half of ", b"the output"))
+        assert os.read(reader, 1024) == b""  # nothing reached the pipe
+        write_output(fifo, iter([b"the whole ", b"output"]))
+        assert os.read(reader, 1024) == b"the whole output"
+    finally:
+        os.close(reader)

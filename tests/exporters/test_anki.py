@@ -755,3 +755,30 @@ def test_a_follow_up_keeps_its_card_when_the_chain_changes(tmp_path: Path) -> No
         assert col.get_card(card_asking("running container")).reps == 0
     finally:
         col.close()
+
+
+def test_no_room_for_the_collection_is_one_line_and_no_deck(tmp_path: Path) -> None:
+    # The collection is built in a temporary file: a full TMPDIR is an error naming it.
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    small = tmp_path / "small"
+    small.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(small)])
+    if mounted.returncode != 0:
+        pytest.skip("this machine cannot mount a tmpfs")
+    try:
+        page = tmp_path / "docker.mdx"
+        for name in ("docker.mdx", "docker.toml", "docker.lock"):
+            shutil.copyfile(ROOT / "corpus" / name, tmp_path / name)
+        out = tmp_path / "deck.apkg"
+        result = run_cli(
+            "export", "anki", "--source", str(page), "--out", str(out), env={"TMPDIR": str(small)}
+        )
+        assert result.returncode == 1
+        assert result.stderr == (
+            f"dockerqa: error: {small}: cannot build the Anki collection in a temporary file: "
+            "database or disk is full (TMPDIR chooses another directory)\n"
+        )
+        assert not out.exists() and os.listdir(small) == []
+    finally:
+        subprocess.run(["umount", str(small)], check=True)
