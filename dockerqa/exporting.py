@@ -13,6 +13,7 @@ A test keeps the two in agreement.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import re
@@ -276,6 +277,7 @@ def entry_points(group: str = GROUP) -> list[EntryPoint]:
     ]
 
 
+@functools.cache  # read once per process (a command looks exporters up several times)
 def _entry_points() -> dict[str, EntryPoint]:
     found: dict[str, EntryPoint] = {}
     for ep in sorted(entry_points(), key=lambda e: (e.name, e.value)):

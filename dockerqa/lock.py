@@ -105,7 +105,7 @@ def _valid_time(value: int) -> int:
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class SectionEntry(_Frozen):

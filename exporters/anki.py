@@ -229,16 +229,29 @@ def _templates() -> list[dict[str, str]]:
     ]
 
 
+#: The field each template's front is wrapped in (``{{#Field}}…{{/Field}}``), in template
+#: order: a note has that card when the field is filled.
+CARD_GATES = ("Prompt", *(f"FollowUp{n}" for n in range(1, FOLLOW_UP_SLOTS + 1)), "RedFlag")
+
+
+def _note_type_arguments() -> dict[str, Any]:
+    return {
+        "model_id": QUESTION_MODEL_ID,
+        "name": NOTE_TYPE_NAME,
+        "fields": [{"name": f} for f in FIELDS],
+        "templates": _templates(),
+        "css": f"{BASE_CSS}\n{pygments_css()}\n{CARD_CSS}",
+        "sort_field_index": 0,
+    }
+
+
 @functools.cache
 def _note_type() -> Any:
-    return genanki.Model(
-        QUESTION_MODEL_ID,
-        NOTE_TYPE_NAME,
-        fields=[{"name": f} for f in FIELDS],
-        templates=_templates(),
-        css=f"{BASE_CSS}\n{pygments_css()}\n{CARD_CSS}",
-        sort_field_index=0,
-    )
+    model = genanki.Model(**_note_type_arguments())
+    # genanki finds each template's required fields by rendering it once per field (a third of
+    # its time here); they are the gates, known in advance (a test checks genanki agrees).
+    model.__dict__["_req"] = [[i, "all", [FIELDS.index(g)]] for i, g in enumerate(CARD_GATES)]
+    return model
 
 
 @functools.cache

@@ -782,3 +782,11 @@ def test_no_room_for_the_collection_is_one_line_and_no_deck(tmp_path: Path) -> N
         assert not out.exists() and os.listdir(small) == []
     finally:
         subprocess.run(["umount", str(small)], check=True)
+
+
+def test_required_fields_given_to_genanki_are_what_it_would_compute() -> None:
+    # The note type carries each card's required field (its gate) instead of letting genanki
+    # render every template once per field to find it.
+    computed = genanki.Model(**anki_exporter._note_type_arguments())._req
+    assert anki_exporter._note_type()._req == computed
+    assert len(computed) == len(anki_exporter._templates()) == len(anki_exporter.CARD_GATES)
