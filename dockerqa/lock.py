@@ -333,7 +333,11 @@ class Lock(_Frozen):
 
     def same_as(self, other: Lock) -> bool:
         """Whether two locks record the same thing (what changed in the last refresh aside)."""
-        return self.model_dump(mode="json") == other.model_dump(mode="json")
+        return all(
+            getattr(self, name) == getattr(other, name)
+            for name in type(self).model_fields
+            if name != "changes"
+        )
 
 
 # --- sketches --------------------------------------------------------------------------------

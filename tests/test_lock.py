@@ -449,3 +449,15 @@ def test_source_date_epoch_out_of_range_writes_nothing(
     with pytest.raises(LockError, match=r"^SOURCE_DATE_EPOCH must be whole seconds from 0 to "):
         refresh(dockerqa.load(page), page.with_suffix(".lock"))
     assert not page.with_suffix(".lock").exists()
+
+
+def test_same_as_compares_every_record_but_not_the_last_changes(page: Path) -> None:
+    lock = build_lock(dockerqa.load(page), now=T0)
+    assert lock.changes.added  # a first lock: everything was added
+    assert lock.same_as(lock.model_copy(update={"changes": type(lock.changes)()}))
+    first, *rest = lock.questions
+    renamed = first.model_copy(update={"alias": "basics/an-old-id"})
+    assert not lock.same_as(lock.model_copy(update={"questions": (renamed, *rest)}))
+    edited = first.model_copy(update={"snapshot": {**first.snapshot, "answer": "Other."}})
+    assert not lock.same_as(lock.model_copy(update={"questions": (edited, *rest)}))
+    assert not lock.same_as(lock.model_copy(update={"key": "other"}))

@@ -790,3 +790,28 @@ def test_required_fields_given_to_genanki_are_what_it_would_compute() -> None:
     computed = genanki.Model(**anki_exporter._note_type_arguments())._req
     assert anki_exporter._note_type()._req == computed
     assert len(computed) == len(anki_exporter._templates()) == len(anki_exporter.CARD_GATES)
+
+
+def test_package_is_written_as_genanki_writes_it() -> None:
+    # `_write_package` keeps genanki's statements and values (so the bytes stay the same) but
+    # encodes each deck once; compared on a package of many decks sharing the note type.
+    import sqlite3
+
+    model = anki_exporter._note_type()
+    decks = []
+    for d in range(40):
+        deck = genanki.Deck(2_000_000_000 + d, f"Root::Section {d} · “quoted”")
+        for n in range(3):
+            fields = [""] * len(anki_exporter.FIELDS)
+            fields[0], fields[3] = f"id-{d}-{n}", f"Prompt {d}.{n} <b>é</b>"
+            deck.add_note(genanki.Note(model=model, fields=fields, guid=f"g{d}-{n}"))
+        decks.append(deck)
+    package = genanki.Package(decks)
+    databases = []
+    for write in (genanki.Package.write_to_db, anki_exporter._write_package):
+        conn = sqlite3.connect(":memory:")
+        write(package, conn.cursor(), 1_700_000_000, iter(range(10**9, 10**10)))
+        conn.commit()
+        databases.append(conn.serialize())
+        conn.close()
+    assert databases[0] == databases[1]
