@@ -357,6 +357,17 @@ def ratios(
             lambda g: (g("anki-main") / main_notes) / (g("ankdown") / peer_notes),
             None,
         )
+        if "ankdown-x10" in series:
+            extra = series["ankdown-x10"].command.items - peer_notes
+
+            def beyond_start_up(g: Callable[[str], float]) -> float:
+                return (g("anki-x10") - g("anki")) / (g("ankdown-x10") - g("ankdown"))
+
+            add(
+                f"per note beyond start-up (x1→x10, {extra} notes): anki / ankdown",
+                beyond_start_up,
+                None,
+            )
     for s in scales:
         add(
             f"x{s}: lock refresh, unchanged / parse",
@@ -547,29 +558,37 @@ def build_commands(
         Command("floor-all", [py, "-c", FLOOR_ALL, *langs], tmp, "all-dependencies floor"),
     ]
     if peer is not None:
-        cards = tmp / "ankdown"
-        subprocess.run(
-            [py, str(SCRIPTS / "to_ankdown.py"), str(cards), "--source", str(x1)],
-            check=True,
-            capture_output=True,
-        )
         peer_exe = str(peer.with_name("ankdown"))
-        commands.append(
-            Command(
-                "ankdown",
-                [
-                    peer_exe,
-                    "-r",
-                    str(cards / "docker"),
-                    "-p",
-                    str(out / "peer.apkg"),
-                    "--highlight",
-                ],
-                tmp,
-                f"ankdown 0.7.1 --highlight ({questions.get(1, 88)} notes)",
-                items=questions.get(1, 88),
+        # x1, and x10 when measured: what a note costs beyond start-up, side by side
+        for s in [s for s in (1, 10) if s in pages]:
+            cards = tmp / f"ankdown-x{s}"
+            subprocess.run(
+                [py, str(SCRIPTS / "to_ankdown.py"), str(cards), "--source", str(pages[s])],
+                check=True,
+                capture_output=True,
             )
-        )
+            suffix = "" if s == 1 else f"-x{s}"
+            apkg = str(out / f"peer{suffix}.apkg")
+            commands.append(
+                Command(
+                    f"ankdown{suffix}",
+                    [peer_exe, "-r", str(cards / "docker"), "-p", apkg, "--highlight"],
+                    tmp,
+                    f"ankdown 0.7.1 --highlight ({questions[s]} notes)",
+                    items=questions[s],
+                )
+            )
+            if s != 1:
+                commands.append(
+                    Command(
+                        f"anki{suffix}",
+                        [exe, "export", "anki", "--source", str(pages[s]), "--out",
+                         str(out / f"d{suffix}.apkg")],
+                        tmp,
+                        f"x{s}: export anki ({questions[s]} notes)",
+                        items=questions[s],
+                    )
+                )  # fmt: skip
     for s, page in pages.items():
         q = questions[s]
         commands += [
