@@ -268,8 +268,15 @@ _NIGHT_BODY = (".nightMode", ".night_mode")
 
 
 def _token_rules(style: str, selectors: list[str], used: frozenset[str]) -> list[str]:
-    rules = HtmlFormatter(style=style).get_token_style_defs(selectors)
-    return [r for r in rules if (m := _CSS_CLASS.search(r)) and m.group(1) in used]
+    return [rule for token, rule in _style_rules(style, tuple(selectors)) if token in used]
+
+
+@functools.lru_cache(maxsize=64)
+def _style_rules(style: str, selectors: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """A pygments style's rules under ``selectors``, each with its token class (one formatter
+    per style and scope: making one costs a millisecond)."""
+    rules = HtmlFormatter(style=style).get_token_style_defs(list(selectors))
+    return tuple((m.group(1), r) for r in rules if (m := _CSS_CLASS.search(r)))
 
 
 def embedded_css(fragment: str, scope: str) -> str:
