@@ -22,6 +22,8 @@ from dockerqa import __version__
 from dockerqa.errors import DockerQAError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from dockerqa.exporting import Exporter, Option
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -248,30 +250,32 @@ def _broken_command(name: str, error: DockerQAError) -> click.Command:
     )
 
 
+def _registered() -> dict[str, str]:
+    """The registered exporters; a broken registry (one name declared twice) is one line."""
+    from dockerqa.exporting import available_exporters
+
+    try:
+        return available_exporters()
+    except DockerQAError as exc:
+        click.echo(f"dockerqa: error: {exc}", err=True)
+        sys.exit(1)
+
+
 class _ExportGroup(click.Group):
     """``dockerqa export NAME``: subcommands come from the registered exporters, loaded lazily."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        from dockerqa.exporting import available_exporters
-
-        return [*sorted(available_exporters()), "all"]
+        return [*sorted(_registered()), "all"]
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """List the exporters from their entry points, without importing any of them."""
-        from dockerqa.exporting import available_exporters
-
-        rows = [(name, f"from {target}") for name, target in available_exporters().items()]
+        rows = [(name, f"from {target}") for name, target in _registered().items()]
         rows.append(("all", "every exporter above, into one directory"))
         with formatter.section("Formats (see `dockerqa export NAME --help` for options)"):
             formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        from dockerqa.exporting import available_exporters
-
-        try:
-            names = available_exporters()
-        except DockerQAError as exc:
-            raise click.UsageError(str(exc)) from None
+        names = _registered()
         if name != "all" and name not in names:
             raise click.UsageError(
                 f"unknown exporter {name!r} (available: {', '.join([*sorted(names), 'all'])})"
@@ -410,14 +414,25 @@ def export() -> None:
 @_nice_errors
 def lock(source: str | None, check: bool) -> None:
     """Refresh the lock file that keeps question identity and change times."""
+    from dockerqa._load import lock_path, resolve_source
     from dockerqa.pipeline import refresh_lock
 
     _settled()
 
+    path = lock_path(resolve_source(source))
+    before = _identity(path)
     result = refresh_lock(source, locked=check)
-    click.echo(
-        f"lock up to date: {result.summary()}" if check else f"lock written: {result.summary()}"
-    )
+    written = not check and _identity(path) != before
+    click.echo(f"lock {'written' if written else 'up to date'}: {result.summary()}")
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Inode and change time of a file (a rewritten file has new ones), None when missing."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns)
 
 
 @main.command(
@@ -508,15 +523,17 @@ def exporters(verbose: bool) -> None:
 
     from dockerqa.exporting import available_exporters, describe_exporters
 
-    if not verbose:
-        for name, target in available_exporters().items():
-            click.echo(f"{name:<8} {target}")
-        return
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        described = describe_exporters()
-    for name, description in described.items():
-        click.echo(f"{name:<8} {description}")
+    caught: list[warnings.WarningMessage] = []
+    if verbose:
+        with warnings.catch_warnings(record=True) as recorded:
+            warnings.simplefilter("always")
+            listed = describe_exporters()
+        caught = list(recorded or [])
+    else:
+        listed = available_exporters()
+    width = max([8, *(len(name) for name in listed)])
+    for name, text in listed.items():
+        click.echo(f"{name:<{width}} {text}")
     for w in caught:
         click.echo(f"dockerqa: warning: {w.message}", err=True)
 

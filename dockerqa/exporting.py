@@ -141,8 +141,8 @@ class Exporter(ABC):
     """Base class of every exporter: one format, one output file.
 
     Subclasses set `name`, `description` and `default_filename`, declare their `options`,
-    and implement `build`. The pipeline writes what `build` returns; an exporter never writes
-    files itself.
+    and implement `build` (and, for large outputs, `stream`). The pipeline writes what
+    `stream` gives (by default `build`'s bytes); an exporter never writes files itself.
     """
 
     name: ClassVar[str]
@@ -207,18 +207,24 @@ class EntryPoint:
     value: str
     metadata_dir: Path
     """The distribution's ``*.dist-info`` (or ``*.egg-info``) directory."""
+    distribution: str | None = None
+    """``name version`` when known without reading the metadata directory."""
 
     def load(self) -> Any:
-        """Import the module and return the attribute the entry point names."""
-        module, _, attribute = self.value.partition(":")
-        target: Any = importlib.import_module(module.strip())
-        for part in filter(None, attribute.strip().split(".")):
+        """Import the module and return the attribute the entry point names (extras aside)."""
+        m = _ENTRY_POINT_VALUE.match(self.value)
+        if m is None:
+            raise ValueError(f"{self.value!r} is not MODULE[:ATTRIBUTE] [EXTRAS]")
+        target: Any = importlib.import_module(m["module"])
+        for part in filter(None, (m["attr"] or "").split(".")):
             target = getattr(target, part)
         return target
 
     @property
     def owner(self) -> str:
         """``name version`` of the distribution that declares it (from its metadata)."""
+        if self.distribution is not None:
+            return self.distribution
         fields: dict[str, str] = {}
         for name in ("METADATA", "PKG-INFO"):
             try:
@@ -233,22 +239,47 @@ class EntryPoint:
         return f"{fields.get('Name', self.metadata_dir.name)} {fields.get('Version', '')}".strip()
 
 
+#: An entry point's value, as the entry-point specification writes it.
+_ENTRY_POINT_VALUE = re.compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?(\[.*\]\s*)?$")
+
+
+def _project(stem: str) -> str:
+    """The normalised project name of ``pkg_name-1.0`` (as importlib.metadata compares them)."""
+    return re.sub(r"[-_.]+", "_", stem.partition("-")[0]).lower()
+
+
 def _distributions() -> Iterator[Path]:
     """Metadata directories on ``sys.path``, the first of each project name only."""
     seen: set[str] = set()
     for entry in sys.path:
+        base = entry or "."
         try:
-            names = sorted(os.listdir(entry or "."))
-        except OSError:  # missing, a file or a zip archive
+            names = sorted(os.listdir(base))
+        except OSError:  # missing (a zip archive is read by `_from_importlib_metadata`)
             continue
-        for name in names:
-            if not name.endswith(_METADATA_DIRS):
-                continue
-            stem = name[: name.rindex(".")]  # "pkg_name-1.0" of "pkg_name-1.0.dist-info"
-            project = re.sub(r"[-_.]+", "_", stem.partition("-")[0]).lower()
+        found = [(n[: n.rindex(".")], n) for n in names if n.endswith(_METADATA_DIRS)]
+        if base.endswith(".egg") and "EGG-INFO" in names:  # an egg directory on the path
+            found.append((os.path.basename(base)[:-4], "EGG-INFO"))
+        for stem, name in found:
+            project = _project(stem)
             if project not in seen:
                 seen.add(project)
-                yield Path(entry or ".", name)
+                yield Path(base, name)
+
+
+def _from_importlib_metadata(group: str) -> list[EntryPoint]:
+    """The slow, complete way (zip archives on ``sys.path``)."""
+    import importlib.metadata
+
+    return [
+        EntryPoint(
+            ep.name,
+            ep.value,
+            Path(str(getattr(ep.dist, "_path", ""))),
+            f"{ep.dist.name} {ep.dist.version}" if ep.dist is not None else None,
+        )
+        for ep in importlib.metadata.entry_points(group=group)
+    ]
 
 
 def _group(metadata_dir: Path, group: str) -> Iterator[tuple[str, str]]:
@@ -270,6 +301,8 @@ def _group(metadata_dir: Path, group: str) -> Iterator[tuple[str, str]]:
 
 def entry_points(group: str = GROUP) -> list[EntryPoint]:
     """Entry points of ``group`` from the distributions on ``sys.path``."""
+    if any(os.path.isfile(entry) for entry in sys.path if entry):
+        return _from_importlib_metadata(group)
     return [
         EntryPoint(name, value, metadata_dir)
         for metadata_dir in _distributions()
@@ -281,6 +314,11 @@ def entry_points(group: str = GROUP) -> list[EntryPoint]:
 def _entry_points() -> dict[str, EntryPoint]:
     found: dict[str, EntryPoint] = {}
     for ep in sorted(entry_points(), key=lambda e: (e.name, e.value)):
+        if ep.name == "all":
+            raise DockerQAError(
+                f"exporter name 'all' is reserved for `dockerqa export all`; {ep.owner} "
+                f"({ep.value}) declares it: rename it, or uninstall {ep.owner.split()[0]}"
+            )
         if ep.name in found and found[ep.name].value != ep.value:
             raise DockerQAError(
                 f"exporter {ep.name!r} is declared twice: by {found[ep.name].owner} "

@@ -20,10 +20,16 @@ from dockerqa.errors import LookupFailed
 
 
 class _Frozen(BaseModel):
-    # Field docstrings become descriptions only when a schema is asked for (`document_fields`):
+    # Field docstrings become descriptions when a schema is first asked for (`document_fields`):
     # pydantic's use_attribute_docstrings reads and parses this file's source at import, which
     # cost every command ~40 ms.
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """The JSON Schema, with every field's docstring as its description."""
+        document_fields()
+        return super().model_json_schema(*args, **kwargs)
 
 
 class Level(enum.StrEnum):
@@ -509,7 +515,8 @@ def _field_docstrings() -> dict[str, dict[str, str]]:
 
 @functools.cache
 def document_fields() -> None:
-    """Give every model's fields their docstrings as descriptions (once, for the schema)."""
+    """Give every model's fields their docstrings as descriptions, once (a schema does it
+    first; ``model_fields[name].description`` is None until then)."""
     models = {m.__name__: m for m in _Frozen.__subclasses__()}
     for name, docs in _field_docstrings().items():  # in source order: used models come first
         model = models.get(name)
@@ -523,5 +530,4 @@ def document_fields() -> None:
 
 def library_schema() -> dict[str, Any]:
     """The JSON Schema of a `Library` as the JSON exporter writes it."""
-    document_fields()
     return Library.model_json_schema(mode="serialization")

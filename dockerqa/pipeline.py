@@ -7,7 +7,7 @@ else, so the Python API and the CLI build the same bytes and keep the same lock.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -174,7 +174,7 @@ def export(
             state=states.get(e.name),
         )
         try:
-            _write(target, e.stream(selected, context))
+            _write(target, e.stream(selected, context), e.name)
         except DockerQAError as exc:
             if written:
                 done = ", ".join(str(p) for p in written)
@@ -208,6 +208,14 @@ def _targets(
             raise ExportError("'all' writes several files: give a directory, not '-'")
         folder = Path(destination) if destination is not None else DEFAULT_DIR
         targets = [folder / e.filename(key) for e in exporters]
+        claimed: dict[Path, str] = {}
+        for e, target in zip(exporters, targets, strict=True):
+            if target in claimed:
+                raise ExportError(
+                    f"the {claimed[target]} and {e.name} exporters would both write "
+                    f"{target}; export them one at a time with --out"
+                )
+            claimed[target] = e.name
     elif destination is not None and str(destination) == STDOUT:
         if exporters[0].binary:
             raise ExportError(f"the {exporters[0].name} format is binary: give a file, not '-'")
@@ -236,11 +244,24 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _write(target: Path, data: Output) -> None:
+def _write(target: Path, data: Output, exporter: str) -> None:
+    pieces = data if isinstance(data, bytes) else _checked(data, exporter)
     if str(target) == STDOUT:
-        write_stdout(data if isinstance(data, bytes) else b"".join(data))
+        write_stdout(pieces if isinstance(pieces, bytes) else b"".join(pieces))
     else:
-        write_output(target, data)
+        write_output(target, pieces)
+
+
+def _checked(pieces: Iterable[bytes], exporter: str) -> Iterator[bytes]:
+    """An exporter's pieces, with a clear error for anything that is not bytes."""
+    if not isinstance(pieces, Iterable):
+        raise ExportError(f"the {exporter} exporter's stream() gave {type(pieces).__name__}, "
+                          "not an iterable of bytes")  # fmt: skip
+    for piece in pieces:
+        if not isinstance(piece, (bytes, bytearray)):
+            raise ExportError(f"the {exporter} exporter's stream() gave a "
+                              f"{type(piece).__name__}, not bytes")  # fmt: skip
+        yield bytes(piece)
 
 
 def apply_filters(library: Library, filters: Mapping[str, Any]) -> Library:

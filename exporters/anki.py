@@ -660,8 +660,12 @@ def _apkg(package: Any, timestamp: int) -> bytes:
                         shutil.copyfileobj(source, dest, 1 << 20)
     except (OSError, sqlite3.Error) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        try:
+            where = tempfile.gettempdir()
+        except OSError:  # none of the usual places can be written
+            where = os.environ.get("TMPDIR") or "the temporary directory"
         raise ExportError(
-            f"{tempfile.gettempdir()}: cannot build the Anki collection in a temporary file: "
+            f"{where}: cannot build the Anki collection in a temporary file: "
             f"{reason} (TMPDIR chooses another directory)"
         ) from None
     return out.getvalue()

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -154,6 +155,25 @@ class TitlesExporter(Exporter):
         if self.settings["numbered"]:
             lines = [f"{i}. {line}" for i, line in enumerate(lines, 1)]
         return "".join(f"{context.key}:{line}\\n" for line in lines).encode()
+
+
+class Clash(TitlesExporter):
+    name = "clash"
+    default_filename = "{key}.csv"
+
+
+class Text(TitlesExporter):
+    name = "text"
+
+    def stream(self, library, context):
+        yield "not bytes"
+
+
+class Nothing(TitlesExporter):
+    name = "nothing"
+
+    def stream(self, library, context):
+        return None
 """
 
 
@@ -210,32 +230,106 @@ print(json.dumps({
 """
 
 
-def test_registry_finds_what_importlib_metadata_finds(tmp_path: Path) -> None:
+@pytest.mark.parametrize("zipped", [False, True], ids=["directories", "with-a-zip"])
+def test_registry_finds_what_importlib_metadata_finds(tmp_path: Path, zipped: bool) -> None:
     # The registry reads entry_points.txt itself (importlib.metadata costs too much to import
     # for ``dockerqa exporters``); over every group of this environment, plus a plugin on
-    # PYTHONPATH and a second copy of an installed distribution that must not count twice.
-    env = _install_plugin(tmp_path, "titles = titles_plugin:TitlesExporter\n")
+    # PYTHONPATH with an entry point that has extras, a second copy of it that must not count
+    # twice, an egg directory and (read through importlib.metadata) a zip archive.
+    env = _install_plugin(
+        tmp_path,
+        "titles = titles_plugin:TitlesExporter\nextra = titles_plugin:TitlesExporter [fancy]\n",
+    )
     shadow = tmp_path / "later"
     info = shadow / "titles_plugin-0.9.dist-info"
     info.mkdir(parents=True)
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: titles-plugin\nVersion: 0.9\n")
     (info / "entry_points.txt").write_text("[dockerqa.exporters]\nold = titles_plugin:Old\n")
-    env["PYTHONPATH"] += os.pathsep + str(shadow)
+    egg = tmp_path / "eggy-1.0-py3.11.egg"
+    (egg / "EGG-INFO").mkdir(parents=True)
+    (egg / "EGG-INFO" / "PKG-INFO").write_text("Metadata-Version: 1.1\nName: eggy\nVersion: 1.0\n")
+    (egg / "EGG-INFO" / "entry_points.txt").write_text("[dockerqa.exporters]\negged = eggy:E\n")
+    paths = [env["PYTHONPATH"], str(shadow), str(egg)]
+    if zipped:
+        archive = tmp_path / "zipped.zip"
+        with zipfile.ZipFile(archive, "w") as z:
+            z.writestr("zipped_plugin-1.0.dist-info/METADATA", "Name: zipped-plugin\nVersion: 1\n")
+            z.writestr(
+                "zipped_plugin-1.0.dist-info/entry_points.txt",
+                "[dockerqa.exporters]\nzipped = zipped_plugin:Z\n",
+            )
+        paths.append(str(archive))
+    env["PYTHONPATH"] = os.pathsep.join(paths)
     both = json.loads(_python(_BOTH_WAYS, **env))
     assert "dockerqa.exporters" in both and "console_scripts" in both
     for group, (ours, theirs) in both.items():
         assert ours == theirs, group
-    assert ["titles", "titles_plugin:TitlesExporter"] in both["dockerqa.exporters"][0]
-    assert not any(name == "old" for name, _ in both["dockerqa.exporters"][0])
+    found = dict(map(tuple, both["dockerqa.exporters"][0]))
+    assert found["titles"] == "titles_plugin:TitlesExporter" and found["egged"] == "eggy:E"
+    assert "old" not in found and ("zipped" in found) == zipped
+    loaded = _python(
+        "import dockerqa; print(dockerqa.get_exporter('extra').__name__)", **env
+    )  # extras are not part of the target
+    assert loaded == "TitlesExporter"
 
 
-def test_duplicate_exporter_name_names_both_owners(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "command", [("exporters",), ("export", "--help"), ("export", "json", "--out", "x.json")]
+)
+def test_duplicate_exporter_name_names_both_owners(tmp_path: Path, command: tuple[str]) -> None:
     env = _install_plugin(tmp_path, "json = titles_plugin:TitlesExporter\n")
-    result = run_cli("exporters", env=env)
+    result = run_cli(*command, env=env, cwd=tmp_path)
     assert result.returncode == 1
-    assert "exporter 'json' is declared twice" in result.stderr
+    assert result.stderr.startswith("dockerqa: error: exporter 'json' is declared twice")
+    assert result.stderr.count("\n") == 1
     assert f"dockerqa {__version__}" in result.stderr and "titles_plugin 1.0" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_the_name_all_is_reserved(tmp_path: Path) -> None:
+    env = _install_plugin(tmp_path, "all = titles_plugin:TitlesExporter\n")
+    result = run_cli("export", "--help", env=env)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "dockerqa: error: exporter name 'all' is reserved for `dockerqa export all`; "
+        "titles_plugin 1.0 (titles_plugin:TitlesExporter) declares it: rename it, or "
+        "uninstall titles_plugin\n"
+    )
+
+
+def test_export_all_refuses_two_exporters_writing_one_file(tmp_path: Path) -> None:
+    # The plugin's default file name is the built-in CSV's: neither may replace the other.
+    env = _install_plugin(tmp_path, "clash = titles_plugin:Clash\n")
+    page = _corpus_copy(tmp_path)
+    out = tmp_path / "out"
+    result = run_cli("export", "all", "--source", str(page), "--out", str(out), env=env)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"dockerqa: error: the clash and csv exporters would both write {out}/dockerqa.csv; "
+        "export them one at a time with --out\n"
+    )
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("exporter", "message"),
+    [
+        ("text", "the text exporter's stream() gave a str, not bytes"),
+        ("nothing", "the nothing exporter's stream() gave NoneType, not an iterable of bytes"),
+    ],
+)
+def test_a_stream_of_something_else_than_bytes_is_one_line(
+    tmp_path: Path, exporter: str, message: str
+) -> None:
+    env = _install_plugin(tmp_path, f"{exporter} = titles_plugin:{exporter.title()}\n")
+    page = _corpus_copy(tmp_path)
+    out = tmp_path / "out.txt"
+    out.write_text("before")
+    result = run_cli("export", exporter, "--source", str(page), "--out", str(out), env=env)
+    assert (result.returncode, result.stderr) == (1, f"dockerqa: error: {message}\n")
+    assert out.read_text() == "before" and sorted(os.listdir(tmp_path)) == [
+        "out.txt", "src", "titles_plugin-1.0.dist-info", "titles_plugin.py",
+    ]  # fmt: skip
 
 
 def test_broken_plugin_warns_when_listing_and_fails_only_when_chosen(tmp_path: Path) -> None:

@@ -461,3 +461,20 @@ def test_same_as_compares_every_record_but_not_the_last_changes(page: Path) -> N
     edited = first.model_copy(update={"snapshot": {**first.snapshot, "answer": "Other."}})
     assert not lock.same_as(lock.model_copy(update={"questions": (edited, *rest)}))
     assert not lock.same_as(lock.model_copy(update={"key": "other"}))
+
+
+def test_the_lock_command_says_whether_it_wrote(page: Path) -> None:
+    _page(page, "v1")
+    lock = page.with_suffix(".lock")
+    first = run_cli("lock", "--source", str(page))
+    assert first.stdout.startswith("lock written: ")
+    compact = json.dumps(json.loads(lock.read_text(encoding="utf-8")))
+    lock.write_text(compact, encoding="utf-8")  # the same record, formatted by hand
+    again = run_cli("lock", "--source", str(page))
+    assert again.stdout == "lock up to date: 5 questions, 0 retired; no change\n"
+    assert lock.read_text(encoding="utf-8") == compact
+    _page(page, "v2")
+    changed = run_cli("lock", "--source", str(page))
+    assert (
+        changed.stdout.startswith("lock written: ") and lock.read_text(encoding="utf-8") != compact
+    )
