@@ -22,8 +22,6 @@ from dockerqa import __version__
 from dockerqa.errors import DockerQAError
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from dockerqa.exporting import Exporter, Option
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -414,25 +412,12 @@ def export() -> None:
 @_nice_errors
 def lock(source: str | None, check: bool) -> None:
     """Refresh the lock file that keeps question identity and change times."""
-    from dockerqa._load import lock_path, resolve_source
     from dockerqa.pipeline import refresh_lock
 
     _settled()
 
-    path = lock_path(resolve_source(source))
-    before = _identity(path)
     result = refresh_lock(source, locked=check)
-    written = not check and _identity(path) != before
-    click.echo(f"lock {'written' if written else 'up to date'}: {result.summary()}")
-
-
-def _identity(path: Path) -> tuple[int, int] | None:
-    """Inode and change time of a file (a rewritten file has new ones), None when missing."""
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_ino, st.st_mtime_ns)
+    click.echo(f"lock {'written' if result.changes.written else 'up to date'}: {result.summary()}")
 
 
 @main.command(

@@ -205,8 +205,8 @@ class EntryPoint:
 
     name: str
     value: str
-    metadata_dir: Path
-    """The distribution's ``*.dist-info`` (or ``*.egg-info``) directory."""
+    metadata_dir: Path | None
+    """The distribution's ``*.dist-info`` (or ``*.egg-info``) directory, when on disk."""
     distribution: str | None = None
     """``name version`` when known without reading the metadata directory."""
 
@@ -223,8 +223,8 @@ class EntryPoint:
     @property
     def owner(self) -> str:
         """``name version`` of the distribution that declares it (from its metadata)."""
-        if self.distribution is not None:
-            return self.distribution
+        if self.distribution is not None or self.metadata_dir is None:
+            return self.distribution or "an unknown package"
         fields: dict[str, str] = {}
         for name in ("METADATA", "PKG-INFO"):
             try:
@@ -275,7 +275,7 @@ def _from_importlib_metadata(group: str) -> list[EntryPoint]:
         EntryPoint(
             ep.name,
             ep.value,
-            Path(str(getattr(ep.dist, "_path", ""))),
+            None,
             f"{ep.dist.name} {ep.dist.version}" if ep.dist is not None else None,
         )
         for ep in importlib.metadata.entry_points(group=group)

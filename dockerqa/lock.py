@@ -217,6 +217,8 @@ class LockChanges(_Frozen):
     """Whether the lock was written in an older format."""
     exporters: tuple[str, ...] = ()
     """Exporters whose own state changed."""
+    written: bool = False
+    """Whether the refresh wrote the lock file (it does only when the record changed)."""
 
     def describe(self) -> str:
         """``1 question changed, 1 added`` and so on; empty when nothing changed."""
@@ -794,7 +796,7 @@ def refresh(
         write_output(path, lock.encoded())
     except DockerQAError as exc:
         raise LockError(str(exc)) from None
-    return lock
+    return lock.model_copy(update={"changes": lock.changes.model_copy(update={"written": True})})
 
 
 def retired_questions(lock: Lock, file: str = "<lock>") -> tuple[Question, ...]:

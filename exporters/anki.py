@@ -678,11 +678,11 @@ def _write_package(package: Any, cursor: Any, timestamp: int, id_gen: Iterator[i
     cursor.executescript(genanki.package.APKG_SCHEMA)
     cursor.executescript(genanki.package.APKG_COL)
     (text,) = cursor.execute("SELECT decks FROM col").fetchone()
-    decks = {key: json.dumps(value) for key, value in json.loads(text).items()}
+    items = {key: _json_item(key, value) for key, value in json.loads(text).items()}
     for deck in package.decks:
-        decks[str(deck.deck_id)] = json.dumps(deck.to_json())
-        joined = ", ".join(f"{json.dumps(key)}: {value}" for key, value in decks.items())
-        cursor.execute("UPDATE col SET decks = ?", ("{" + joined + "}",))
+        key = str(deck.deck_id)
+        items[key] = _json_item(key, deck.to_json())
+        cursor.execute("UPDATE col SET decks = ?", ("{" + ", ".join(items.values()) + "}",))
         (text,) = cursor.execute("SELECT models FROM col").fetchone()  # as genanki does
         models = json.loads(text)
         for note in deck.notes:
@@ -693,6 +693,11 @@ def _write_package(package: Any, cursor: Any, timestamp: int, id_gen: Iterator[i
         cursor.execute("UPDATE col SET models = ?", (json.dumps(models),))
         for note in deck.notes:
             note.write_to_db(cursor, timestamp, deck.deck_id, id_gen)
+
+
+def _json_item(key: str, value: Any) -> str:
+    """One ``"key": value`` of a JSON object as `json.dumps` writes it."""
+    return f"{json.dumps(key)}: {json.dumps(value)}"
 
 
 #: (offset, width) of the header fields SQLite stamps in a database file: the file change

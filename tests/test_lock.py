@@ -297,11 +297,12 @@ def test_hand_formatted_lock_is_kept_until_what_it_records_changes(page: Path) -
     compact = json.dumps(json.loads(canonical))
     path.write_text(compact, encoding="utf-8")
     refresh(dockerqa.load(page), path, now=T0 + 5, locked=True)  # same record: fine
-    refresh(dockerqa.load(page), path, now=T0 + 5)  # same record: nothing to write
-    assert path.read_text(encoding="utf-8") == compact
+    kept = refresh(dockerqa.load(page), path, now=T0 + 5)  # same record: nothing to write
+    assert path.read_text(encoding="utf-8") == compact and not kept.changes.written
     _page(page, "v2")
     lock = refresh(dockerqa.load(page), path, now=T0 + 5)  # a change: written canonically
     assert path.read_text(encoding="utf-8") == lock.dumps() != compact
+    assert lock.changes.written
 
 
 @pytest.mark.parametrize(
