@@ -132,12 +132,15 @@ def _label_words(body: str) -> list[str]:
         if in_fence:
             continue
         found.extend(w for m in re.finditer(r"\(Answer:", s) for w in words("answer"))
+        found.extend(words("q") if re.match(r"^(\*\*|__)Q:\s", s) else [])  # **Q: question?**
         m = _LEAD_LABEL.match(re.sub(r"^[*+-]\s+", "", s))
         if m is None:
             continue
         label = m.group(1).strip()
         rule = label_rule(label)
-        if (rule is not None and rule.target != "part") or _ROLE_LABELS.fullmatch(label):
+        if (rule is not None and rule.target != "part" and not rule.keeps_label) or (
+            _ROLE_LABELS.fullmatch(label)
+        ):
             found.extend(words(label))
     return found
 
