@@ -17,24 +17,13 @@ from dataclasses import dataclass, field
 from dockerqa._blocks import LABEL_SOURCE, Block, blocks, reblock
 from dockerqa._mdx import Component
 from dockerqa._text import decode_entities, decode_inline
-from dockerqa.model import Diagnostic, FollowUp, Part
+from dockerqa.model import TEXT_PARTS, Diagnostic, FollowUp, Part
 
 #: Components whose content is kept as a callout container.
 CALLOUTS = frozenset({"Note", "Tip", "Info", "Warning", "Check", "Danger", "Callout"})
 
 #: The Markdown fields of a `Question`, each filled by labels or by the text after them.
-TEXT_FIELDS = (
-    "prompt",
-    "steps",
-    "answer",
-    "example",
-    "interviewer_intent",
-    "red_flag",
-    "weak_answer",
-    "strong_answer",
-    "senior_view",
-    "staff_view",
-)
+TEXT_FIELDS = TEXT_PARTS
 FOLLOW_UPS = "follow_ups"
 #: a part kept under its own label, known (so not reported)
 PART = "part"
