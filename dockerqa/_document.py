@@ -85,6 +85,36 @@ TITLE_FORMS: tuple[TitleForm, ...] = (
         None,
         (("Q7: Volumes vs Bind Mounts", 7, "Volumes vs Bind Mounts"), ("Q8. Tags", 8, "Tags")),
     ),
+    TitleForm(
+        "Staff Q-numbered",
+        re.compile(r"^Staff\s+Q(\d+)[.:]\s+(.+)$", re.I),
+        None,
+        (("Staff Q1: Designing a Landing Zone", 1, "Designing a Landing Zone"),),
+    ),
+    TitleForm(
+        "W-numbered work sample",
+        re.compile(r"^W(\d+)[.:]\s+(.+)$"),
+        Kind.WORK_SAMPLE,
+        (("W1. The 60fps Jank Investigation", 1, "The 60fps Jank Investigation"),),
+    ),
+    TitleForm(
+        "Q prefix, no number",
+        re.compile(r"^()Q\s*[.:]\s+(.+)$"),
+        None,
+        (("Q: How do you handle database scaling?", None, "How do you handle database scaling?"),),
+    ),
+    TitleForm(
+        "scenario, no number",
+        re.compile(r"^()Scenario\s*:\s*(.+)$", re.I),
+        Kind.SCENARIO,
+        (("Scenario: Memory leak in production", None, "Memory leak in production"),),
+    ),
+    TitleForm(
+        "numbered with a letter",
+        re.compile(r"^()\d+[a-z]\.\s+(.+)$"),
+        None,
+        (("4b. Write Amplification", None, "Write Amplification"),),
+    ),
 )
 
 

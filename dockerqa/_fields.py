@@ -439,14 +439,16 @@ class _Walk:
             f.current = f.current if f.current in _CONTINUED_BY_LABELLED_TEXT else rule.target
             f.add(block.text)
         else:
+            interrupts_answer = f.current == "answer" or self.after_empty_answer
             f.current = rule.target
             f.add(block.rest)
             f.current = rule.then or rule.target
             if rule.target == "answer":
                 self.empty_answer = not block.rest and not f.values.get("answer")
-            elif rule.target == "interviewer_intent" and self.after_empty_answer:
-                # ``**Answer**:`` then the intent: the intent is the one paragraph it labels,
-                # and the answer's body follows it
+            elif rule.target == "interviewer_intent" and interrupts_answer:
+                # the intent inside an answer (``**Answer**:`` then the intent, or the intent
+                # between the answer's paragraphs) is the one paragraph it labels, and the
+                # answer goes on after it
                 if block.rest:
                     f.current = "answer"
                 else:

@@ -208,8 +208,10 @@ def _accordion(draw: st.DrawFn, page: _Page, number: int) -> list[str]:
             target = draw(st.sampled_from(sorted(TEXT_LABELS)))
             label = draw(st.sampled_from(TEXT_LABELS[target]))
             body.append(f"{label} {page.words(target, 1)}")
-            body += _content(draw, page, target)
-            current = target
+            # the intent inside an answer is the paragraph it labels; the answer goes on
+            then = "answer" if (target, current) == ("interviewer_intent", "answer") else target
+            body += _content(draw, page, then)
+            current = then
         elif kind == "work-sample":
             label = draw(st.sampled_from(["**Work-sample scenario:**", "**Work-sample prompt:**"]))
             body.append(f"{label} {page.words('prompt', 3)}")
