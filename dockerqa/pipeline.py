@@ -29,6 +29,8 @@ from dockerqa.model import Library, Question
 FILTERS = ("level", "min_level", "section", "kind", "tag")
 #: ``destination`` that means standard output (text formats only).
 STDOUT = "-"
+#: What ends a destination that names a directory (``--out newdir/``).
+_SEPARATORS = tuple(sep for sep in (os.sep, os.altsep) if sep)
 
 Source = Library | str | os.PathLike[str] | None
 
@@ -285,13 +287,19 @@ def _targets(
         if exporters[0].binary:
             raise ExportError(f"the {exporters[0].name} format is binary: give a file, not '-'")
         return [Path(STDOUT)]
+    elif destination is None:
+        targets = [DEFAULT_DIR / _filename(exporters[0], key)]
     else:
-        dest = (
-            Path(destination)
-            if destination is not None
-            else DEFAULT_DIR / _filename(exporters[0], key)
-        )
-        targets = [dest / _filename(exporters[0], key) if dest.is_dir() else dest]
+        dest = Path(destination)
+        if dest.is_dir():
+            targets = [dest / _filename(exporters[0], key)]
+        elif os.fspath(destination).endswith(_SEPARATORS):  # ``newdir/`` names a directory
+            shown = os.fspath(destination)
+            if dest.exists() or dest.is_symlink():
+                raise ExportError(f"{shown}: not a directory")
+            raise ExportError(f"{shown}: no such directory; create it first, or give a file name")
+        else:
+            targets = [dest]
     protected = {p for p in (page, lock_file) if p is not None}
     if page is not None:
         protected.add(metadata_path(page))
