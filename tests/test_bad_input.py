@@ -251,6 +251,60 @@ CASES = [
         rf"{ERR}bad\.mdx:6:1: <Accordion> \(line 4\) is not closed before </AccordionGroup>$",
         setup=(write("bad.mdx", (FIXTURES / "invalid" / "unclosed_accordion.mdx").read_bytes()),),
     ),
+    Case(
+        "title-is-a-string-in-braces",
+        ("list", "--source", "page.mdx"),
+        0,
+        None,
+        output=r'  Image vs "Container"\?\n',
+        setup=(
+            edit(
+                "page.mdx", 'title="1. Image vs Container"', r'title={"1. Image vs \"Container\"?"}'
+            ),
+        ),
+    ),
+    Case(
+        "title-is-a-quoted-string-in-braces",
+        ("list", "--source", "page.mdx"),
+        0,
+        None,
+        output=r"  Image's \{Container\}\n",
+        setup=(
+            edit(
+                "page.mdx", 'title="1. Image vs Container"', r"title={ '1. Image\'s {Container}' }"
+            ),
+        ),
+    ),
+    Case(
+        "title-is-a-template-string-in-braces",
+        ("list", "--source", "page.mdx"),
+        0,
+        None,
+        output=r"  Image \u00e9 `Container`\n",
+        setup=(
+            edit(
+                "page.mdx",
+                'title="1. Image vs Container"',
+                r"title={`1. Image \u00e9 \`Container\``}",
+            ),
+        ),
+    ),
+    Case(
+        "title-is-an-expression",
+        ("validate", "page.mdx"),
+        1,
+        rf"{ERR}page\.mdx:11:14: <Accordion> title=\{{props\.title\}}: MDX expressions are not "
+        r"evaluated; ",
+        setup=(edit("page.mdx", 'title="1. Image vs Container"', "title={props.title}"),),
+    ),
+    Case(
+        "title-is-a-template-with-a-substitution",
+        ("validate", "page.mdx"),
+        1,
+        rf"{ERR}page\.mdx:11:14: <Accordion> title=\{{`1\. \$\{{x\}}`\}}: MDX expressions "
+        r"are not evaluated; ",
+        setup=(edit("page.mdx", 'title="1. Image vs Container"', "title={`1. ${x}`}"),),
+    ),
     # --- the metadata file ----------------------------------------------------------------------
     Case(
         "bad-toml",
