@@ -332,9 +332,10 @@ def _checked(pieces: Iterable[bytes], e: Exporter) -> Iterator[bytes]:
     if not isinstance(pieces, Iterable):
         raise ExportError(f"the {exporter} exporter's stream() gave {type(pieces).__name__}, "
                           "not an iterable of bytes")  # fmt: skip
-    it = iter(pieces)
+    it: Iterator[bytes] | None = None
     while True:
         try:
+            it = iter(pieces) if it is None else it
             piece = next(it)
         except StopIteration:
             return
