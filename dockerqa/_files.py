@@ -13,11 +13,12 @@ rules, in the order they are applied:
   destination and the directory is flushed too, so a crash leaves either the old file or the
   new one, never a mix. The new file's mode is always 0644, whatever the old file's mode or the
   umask.
-* **Stale temporary files** of that pattern beside the destination, left by a run that was
-  killed, are removed before writing. A file counts as stale only when all of these hold: it is
-  a regular file owned by the current user, the process whose pid its name carries no longer
-  runs on this machine, and it was last modified more than `STALE_AFTER` seconds ago (so a
-  writer on another machine sharing the directory is not disturbed mid-write).
+* **Stale temporary files** of that pattern in the destination's directory (whatever file they
+  were for), left by a run that was killed, are removed before writing (and `dockerqa.lock`
+  removes those beside a lock it leaves as it is). A file counts as stale only when all of these
+  hold: it is a regular file owned by the current user, the process whose pid its name carries
+  no longer runs on this machine, and it was last modified more than `STALE_AFTER` seconds ago
+  (so a writer on another machine sharing the directory is not disturbed mid-write).
 * **A missing parent directory** is an error; only callers that own an output directory (the
   default ``dist/``, the directory of ``export all``) create it, with `make_directory`.
 * Anything else (a directory, a socket) is refused.
@@ -122,8 +123,8 @@ def _target(destination: Path) -> Path:
     return Path(os.path.realpath(destination))
 
 
-def _stale_pattern(name: str) -> re.Pattern[str]:
-    return re.compile(rf"\.{re.escape(name)}\.(\d+)-[0-9a-f]{{16}}\.tmp")
+#: A temporary file of `_write_regular`: ``.NAME.<pid>-<16 hex>.tmp``.
+_TEMPORARY = re.compile(r"\..+\.(\d+)-[0-9a-f]{16}\.tmp")
 
 
 def _running(pid: int) -> bool:
@@ -139,10 +140,12 @@ def _running(pid: int) -> bool:
 def remove_stale_temporaries(destination: Path, *, now: float | None = None) -> list[Path]:
     """Remove temporary files left beside ``destination`` by killed runs; return them.
 
-    Only files of our own pattern (``.NAME.<pid>-<16 hex>.tmp``) that are regular files owned
-    by the current user, whose pid no longer runs and that are older than `STALE_AFTER`.
+    Only files of our own pattern (``.NAME.<pid>-<16 hex>.tmp``, for any ``NAME``: the
+    temporary file of another output or of a lock in the same directory too) that are regular
+    files owned by the current user, whose pid no longer runs and that are older than
+    `STALE_AFTER`.
     """
-    pattern = _stale_pattern(destination.name)
+    pattern = _TEMPORARY
     now = time.time() if now is None else now
     removed: list[Path] = []
     try:

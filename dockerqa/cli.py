@@ -136,7 +136,8 @@ def _common_export_options(all_formats: bool) -> list[click.Option]:
     out_help = (
         "Output directory (default: dist/)."
         if all_formats
-        else "Output file, a directory, or '-' for standard output (default: dist/<name>)."
+        else "Output file, an existing directory (DIR/), or '-' for standard output "
+        "(default: dist/<name>)."
     )
     params = [
         click.Option(

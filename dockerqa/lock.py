@@ -57,7 +57,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
-from dockerqa._files import json_chunks, write_output
+from dockerqa._files import json_chunks, remove_stale_temporaries, write_output
 from dockerqa._load import BUNDLED_NAME, bundled_source, lock_path
 from dockerqa._parse import natural_id
 from dockerqa._text import fingerprint, words
@@ -788,6 +788,8 @@ def refresh(
     if adjust is not None:
         lock = adjust(lock)
     if previous is not None and (lock is previous or lock.same_as(previous)):
+        if not locked:  # a killed run's temporary lock goes even when the lock stays as it is
+            remove_stale_temporaries(path)
         return lock  # the common case: the same record, nothing to write (nor to format)
     if locked:
         what = lock.changes.describe() or "recorded details differ"

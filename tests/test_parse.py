@@ -13,6 +13,7 @@ import pytest
 import dockerqa
 from conftest import CORPUS, FIXTURES, run_cli
 from dockerqa import Kind, Level, ParseError
+from dockerqa._mdx import js_string
 from dockerqa._parse import iter_body_texts
 from dockerqa._text import words
 from dockerqa.lock import SLOT_LIMIT
@@ -248,6 +249,46 @@ def test_unknown_labels_and_components_are_kept_and_reported() -> None:
     assert "::: warning\n\nA warning with a list:" in (framed.answer or "")
     codes = Counter(d.code for d in lib.diagnostics)
     assert codes == {"unknown-label": 2, "unknown-component": 1}
+
+
+#: MDX attribute expressions and the text they read as (None: not a string, not evaluated).
+JS_STRINGS = [
+    ('{"X?"}', "X?"),
+    ("{ 'X?' }", "X?"),
+    ("{`X?`}", "X?"),
+    (r'{"say \"hi\" \\ there"}', 'say "hi" \\ there'),
+    (r"{'it\'s'}", "it's"),
+    (r"{`a \` b \${c}`}", "a ` b ${c}"),
+    ("{`$5 and {braces}`}", "$5 and {braces}"),
+    (r'{"\x41\u0042\u{43}\q"}', "ABCq"),
+    (r'{"\uD83D\uDC33 \u{1F433}"}', "\U0001f433 \U0001f433"),
+    (r'{"\uD800!"}', "\ufffd!"),
+    (r'{"a\nb\tc\x1fd\0e"}', "a b c d e"),  # controls become spaces (U+001F splits Anki fields)
+    ("{`${name}`}", None),
+    ("{props.title}", None),
+    ('{"a" + "b"}', None),
+    ("{true}", None),
+    (r'{"\u12"}', None),  # not a valid escape: not a string literal
+    ('{"open}', None),
+]
+
+
+@pytest.mark.parametrize(("expression", "text"), JS_STRINGS)
+def test_a_string_in_braces_reads_as_its_text(expression: str, text: str | None) -> None:
+    assert js_string(expression) == text
+
+
+def test_attribute_expressions_in_a_page() -> None:
+    page = (
+        "## S\n\n"
+        '<Accordion title={"1. Why \\"}\\"?"} defaultOpen={true} icon={{a: 1}}>\n'
+        "**Answer**: a\n\n<Note title={'Mind {this}'}>\nx\n</Note>\n</Accordion>\n"
+    )
+    q = dockerqa.loads(page).questions[0]
+    assert q.heading == '1. Why "}"?' and q.title == 'Why "}"?'
+    assert "::: note Mind {this}" in (q.answer or "")
+    with pytest.raises(ParseError, match=r"^<string>:3:12: <Accordion> title=\{`\$\{x\}`\}: MDX"):
+        dockerqa.loads(page.replace('{"1. Why \\"}\\"?"}', "{`${x}`}"))
 
 
 def test_levels_and_kinds_are_inferred_without_metadata() -> None:
