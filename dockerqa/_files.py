@@ -1,6 +1,6 @@
 """Writing output files: atomic for regular files, direct for devices and pipes.
 
-Every exporter and the lock go through `write_output` (or `atomic_output`, built on it). The
+Every exporter's output and the lock go through `write_output`. The
 rules, in the order they are applied:
 
 * **A symbolic link** is followed (a chain too) and its final target written by the rules
@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import io
 import itertools
 import json
 import os
@@ -45,7 +44,7 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from dockerqa.errors import ExportError
 
@@ -53,7 +52,6 @@ __all__ = [
     "STALE_AFTER",
     "STDOUT",
     "Output",
-    "atomic_output",
     "encoded",
     "json_chunks",
     "make_directory",
@@ -278,35 +276,6 @@ def write_output(destination: Path, data: Output) -> Path:
         raise ExportError(f"{destination}: no such directory {parent}; create it first")
     _write_regular(target, destination, data)
     return destination
-
-
-@contextlib.contextmanager
-def atomic_output(destination: Path, mode: str = "wb") -> Iterator[IO[Any]]:
-    """A file object whose contents reach ``destination`` (by `write_output`) only on success.
-
-    ``mode`` is ``"wb"`` or ``"w"`` (UTF-8 text, newlines as written). Nothing is written when
-    the block raises.
-    """
-    if mode not in ("wb", "w"):
-        raise ValueError(f"atomic_output mode must be 'wb' or 'w', not {mode!r}")
-    if mode == "wb":
-        binary = io.BytesIO()
-        yield binary
-        write_output(destination, binary.getvalue())
-    else:
-        text = io.StringIO(newline="")
-        yield text
-        write_output(destination, text.getvalue().encode("utf-8"))
-
-
-def write_bytes_atomic(destination: Path, data: bytes) -> Path:
-    """`write_output` (kept under its earlier name for exporters that import it)."""
-    return write_output(destination, data)
-
-
-def write_text_atomic(destination: Path, text: str) -> Path:
-    """Write ``text`` as UTF-8 with `write_output`."""
-    return write_output(destination, text.encode("utf-8"))
 
 
 def encoded(pieces: Iterable[str]) -> Iterator[bytes]:

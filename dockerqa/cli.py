@@ -209,7 +209,7 @@ def _export_command(name: str) -> click.Command:
         help_text = "Export every registered format into dist/ (or --out DIR)."
         epilog = _examples("dockerqa export all", "dockerqa export all --locked --out build/")
     else:
-        from dockerqa.exporting import get_exporter
+        from dockerqa.exporting import file_name, get_exporter
 
         try:
             cls = get_exporter(name)
@@ -220,7 +220,7 @@ def _export_command(name: str) -> click.Command:
         epilog = _examples(
             f"dockerqa export {name}",
             f"dockerqa export {name} --min-level advanced "
-            f"--out advanced-{cls.default_filename.replace('{key}', 'dockerqa')}",
+            f"--out advanced-{file_name(cls.default_filename, 'dockerqa')}",
             *_option_example(name, cls.options),
         )
 

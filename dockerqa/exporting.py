@@ -23,7 +23,7 @@ from dockerqa._entry_points import EntryPoint, entry_points
 from dockerqa.errors import DockerQAError, ExportError
 
 if TYPE_CHECKING:
-    from dockerqa._files import atomic_output, encoded, json_chunks, write_bytes_atomic
+    from dockerqa._files import encoded, json_chunks
     from dockerqa.lock import Lock
     from dockerqa.model import Library
 
@@ -33,13 +33,12 @@ __all__ = [
     "ExportContext",
     "Exporter",
     "Option",
-    "atomic_output",
     "available_exporters",
     "describe_exporters",
     "encoded",
+    "file_name",
     "get_exporter",
     "json_chunks",
-    "write_bytes_atomic",
 ]
 
 GROUP = "dockerqa.exporters"
@@ -48,6 +47,11 @@ DEFAULT_DIR = Path("dist")
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
+
+
+def file_name(pattern: str, key: str) -> str:
+    """A file name pattern (``{key}.apkg``) for a page key (``dockerqa.apkg``)."""
+    return pattern.replace("{key}", key)
 
 
 @dataclass(frozen=True)
@@ -172,7 +176,7 @@ class Exporter(ABC):
     def filename(self, key: str = "dockerqa") -> str:
         """The output file name for these options and page key (variants differ, so none
         replaces another)."""
-        return self.default_filename.replace("{key}", key)
+        return file_name(self.default_filename, key)
 
     def next_state(self, previous: Mapping[str, Any] | None, now: int) -> dict[str, Any] | None:
         """The state this exporter keeps in the lock, after ``previous``; None keeps none.
@@ -241,8 +245,9 @@ def describe_exporters() -> dict[str, str]:
     return out
 
 
-#: Helpers for exporters, from `dockerqa._files` (imported when first used).
-_FILE_HELPERS = ("atomic_output", "encoded", "json_chunks", "write_bytes_atomic")
+#: Encoders for exporters, from `dockerqa._files` (imported when first used). Exporters build
+#: bytes; only the pipeline writes files.
+_FILE_HELPERS = ("encoded", "json_chunks")
 
 
 def __getattr__(name: str) -> Any:

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import genanki
 
-from dockerqa.exporting import ExportContext, Exporter, Option
+from dockerqa.exporting import ExportContext, Exporter, Option, file_name
 from dockerqa.model import PARTS_BY_NAME, Library, Question, Section
 from dockerqa.render import embedded_css, render_inline, render_markdown
 
@@ -261,7 +261,7 @@ class CSVExporter(Exporter):
     def filename(self, key: str = "dockerqa") -> str:
         """``KEY-plain.csv`` for the plain variant."""
         name = "{key}-plain.csv" if self.plain else self.default_filename
-        return name.replace("{key}", key)
+        return file_name(name, key)
 
     def render(self, library: Library, context: ExportContext | None = None) -> str:
         """The file's text (RFC 4180, CRLF line ends). The context's lock numbers the decks

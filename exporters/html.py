@@ -35,7 +35,7 @@ from markupsafe import Markup
 from mdit_py_plugins.container import container_plugin
 
 from dockerqa.errors import ExportError
-from dockerqa.exporting import ExportContext, Exporter, Option, encoded
+from dockerqa.exporting import ExportContext, Exporter, Option, encoded, file_name
 from dockerqa.model import PARTS_BY_NAME, Library, Question, Section
 from dockerqa.render import BASE_CSS, pygments_css, render_inline, render_markdown
 
@@ -257,7 +257,7 @@ class HTMLExporter(Exporter):
     def filename(self, key: str = "dockerqa") -> str:
         """``KEY-cheatsheet-compact.html`` for the compact sheet."""
         name = "{key}-cheatsheet-compact.html" if self.compact else self.default_filename
-        return name.replace("{key}", key)
+        return file_name(name, key)
 
     def render(self, library: Library) -> str:
         """The page's HTML text."""

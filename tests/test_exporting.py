@@ -13,7 +13,7 @@ import pytest
 import dockerqa
 from conftest import CORPUS, run_cli
 from dockerqa import ExportError, __version__
-from dockerqa.exporting import Exporter, Option, atomic_output
+from dockerqa.exporting import Exporter, Option
 
 BUILTINS = {
     "anki": "dockerqa.exporters.anki:AnkiExporter",
@@ -311,16 +311,6 @@ def test_a_broken_plugin_does_not_break_the_export_help(tmp_path: Path) -> None:
     assert group_help.returncode == 0, group_help.stderr
     commands = group_help.stdout.split("Formats", 1)[1].split()
     assert {"anki", "csv", "html", "json", "broken", "all"} <= set(commands)
-
-
-def test_atomic_output_leaves_nothing_behind_on_failure(tmp_path: Path) -> None:
-    dest = tmp_path / "out.bin"
-    dest.write_bytes(b"old")
-    with pytest.raises(RuntimeError), atomic_output(dest) as fh:
-        fh.write(b"half")
-        raise RuntimeError("boom")
-    assert dest.read_bytes() == b"old"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.bin"]
 
 
 def test_unwritable_destination_is_an_export_error(
