@@ -28,8 +28,7 @@ import dockerqa
 import dockerqa.lock
 from conftest import FIXTURES, ROOT, run_cli
 from dockerqa import ExportError, LockError
-from dockerqa.exporters import anki as anki_exporter
-from dockerqa.exporters.anki import FIELDS, QUESTION_MODEL_ID, AnkiExporter
+from dockerqa.exporters.anki import FIELDS, QUESTION_MODEL_ID, AnkiExporter, notetypes
 from dockerqa.exporting import ExportContext
 from dockerqa.lock import Lock, apply_renames, build_lock, refresh
 
@@ -522,9 +521,9 @@ def test_a_styling_change_updates_the_note_type(
     try:
         import_apkg(col, dockerqa.export(page, "anki", tmp_path / "v1.apkg", now=T0)[0])
         # the next release restyles the cards
-        monkeypatch.setattr(anki_exporter, "CARD_CSS", anki_exporter.CARD_CSS + "\n/* v2 */")
-        anki_exporter.note_type_fingerprint.cache_clear()
-        anki_exporter._note_type.cache_clear()
+        monkeypatch.setattr(notetypes, "CARD_CSS", notetypes.CARD_CSS + "\n/* v2 */")
+        notetypes.note_type_fingerprint.cache_clear()
+        notetypes._note_type.cache_clear()
         reports: list[str] = []
         dockerqa.export(page, "anki", tmp_path / "v2.apkg", now=T0 + 5, report=reports.append)
         assert reports[0] == "updated deck.lock: anki exporter state changed"
@@ -539,8 +538,8 @@ def test_a_styling_change_updates_the_note_type(
     finally:
         col.close()
         monkeypatch.undo()
-        anki_exporter.note_type_fingerprint.cache_clear()
-        anki_exporter._note_type.cache_clear()
+        notetypes.note_type_fingerprint.cache_clear()
+        notetypes._note_type.cache_clear()
 
 
 def test_retired_questions_stay_in_whole_sections_only(tmp_path: Path) -> None:
@@ -782,36 +781,3 @@ def test_no_room_for_the_collection_is_one_line_and_no_deck(tmp_path: Path) -> N
         assert not out.exists() and os.listdir(small) == []
     finally:
         subprocess.run(["umount", str(small)], check=True)
-
-
-def test_required_fields_given_to_genanki_are_what_it_would_compute() -> None:
-    # The note type carries each card's required field (its gate) instead of letting genanki
-    # render every template once per field to find it.
-    computed = genanki.Model(**anki_exporter._note_type_arguments())._req
-    assert anki_exporter._note_type()._req == computed
-    assert len(computed) == len(anki_exporter._templates()) == len(anki_exporter.CARD_GATES)
-
-
-def test_package_is_written_as_genanki_writes_it() -> None:
-    # `_write_package` keeps genanki's statements and values (so the bytes stay the same) but
-    # encodes each deck once; compared on a package of many decks sharing the note type.
-    import sqlite3
-
-    model = anki_exporter._note_type()
-    decks = []
-    for d in range(40):
-        deck = genanki.Deck(2_000_000_000 + d, f"Root::Section {d} · “quoted”")
-        for n in range(3):
-            fields = [""] * len(anki_exporter.FIELDS)
-            fields[0], fields[3] = f"id-{d}-{n}", f"Prompt {d}.{n} <b>é</b>"
-            deck.add_note(genanki.Note(model=model, fields=fields, guid=f"g{d}-{n}"))
-        decks.append(deck)
-    package = genanki.Package(decks)
-    databases = []
-    for write in (genanki.Package.write_to_db, anki_exporter._write_package):
-        conn = sqlite3.connect(":memory:")
-        write(package, conn.cursor(), 1_700_000_000, iter(range(10**9, 10**10)))
-        conn.commit()
-        databases.append(conn.serialize())
-        conn.close()
-    assert databases[0] == databases[1]

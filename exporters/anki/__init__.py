@@ -66,243 +66,64 @@ Retirement
 Safety and reproducibility
     Fields hold only `dockerqa.render` output and this module's own HTML, with every text from
     the source escaped; templates have no JavaScript. The collection is built with genanki in
-    memory and zipped here with fixed entry dates, modes and order: the same library, lock and
+    memory and zipped by `_apkg` with fixed entry dates, modes and order: the same library, lock and
     state give the same bytes.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import io
 import itertools
-import json
-import os
 import re
-import shutil
-import sqlite3
-import tempfile
 import time
-import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import genanki
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from dockerqa.errors import ExportError, LockError
+from dockerqa.errors import ExportError
 from dockerqa.exporting import ExportContext, Exporter, Option
-from dockerqa.lock import MAX_TIME, SLOT_LIMIT, Lock, LockEntry, check
+from dockerqa.lock import Lock, LockEntry, check
 from dockerqa.model import CARD_TYPES, FIELD_LABELS, Library, Question
-from dockerqa.render import BASE_CSS, escape_text, pygments_css, render_inline, render_markdown
+from dockerqa.render import escape_text, render_inline, render_markdown
 from dockerqa.study import ask, split_core
 
-from ._flashcards import card_tags, deck_name, deck_part
+from .._flashcards import card_tags, deck_name, deck_part
+from ._apkg import _Note, apkg_bytes
+from .notetypes import (
+    CARD_CSS,
+    CARD_GATES,
+    FIELDS,
+    FIELDS_VERSION,
+    FOLLOW_UP_SLOTS,
+    NOTE_TYPE_NAME,
+    QUESTION_MODEL_ID,
+    AnkiState,
+    _after,
+    _FieldsState,
+    _note_type,
+    _NoteTypeState,
+    _read_state,
+    note_type_fingerprint,
+)
 
-#: The note type's id: hard-coded forever (Anki matches note types by id).
-QUESTION_MODEL_ID = 1773346606
-NOTE_TYPE_NAME = "dockerqa Question"
-#: Follow-up slots with a card template of their own.
-FOLLOW_UP_SLOTS = SLOT_LIMIT
-#: The note type's fields, frozen since 0.2 (see the module docstring).
-FIELDS: tuple[str, ...] = (
-    "Id", "Context", "Title", "Prompt", "Answer", "Details", "Source", "Banner", "Chain", "RedFlag",
-    *itertools.chain.from_iterable(
-        (f"FollowUp{n}", f"FollowUp{n}Answer") for n in range(1, FOLLOW_UP_SLOTS + 1)
-    ),
-)  # fmt: skip
-#: Version of how fields are filled: raise it when the same question gives other field HTML
-#: on purpose, so every note gets a newer ``mod`` and existing learners receive the change.
-FIELDS_VERSION = 2
+__all__ = [
+    "BACK_PARTS",
+    "CARD_CSS",
+    "CARD_GATES",
+    "FIELDS",
+    "FIELDS_VERSION",
+    "FOLLOW_UP_SLOTS",
+    "NOTE_TYPE_NAME",
+    "QUESTION_MODEL_ID",
+    "AnkiExporter",
+    "AnkiState",
+    "note_type_fingerprint",
+]
+
 #: Parts of a question's back that can be chosen with ``back`` (all by default).
 BACK_PARTS = ("answer", "intent", "weak-strong", "senior-staff", "follow-ups", "red-flag", "other")
-
-# --- note type --------------------------------------------------------------------------------
-
-_BANNER = "{{#Banner}}<div class=dq-banner>{{Banner}}</div>{{/Banner}}"
-_SOURCE = "<div class=dq-source>{{Source}}</div>"
-
-_QUESTION_FRONT = f"""{{{{#Prompt}}}}<div class="dq dq-front">
-{_BANNER}
-<div class=dq-context>{{{{Context}}}}</div>
-<div class=dq-front-ask>{{{{Prompt}}}}</div>
-</div>{{{{/Prompt}}}}"""
-_QUESTION_BACK = f"""{{{{FrontSide}}}}
-<hr id=answer>
-<div class="dq dq-back">
-{{{{#Answer}}}}<div class=dq-answer>{{{{Answer}}}}</div>{{{{/Answer}}}}
-{{{{#Details}}}}<div class=dq-details>{{{{Details}}}}</div>{{{{/Details}}}}
-{{{{#Chain}}}}<div class=dq-details>{{{{Chain}}}}</div>{{{{/Chain}}}}
-{_SOURCE}
-</div>"""
-
-
-def _follow_up_templates(n: int) -> dict[str, str]:
-    q, a = f"FollowUp{n}", f"FollowUp{n}Answer"
-    front = f"""{{{{#{q}}}}}<div class="dq dq-front">
-{_BANNER}
-<div class=dq-context>{{{{Context}}}} · {CARD_TYPES["follow-up"]} {n}</div>
-<div class=dq-parent>{{{{Title}}}}</div>
-<div class=dq-ask>{CARD_TYPES["follow-up"]}</div>
-<div class=dq-follow-up>{{{{{q}}}}}</div>
-</div>{{{{/{q}}}}}"""
-    back = f"""{{{{FrontSide}}}}
-<hr id=answer>
-<div class="dq dq-back">
-<div class=dq-answer>{{{{{a}}}}}</div>
-{_SOURCE}
-</div>"""
-    return {"name": f"{CARD_TYPES['follow-up']} {n}", "qfmt": front, "afmt": back}
-
-
-_RED_FLAG_FRONT = f"""{{{{#RedFlag}}}}<div class="dq dq-front">
-{_BANNER}
-<div class=dq-context>{{{{Context}}}} · {CARD_TYPES["red-flag"]}</div>
-<div class=dq-ask>Which answer to this question is a red flag, and why?</div>
-<div class=dq-title>{{{{Title}}}}</div>
-</div>{{{{/RedFlag}}}}"""
-_RED_FLAG_BACK = f"""{{{{FrontSide}}}}
-<hr id=answer>
-<div class="dq dq-back">
-<div class="dq-answer dq-red-flag">{{{{RedFlag}}}}</div>
-{_SOURCE}
-</div>"""
-
-CARD_CSS = """
-/* cards: colours come from the renderer's custom properties (day, and night under
-   .nightMode/.night_mode), so both palettes follow Anki's night mode */
-.card {
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-  font-size: 18px; line-height: 1.5; text-align: left;
-  color: var(--fg); background: var(--bg);
-  margin: 0; padding: 0; overflow-x: hidden;
-}
-.dq {
-  max-width: 46rem; margin: 0 auto; padding: 0.75rem 1rem; box-sizing: border-box;
-  min-width: 0; overflow-wrap: break-word;
-}
-.dq pre, .dq .table-wrap, .dq .code-block, .dq details { max-width: 100%; box-sizing: border-box; }
-.dq pre { overflow-x: auto; white-space: pre; overflow-wrap: normal; }
-.dq a { color: var(--accent); }
-.dq-context { color: var(--muted); font-size: 0.8em; margin-bottom: 0.4em; }
-.dq-parent { color: var(--fg); font-weight: 600; font-size: 1.1rem; margin-top: 0.2em; }
-.dq-title { font-size: 1.3em; font-weight: 700; line-height: 1.3; margin: 0.2em 0 0.6em; }
-.dq-ask { color: var(--muted); font-size: 0.9em; margin-top: 0.6em; }
-.dq-follow-up { font-size: 1.1em; font-weight: 600; }
-.dq-prompt { border-left: 4px solid var(--accent); padding: 0.1em 0 0.1em 0.8em; }
-.dq-label { font-size: 0.95em; font-weight: 700; margin: 0.8em 0 0.3em; color: var(--accent); }
-.dq-block { margin: 0.9em 0; }
-details.dq-block > summary.dq-label { display: list-item; margin: 0; }
-details.dq-block[open] > summary.dq-label { margin-bottom: 0.4em; }
-.dq-red-flag-block, .dq-red-flag { border-left: 4px solid var(--danger); padding-left: 0.8em; }
-.dq-red-flag-block > .dq-label, .dq-red-flag-block > summary { color: var(--danger); }
-.dq-chain { padding-left: 1.4em; }
-.dq-chain > li { margin: 0.5em 0; }
-.dq-chain-question > p { font-weight: 600; margin-bottom: 0.2em; }
-.dq-chain-answer { border-left: 2px solid var(--border); padding-left: 0.6em; }
-.dq-banner {
-  border-left: 4px solid var(--warning); background: var(--callout-bg); border-radius: 0 6px 6px 0;
-  padding: 0.5em 0.8em; margin-bottom: 0.8em; font-size: 0.9em;
-}
-.dq-source { color: var(--muted); font-size: 0.75em; margin-top: 1.2em; }
-.dq-source a { color: var(--muted); }
-.dq-id { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
-.dq-front-ask { font-size: 1.15em; font-weight: 600; line-height: 1.35; margin: 0.2em 0 0.6em; }
-.dq-front-ask .dq-prompt { font-size: 0.87em; font-weight: 400; margin-top: 0.6em; }
-.dq-answer > :first-child { margin-top: 0; }
-hr#answer { border: 0; border-top: 1px solid var(--border); margin: 0.8em 0; }
-@media (max-width: 480px) {
-  .card { font-size: 16px; }
-  .dq { padding: 0.5rem 0.6rem; }
-  .dq-chain { padding-left: 1.1em; }
-}
-"""
-
-
-def _templates() -> list[dict[str, str]]:
-    return [
-        # "Card" is the question card's template name since 0.1: Anki merges templates by name
-        {"name": "Card", "qfmt": _QUESTION_FRONT, "afmt": _QUESTION_BACK},
-        *(_follow_up_templates(n) for n in range(1, FOLLOW_UP_SLOTS + 1)),
-        {"name": CARD_TYPES["red-flag"], "qfmt": _RED_FLAG_FRONT, "afmt": _RED_FLAG_BACK},
-    ]
-
-
-#: The field each template's front is wrapped in (``{{#Field}}…{{/Field}}``), in template
-#: order: a note has that card when the field is filled.
-CARD_GATES = ("Prompt", *(f"FollowUp{n}" for n in range(1, FOLLOW_UP_SLOTS + 1)), "RedFlag")
-
-
-def _note_type_arguments() -> dict[str, Any]:
-    return {
-        "model_id": QUESTION_MODEL_ID,
-        "name": NOTE_TYPE_NAME,
-        "fields": [{"name": f} for f in FIELDS],
-        "templates": _templates(),
-        "css": f"{BASE_CSS}\n{pygments_css()}\n{CARD_CSS}",
-        "sort_field_index": 0,
-    }
-
-
-@functools.cache
-def _note_type() -> Any:
-    model = genanki.Model(**_note_type_arguments())
-    # genanki finds each template's required fields by rendering it once per field (a third of
-    # its time here); they are the gates, known in advance (a test checks genanki agrees).
-    model.__dict__["_req"] = [[i, "all", [FIELDS.index(g)]] for i, g in enumerate(CARD_GATES)]
-    return model
-
-
-@functools.cache
-def note_type_fingerprint() -> str:
-    """Fingerprint of the note type: name, fields, templates and CSS."""
-    m = _note_type()
-    definition = {
-        "id": m.model_id,
-        "name": m.name,
-        "fields": m.fields,
-        "templates": m.templates,
-        "css": m.css,
-    }
-    text = json.dumps(definition, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-# --- this exporter's state in the lock ------------------------------------------------------
-
-
-class _Versioned(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    changed: int = Field(ge=0, le=MAX_TIME)
-    """When it last changed (UTC seconds)."""
-
-
-class _NoteTypeState(_Versioned):
-    fingerprint: str
-    """`note_type_fingerprint` when it was recorded."""
-
-
-class _FieldsState(_Versioned):
-    version: int
-    """`FIELDS_VERSION` when it was recorded."""
-
-
-class AnkiState(BaseModel):
-    """What the Anki exporter keeps in the lock, under ``exporters.anki``."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    note_types: _NoteTypeState
-    """The note type's definition and the ``mod`` it carries."""
-    fields: _FieldsState | None = None
-    """How fields are filled, and the earliest ``mod`` every note carries."""
-
-
-def _after(previous: _Versioned | None, now: int) -> int:
-    """When something changes now: ``now``, but always later than its previous change."""
-    return now if previous is None else max(now, previous.changed + 1)
 
 
 # --- fields ----------------------------------------------------------------------------------
@@ -434,17 +255,6 @@ def _banner(library: Library, entry: LockEntry) -> str:
 
 
 # --- building --------------------------------------------------------------------------------
-
-
-class _Note(genanki.Note):  # type: ignore[misc]
-    """A genanki note whose ``mod`` (and its cards') comes from the lock, not the build time."""
-
-    def __init__(self, *, mod: int, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.mod = mod
-
-    def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
-        super().write_to_db(cursor, self.mod, deck_id, id_gen)
 
 
 @dataclass(frozen=True)
@@ -604,102 +414,4 @@ class AnkiExporter(Exporter):
             decks[item.deck].add_note(note)
         if next(due) == 1:
             raise ExportError("nothing to export: no card of the chosen types")
-        return _apkg(genanki.Package(list(decks.values())), state.note_types.changed)
-
-
-def _read_state(state: Mapping[str, Any] | None) -> AnkiState | None:
-    if state is None:
-        return None
-    try:
-        return AnkiState.model_validate(state)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        raise LockError(
-            f'exporters.anki.{where}: {err["msg"]}; delete the lock\'s "anki" entry under '
-            '"exporters" (it is rebuilt by the next export; imported notes then update once)'
-        ) from None
-
-
-def _apkg(package: Any, timestamp: int) -> bytes:
-    """The package as a zip with fixed dates, modes and entry order.
-
-    The collection is built in a temporary file rather than in memory (a large page's would be
-    held three times over) and copied into the zip in pieces. SQLite stamps a file's header
-    with a change counter and its own version (offsets 24–27 and 92–99) where an in-memory
-    database has zeros; they are zeroed, so the bytes do not depend on SQLite's version.
-    """
-    out = io.BytesIO()
-    try:
-        with tempfile.TemporaryDirectory(prefix="dockerqa-") as tmp:
-            path = os.path.join(tmp, "collection.anki2")
-            conn = sqlite3.connect(path)
-            try:
-                conn.execute("PRAGMA journal_mode = MEMORY")  # a scratch file: no journal,
-                conn.execute("PRAGMA synchronous = OFF")  # no sync (the format is the same)
-                _write_package(package, conn.cursor(), timestamp, itertools.count(timestamp * 1000))
-                conn.commit()
-            finally:
-                conn.close()
-            with open(path, "r+b") as db, zipfile.ZipFile(out, "w") as zf:
-                for offset, width in _SQLITE_STAMPS:
-                    db.seek(offset)
-                    db.write(bytes(width))
-                size = db.seek(0, os.SEEK_END)
-                db.seek(0)
-                for name, source, length in (
-                    ("collection.anki2", db, size),
-                    ("media", io.BytesIO(b"{}"), 2),
-                ):
-                    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-                    info.compress_type = zipfile.ZIP_DEFLATED  # zlib's default level, 6
-                    info.create_system = 3
-                    info.external_attr = 0o100644 << 16
-                    info.file_size = length
-                    with zf.open(info, "w") as dest:
-                        shutil.copyfileobj(source, dest, 1 << 20)
-    except (OSError, sqlite3.Error) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        try:
-            where = tempfile.gettempdir()
-        except OSError:  # none of the usual places can be written
-            where = os.environ.get("TMPDIR") or "the temporary directory"
-        raise ExportError(
-            f"{where}: cannot build the Anki collection in a temporary file: "
-            f"{reason} (TMPDIR chooses another directory)"
-        ) from None
-    return out.getvalue()
-
-
-def _write_package(package: Any, cursor: Any, timestamp: int, id_gen: Iterator[int]) -> None:
-    """`genanki.Package.write_to_db`, the same statements with the same values, without
-    decoding and re-encoding the collection's deck list for every deck (which made a page of
-    hundreds of sections quadratic): each deck's JSON is encoded once and the list joined."""
-    cursor.executescript(genanki.package.APKG_SCHEMA)
-    cursor.executescript(genanki.package.APKG_COL)
-    (text,) = cursor.execute("SELECT decks FROM col").fetchone()
-    items = {key: _json_item(key, value) for key, value in json.loads(text).items()}
-    for deck in package.decks:
-        key = str(deck.deck_id)
-        items[key] = _json_item(key, deck.to_json())
-        cursor.execute("UPDATE col SET decks = ?", ("{" + ", ".join(items.values()) + "}",))
-        (text,) = cursor.execute("SELECT models FROM col").fetchone()  # as genanki does
-        models = json.loads(text)
-        for note in deck.notes:
-            deck.add_model(note.model)
-        models.update(
-            {m.model_id: m.to_json(timestamp, deck.deck_id) for m in deck.models.values()}
-        )
-        cursor.execute("UPDATE col SET models = ?", (json.dumps(models),))
-        for note in deck.notes:
-            note.write_to_db(cursor, timestamp, deck.deck_id, id_gen)
-
-
-def _json_item(key: str, value: Any) -> str:
-    """One ``"key": value`` of a JSON object as `json.dumps` writes it."""
-    return f"{json.dumps(key)}: {json.dumps(value)}"
-
-
-#: (offset, width) of the header fields SQLite stamps in a database file: the file change
-#: counter, and the change counter and library version it was last written with.
-_SQLITE_STAMPS = ((24, 4), (92, 8))
+        return apkg_bytes(genanki.Package(list(decks.values())), state.note_types.changed)
