@@ -169,6 +169,15 @@ class Section(_Frozen):
     """Where the section starts and ends."""
 
 
+class Front(_Frozen):
+    """A card front written for a question in the page's metadata (``[fronts]``)."""
+
+    ask: str
+    """The one question the card asks."""
+    lead: str | None = None
+    """The sentence that introduces an answer that is only code."""
+
+
 class Question(_Frozen):
     """One interview question (or scenario, work sample, comparison) with all its parts."""
 
@@ -213,6 +222,9 @@ class Question(_Frozen):
     parts: tuple[Part, ...] = ()
     """Other labelled parts, kept under their own label (a callout that follows a follow-up
     chain under its component's name, e.g. ``Tip``)."""
+    front: Front | None = Field(default=None, exclude=True)
+    """The card front written for it in the metadata, if any (not part of the serialised form
+    or of its content: cards show it, `dockerqa.study.ask` falls back to the title)."""
     tags: tuple[str, ...] = ()
     """Topic tags (sorted), from the metadata's topic rules."""
     source: SourceSpan

@@ -13,7 +13,8 @@ One note per question, sibling cards
     learner's history onto another follow-up's card) and a red-flag card. Anki buries siblings
     together and a learner suspends or deletes a question as one unit. A sibling's answer is
     never on another card: where follow-up or red-flag cards exist, the question's back lists
-    the follow-up questions only and leaves the red flag to its own card.
+    the follow-up questions only and leaves the red flag to its own card. A red-flag card's
+    front is its question card's front (``Prompt``) with `RED_FLAG_ASK` under it.
 
 Tags (hierarchical, on every note)
     ``dockerqa::level::<level>``, ``dockerqa::section::<section id>``, ``dockerqa::kind::<kind>``,
@@ -35,10 +36,13 @@ The note type — its ID hard-coded forever, its fields frozen
     type gains the new ones without a second question card.
 
     ``Id`` the question id; ``Context`` section, level and kind; ``Title`` the question title;
-    ``Prompt`` what the card asks (`dockerqa.study.ask`) with the scenario or prompt;
-    ``Answer`` the answer's core (`dockerqa.study.split_core`; without an answer, the weak
-    answer and the strong answer's core); ``Details`` the rest, every part
-    folded in ``<details>`` under its label; ``Chain`` the follow-up chain, folded; ``RedFlag``
+    ``Prompt`` what the card asks (`dockerqa.study.ask`: the front written for it in the
+    page's metadata, else a short question from the title), with a scenario's or work sample's
+    prompt (a question's own prompt shows there only without a written front, else it folds);
+    ``Answer`` what the back shows first (`dockerqa.study.study_back`: the substance, list
+    heads, the key points of what folds; a code-only answer's written lead; without an answer,
+    the strong answer's); ``Details`` the rest, every part folded in ``<details>`` under its
+    label; ``Chain`` the follow-up chain, folded; ``RedFlag``
     the red flag (filled only when red-flag cards are chosen); ``Source`` where the question
     comes from; ``Banner`` the retirement notice; ``FollowUpN``/``FollowUpNAnswer`` the
     follow-up in slot N (filled only for answered follow-ups when follow-up cards are chosen).
@@ -73,6 +77,7 @@ Safety and reproducibility
 from __future__ import annotations
 
 import hashlib
+import html
 import itertools
 import re
 import time
@@ -85,9 +90,9 @@ import genanki
 from dockerqa.errors import ExportError
 from dockerqa.exporting import ExportContext, Exporter, Option
 from dockerqa.lock import Lock, LockEntry, check
-from dockerqa.model import CARD_TYPES, FIELD_LABELS, Library, Question
+from dockerqa.model import CARD_TYPES, FIELD_LABELS, Kind, Library, Question
 from dockerqa.render import escape_text, render_inline, render_markdown
-from dockerqa.study import ask, split_core
+from dockerqa.study import Back, ask, inline_steps_as_list, study_back
 
 from .._flashcards import card_tags, deck_name, deck_part
 from ._apkg import _Note, apkg_bytes
@@ -99,6 +104,7 @@ from .notetypes import (
     FOLLOW_UP_SLOTS,
     NOTE_TYPE_NAME,
     QUESTION_MODEL_ID,
+    RED_FLAG_ASK,
     AnkiState,
     _after,
     _FieldsState,
@@ -117,6 +123,7 @@ __all__ = [
     "FOLLOW_UP_SLOTS",
     "NOTE_TYPE_NAME",
     "QUESTION_MODEL_ID",
+    "RED_FLAG_ASK",
     "AnkiExporter",
     "AnkiState",
     "note_type_fingerprint",
@@ -134,7 +141,28 @@ def _esc(text: str) -> str:
 
 
 def _md(text: str | None) -> str:
-    return render_markdown(text) if text else ""
+    return _unbroken_code(render_markdown(text)) if text else ""
+
+
+#: Inline code (not a code block's ``<pre><code>``) with no markup inside.
+_INLINE_CODE = re.compile(r"(?<!<pre>)<code>([^<]*)</code>")
+#: A run of inline code a browser may break inside (at ``-``, ``/``…), short enough to keep.
+_BREAKABLE_RUN = re.compile(r"[^\s<>]*[^\w\s<>][^\s<>]*")
+#: Longer runs may break: kept whole they would run off a phone's screen.
+UNBROKEN_CODE_CHARS = 40
+
+
+def _unbroken_code(html_: str) -> str:
+    """Inline code keeps each of its words whole (``--cpus``, ``distroless/static`` never
+    split across lines): every short run that holds a break opportunity is kept together."""
+
+    def run(m: re.Match[str]) -> str:
+        text = m.group(0)
+        if not 1 < len(html.unescape(text)) <= UNBROKEN_CODE_CHARS:
+            return text
+        return f"<span class=dq-nobr>{text}</span>"
+
+    return _INLINE_CODE.sub(lambda m: f"<code>{_BREAKABLE_RUN.sub(run, m.group(1))}</code>", html_)
 
 
 def _fold(css: str, label: str, body_html: str) -> str:
@@ -162,24 +190,48 @@ class _Choice:
     back: frozenset[str]
 
 
+def _prompt_on_front(q: Question) -> bool:
+    """A scenario's or work sample's prompt is its question; a question's prompt shows on the
+    front only when no front was written for it (a written front asks what the back answers)."""
+    return bool(q.prompt) and (q.kind in (Kind.SCENARIO, Kind.WORK_SAMPLE) or q.front is None)
+
+
 def _front(q: Question, section_title: str) -> str:
-    html_ = render_markdown(ask(q, section_title))
-    if q.prompt:
+    if q.prompt and q.front is None and q.kind is Kind.QUESTION:
+        html_ = f"<p>{render_inline(q.title)}</p>"  # its prompt is the question
+    else:
+        html_ = render_markdown(ask(q, section_title))
+    if _prompt_on_front(q):
         label = f"<div class=dq-label>{_esc(q.kind.prompt_label)}</div>"
         html_ += f"\n<div class=dq-prompt>{label}\n{_md(q.prompt)}</div>"
     return html_
 
 
+def _shown(back: Back, lead: str | None = None) -> str:
+    """What shows of an answer: its lead sentence (a code-only answer's), its substance, and
+    the key points of what folds."""
+    html_ = f"<div class=dq-lead>{_md(lead)}</div>\n" if lead and back.core else ""
+    html_ += _md(back.core)
+    if back.key_points:
+        points = _md("\n".join(f"* {p}" for p in back.key_points))
+        label = "<div class=dq-label>Also in the answer</div>"
+        html_ += f"\n<div class=dq-key-points>{label}\n{points}</div>"
+    return html_
+
+
 def _answer_and_more(q: Question, choice: _Choice) -> tuple[str, str]:
-    """The answer's core (shown) and every other chosen part, each folded under its label."""
-    core, rest = split_core(q.answer) if "answer" in choice.back else ("", "")
-    core_html = _md(core)
+    """The answer's substance (shown) and every other chosen part, each folded under its
+    label (`dockerqa.study.study_back` decides what shows)."""
+    back = study_back(q.answer) if "answer" in choice.back else Back("", (), "")
+    core_html = _shown(back, q.front.lead if q.front is not None else None)
     blocks: list[str] = []
     if "answer" in choice.back:
+        if q.prompt and not _prompt_on_front(q):
+            blocks.append(_fold("dq-prompt-block", q.kind.prompt_label, _md(q.prompt)))
         if q.steps:
             blocks.append(_fold("dq-steps", FIELD_LABELS["steps"], _md(q.steps)))
-        if rest:
-            blocks.append(_fold("dq-rest", "Rest of the answer", _md(rest)))
+        if back.rest:
+            blocks.append(_fold("dq-rest", "Rest of the answer", _md(back.rest)))
         if q.example:
             blocks.append(_fold("dq-example", FIELD_LABELS["example"], _md(q.example)))
     if "intent" in choice.back and q.interviewer_intent:
@@ -190,15 +242,17 @@ def _answer_and_more(q: Question, choice: _Choice) -> tuple[str, str]:
         blocks.append(_fold("dq-red-flag-block", FIELD_LABELS["red_flag"], _md(q.red_flag)))
     if "weak-strong" in choice.back and (q.weak_answer or q.strong_answer):
         if not q.answer:
-            # Without an answer of its own, weak vs strong is the answer: the weak answer and
-            # the strong answer's core show, the rest of the strong answer folds first.
-            strong, rest = split_core(q.strong_answer)
-            core_html = _pair(
-                (FIELD_LABELS["weak_answer"], q.weak_answer),
-                (FIELD_LABELS["strong_answer"], strong),
-            )
-            if rest:
-                blocks.insert(0, _fold("dq-rest", "Rest of the strong answer", _md(rest)))
+            # Without an answer of its own, the strong answer is the answer: its substance
+            # shows first, the rest of it and the weak answer fold.
+            strong = study_back(q.strong_answer)
+            if strong.core:
+                core_html = _shown(strong)  # the front asks for it: no label needed
+            folds = []
+            if strong.rest:
+                folds.append(_fold("dq-rest", "Rest of the strong answer", _md(strong.rest)))
+            if q.weak_answer:
+                folds.append(_fold("dq-weak", FIELD_LABELS["weak_answer"], _md(q.weak_answer)))
+            blocks[0:0] = folds
         else:
             body = _pair(
                 (FIELD_LABELS["weak_answer"], q.weak_answer),
@@ -223,7 +277,7 @@ def _chain(q: Question, choice: _Choice, carded: set[int]) -> str:
     for i, f in enumerate(q.follow_ups):
         answer = ""
         if f.answer and i not in carded:
-            answer = f"\n<div class=dq-chain-answer>{_md(f.answer)}</div>"
+            answer = f"\n<div class=dq-chain-answer>{_md(inline_steps_as_list(f.answer))}</div>"
         items.append(f"<li><div class=dq-chain-question>{_md(f.question)}</div>{answer}</li>")
     body = "<ol class=dq-chain>\n" + "\n".join(items) + "\n</ol>"
     return _fold("dq-follow-ups", f"{FIELD_LABELS['follow_ups']} ({len(q.follow_ups)})", body)
@@ -356,7 +410,7 @@ class AnkiExporter(Exporter):
             for i, (f, slot) in enumerate(zip(q.follow_ups, slots, strict=True)):
                 if f.answer and slot is not None and slot <= FOLLOW_UP_SLOTS:
                     follow_ups[2 * slot - 2] = _md(f.question)
-                    follow_ups[2 * slot - 1] = _md(f.answer)
+                    follow_ups[2 * slot - 1] = _md(inline_steps_as_list(f.answer))
                     carded.add(i)
         red_flag = _md(q.red_flag) if "red-flag" in choice.cards and q.red_flag else ""
         front = _front(q, item.section_title) if "main" in choice.cards else ""

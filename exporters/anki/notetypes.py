@@ -35,9 +35,12 @@ FIELDS: tuple[str, ...] = (
 )  # fmt: skip
 #: Version of how fields are filled: raise it when the same question gives other field HTML
 #: on purpose, so every note gets a newer ``mod`` and existing learners receive the change.
-FIELDS_VERSION = 2
+FIELDS_VERSION = 3
 
 # --- note type --------------------------------------------------------------------------------
+
+#: What a red-flag card asks, under the question card's front.
+RED_FLAG_ASK = "What would be a red flag in an answer to this question, and why?"
 
 _BANNER = "{{#Banner}}<div class=dq-banner>{{Banner}}</div>{{/Banner}}"
 _SOURCE = "<div class=dq-source>{{Source}}</div>"
@@ -78,8 +81,9 @@ def _follow_up_templates(n: int) -> dict[str, str]:
 _RED_FLAG_FRONT = f"""{{{{#RedFlag}}}}<div class="dq dq-front">
 {_BANNER}
 <div class=dq-context>{{{{Context}}}} · {CARD_TYPES["red-flag"]}</div>
-<div class=dq-ask>Which answer to this question is a red flag, and why?</div>
-<div class=dq-title>{{{{Title}}}}</div>
+{{{{#Prompt}}}}<div class=dq-front-ask>{{{{Prompt}}}}</div>{{{{/Prompt}}}}
+{{{{^Prompt}}}}<div class=dq-title>{{{{Title}}}}</div>{{{{/Prompt}}}}
+<div class=dq-ask>{RED_FLAG_ASK}</div>
 </div>{{{{/RedFlag}}}}"""
 _RED_FLAG_BACK = f"""{{{{FrontSide}}}}
 <hr id=answer>

@@ -251,7 +251,7 @@ def test_study_design(corpus_cards: list[tuple[int, str, str]]) -> None:
     # diagram source is a labelled, preformatted block, never loose code
     assert joined.count('class="mermaid-diagram"') == joined.count(MERMAID_BLOCK) > 0
     questions = [q for _, q, _ in corpus_cards]
-    assert any("Which answer to this question is a red flag" in q for q in questions)
+    assert any(notetypes.RED_FLAG_ASK in q for q in questions)
     assert any("· Follow-up 1<" in q for q in questions)
     # highlighted code: pygments CSS classes, not inline styles
     code = [a for a in answers if "<pre" in a]
@@ -279,7 +279,7 @@ def test_no_card_spoils_a_sibling(
 def test_the_card_never_scrolls_sideways(corpus_import: tuple[Collection, Any]) -> None:
     col, _ = corpus_import
     css = col.models.get(QUESTION_MODEL_ID)["css"]
-    assert re.search(r"\.dq pre \{[^}]*overflow-x: auto", css)  # long code scrolls in its block
+    assert re.search(r"\.dq pre[^{]*\{[^}]*white-space: pre-wrap", css)  # long code wraps
     assert re.search(r"\.table-wrap \{[^}]*overflow-x: auto", css)  # so do wide tables
     assert re.search(r"\.card \{[^}]*overflow-x: hidden", css)  # the card itself never does
 
@@ -781,3 +781,53 @@ def test_no_room_for_the_collection_is_one_line_and_no_deck(tmp_path: Path) -> N
         assert not out.exists() and os.listdir(small) == []
     finally:
         subprocess.run(["umount", str(small)], check=True)
+
+
+def test_upgrading_from_the_last_release_keeps_reviews_and_shows_the_new_cards(
+    tmp_path: Path,
+) -> None:
+    # The last release's deck (0.2's dist/dockerqa.apkg), studied, then this release's deck
+    # imported with the options README gives (Anki's defaults: nothing to tick).
+    col = open_collection(tmp_path / "c.anki2")
+    try:
+        first = import_apkg(col, FIXTURES / "anki" / "dockerqa-0.2.apkg")
+        assert (len(first.new), col.card_count()) == (CORPUS_NOTES, CORPUS_CARDS)
+        (nid,) = col.find_notes('"Id:fundamentals/vm-vs-container"')
+        reviewed = col.get_note(nid).card_ids()
+        for cid in reviewed:
+            card = col.get_card(cid)
+            card.start_timer()
+            col.sched.answerCard(card, 3)
+        before = _sched(col)
+        revlog = col.db.scalar("select count() from revlog")
+        assert revlog == len(reviewed)
+
+        (deck,) = dockerqa.export(
+            dockerqa.load(), "anki", tmp_path / "new.apkg", lock=ROOT / "corpus" / "docker.lock",
+            locked=True,
+        )  # fmt: skip
+        log = import_apkg(col, deck)
+        col.models._clear_cache()  # the Python side caches note types; the app reloads them
+        assert (len(log.new), len(log.conflicting), len(log.duplicate)) == (0, 0, 0)
+        assert len(log.updated) == CORPUS_NOTES  # every note takes the new fronts and backs
+        assert (col.note_count(), col.card_count()) == (CORPUS_NOTES, CORPUS_CARDS)
+        ours = [m for m in col.models.all_names_and_ids() if m.name.startswith("dockerqa")]
+        assert [m.id for m in ours] == [QUESTION_MODEL_ID]  # no copy of the note type
+        assert "pre-wrap" in col.models.get(QUESTION_MODEL_ID)["css"]  # its new style came too
+        assert col.db.scalar("select count() from revlog") == revlog
+        assert _sched(col) == before  # every card keeps its schedule, reviewed or not
+        assert list(col._backend.check_database()) == []
+        # the reviewed note shows this release's cards
+        sides = {
+            col.get_card(cid).template()["name"]: col.get_card(cid).render_output()
+            for cid in reviewed
+        }
+        assert "How does a container differ from a virtual machine?" in (
+            sides["Card"].question_text
+        )
+        assert "How does a container differ from a virtual machine?" in (
+            sides["Red flag"].question_text
+        )
+        assert notetypes.RED_FLAG_ASK in sides["Red flag"].question_text
+    finally:
+        col.close()
