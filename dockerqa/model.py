@@ -174,7 +174,7 @@ class Front(_Frozen):
 
     ask: str
     """The one question the card asks."""
-    lead: str | None = None
+    lead: str | None = Field(default=None, exclude_if=lambda v: v is None)
     """The sentence that introduces an answer that is only code."""
 
 
@@ -222,9 +222,10 @@ class Question(_Frozen):
     parts: tuple[Part, ...] = ()
     """Other labelled parts, kept under their own label (a callout that follows a follow-up
     chain under its component's name, e.g. ``Tip``)."""
-    front: Front | None = Field(default=None, exclude=True)
-    """The card front written for it in the metadata, if any (not part of the serialised form
-    or of its content: cards show it, `dockerqa.study.ask` falls back to the title)."""
+    front: Front | None = Field(default=None, exclude_if=lambda v: v is None)
+    """The card front written for it in the page's metadata (``[fronts]``), if any; without
+    one, `dockerqa.study.ask` makes a question from the title. Part of what the question
+    shows (a changed front updates its cards); left out of the serialised form when absent."""
     tags: tuple[str, ...] = ()
     """Topic tags (sorted), from the metadata's topic rules."""
     source: SourceSpan

@@ -165,8 +165,10 @@ def test_a_written_front_is_asked_and_checked_against_its_question(tmp_path: Pat
     lib = dockerqa.load(page)
     assert lib.get(qid).front == dockerqa.model.Front(ask="How do images and containers differ?")
     assert [d for d in lib.diagnostics if d.file.endswith(".toml")] == []
-    # the front is no part of the question's serialised form (nor of the lock's content)
-    assert "front" not in lib.get(qid).model_dump()
+    # the front is part of what the question shows (its JSON, the lock's content); a question
+    # without one serialises as before fronts existed
+    assert lib.get(qid).model_dump()["front"] == {"ask": "How do images and containers differ?"}
+    assert "front" not in lib.get("basics-setup/ports-quotes-commas").model_dump()
 
 
 def test_validate_reports_stale_and_unknown_fronts(tmp_path: Path) -> None:

@@ -831,3 +831,30 @@ def test_upgrading_from_the_last_release_keeps_reviews_and_shows_the_new_cards(
         assert notetypes.RED_FLAG_ASK in sides["Red flag"].question_text
     finally:
         col.close()
+
+
+def test_a_rewritten_front_reaches_the_learners_card(tmp_path: Path) -> None:
+    # A written front is part of what the question shows: editing it marks the question
+    # changed in the lock, so its note is newer and Anki's default import updates it (only it).
+    for suffix in ("mdx", "toml", "lock"):
+        shutil.copyfile(ROOT / "corpus" / f"docker.{suffix}", tmp_path / f"docker.{suffix}")
+    page = tmp_path / "docker.mdx"
+    col = open_collection(tmp_path / "c.anki2")
+    try:
+        (v1,) = dockerqa.export(page, "anki", tmp_path / "v1.apkg")
+        import_apkg(col, v1)
+        old = "How does a container differ from a virtual machine?"
+        new = "Where does a container's isolation end, compared with a virtual machine's?"
+        toml = page.with_suffix(".toml")
+        toml.write_text(toml.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        later = dockerqa.lock.read_lock(page.with_suffix(".lock")).entry(
+            "fundamentals/vm-vs-container"
+        )
+        assert later is not None
+        (v2,) = dockerqa.export(page, "anki", tmp_path / "v2.apkg", now=later.changed + 60)
+        log = import_apkg(col, v2)
+        assert (len(log.new), len(log.updated), len(log.conflicting)) == (0, 1, 0)
+        (nid,) = col.find_notes('"Id:fundamentals/vm-vs-container"')
+        assert new in col.get_note(nid)["Prompt"]
+    finally:
+        col.close()
