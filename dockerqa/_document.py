@@ -21,6 +21,7 @@ from dockerqa.errors import ParseError
 from dockerqa.model import (
     SLOT_LIMIT,
     Diagnostic,
+    Front,
     Kind,
     Level,
     Library,
@@ -227,6 +228,7 @@ class DocumentParser:
             )
         self._check_numbers(questions)
         self._check_metadata(questions)
+        questions = self._with_fronts(questions)
         return Library(
             metadata=Metadata(
                 key=self.meta.key or page_key(self.file),
@@ -256,6 +258,39 @@ class DocumentParser:
             if qid not in ids:
                 message = f"the metadata's [levels] id {qid!r} is no question of the page"
                 self.warn(1, "unused-metadata", message)
+
+    def _with_fronts(self, questions: list[Question]) -> list[Question]:
+        """Questions with the fronts written for them; a front for no question of the page, or
+        written for content that changed since, is reported (it still shows until rewritten)."""
+        if not self.meta.fronts:
+            return questions
+        from dockerqa.study import front_fingerprint
+
+        toml = str(Path(self.file).with_suffix(".toml"))
+        ids = {q.id for q in questions}
+        for qid, unused in self.meta.fronts.items():
+            if qid not in ids:
+                message = f"the metadata's [fronts] id {qid!r} is no question of the page"
+                self.diagnostics.append(
+                    Diagnostic(file=toml, line=unused.line, code="unused-metadata", message=message)
+                )
+        out = []
+        for q in questions:
+            written = self.meta.fronts.get(q.id)
+            if written is None:
+                out.append(q)
+                continue
+            now = front_fingerprint(q)
+            if written.content != now:
+                message = (
+                    f"the front of {q.id!r} was written for other content ({written.content}); "
+                    f'check it still fits the question, then set content = "{now}"'
+                )
+                self.diagnostics.append(
+                    Diagnostic(file=toml, line=written.line, code="stale-front", message=message)
+                )
+            out.append(q.model_copy(update={"front": Front(ask=written.ask, lead=written.lead)}))
+        return out
 
     def _skip_front_matter(self) -> int:
         if self.lines and self.lines[0].strip() == "---":

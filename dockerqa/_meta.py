@@ -24,6 +24,20 @@ _NUMBER = re.compile(r"^\d+\.\s+")
 
 
 @dataclass(frozen=True)
+class WrittenFront:
+    """A card front written for one question (``[fronts."section/slug"]``)."""
+
+    ask: str
+    """The question the card asks."""
+    lead: str | None
+    """The sentence that introduces a code-only answer, shown before it."""
+    content: str
+    """`dockerqa.study.front_fingerprint` of the question the front was written for."""
+    line: int
+    """The line of the front's table in the metadata file."""
+
+
+@dataclass(frozen=True)
 class CorpusMeta:
     """What the metadata file says; every part is optional."""
 
@@ -38,6 +52,8 @@ class CorpusMeta:
     question_levels: dict[str, Level] = field(default_factory=dict)
     #: tag → title keywords that give a question that tag
     topics: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: question id → the card front written for it (``[fronts]``)
+    fronts: dict[str, WrittenFront] = field(default_factory=dict)
 
     def section_id(self, heading: str) -> str:
         """The section's key: from the metadata, else a slug of the heading without its number."""
@@ -81,6 +97,18 @@ class SectionFile(_Strict):
         return None if value is None else _level_value(value)
 
 
+class FrontFile(_Strict):
+    """One ``[fronts."section/slug"]`` table."""
+
+    ask: str = Field(min_length=1)
+    """What the card asks: one question, answerable from memory."""
+    lead: str | None = None
+    """For an answer that is only code: the sentence that introduces it."""
+    content: str = Field(pattern=r"^[0-9a-f]{8}$")
+    """The question's content fingerprint when the front was written (``validate`` reports a
+    front whose question changed since)."""
+
+
 class MetaFile(_Strict):
     """``NAME.toml`` as written: every key optional, no other key allowed."""
 
@@ -98,6 +126,8 @@ class MetaFile(_Strict):
     """Question id → level, overriding the section's level."""
     topics: dict[str, list[str]] = Field(default_factory=dict)
     """Tag → title keywords."""
+    fronts: dict[str, FrontFile] = Field(default_factory=dict)
+    """Question id → the card front written for it."""
 
     @field_validator("levels")
     @classmethod
@@ -130,6 +160,7 @@ _MESSAGES = {
     "string_pattern_mismatch": (
         "must be a lowercase slug: a-z or 0-9 first, then a-z, 0-9, '.', '_' or '-'"
     ),
+    "string_too_short": "must not be empty",
 }
 
 
@@ -149,12 +180,15 @@ def _message(err: Any) -> str:
     loc = tuple(err["loc"])
     kind = err["type"]
     if kind == "extra_forbidden":
-        model = SectionFile if loc and loc[0] == "sections" else MetaFile
+        models: dict[str, type[BaseModel]] = {"sections": SectionFile, "fronts": FrontFile}
+        model = models.get(str(loc[0]), MetaFile)
         return f"unknown key (known: {_known_keys(model)})"
     if kind == "dockerqa_level":
         return str(err["msg"])
     if kind == "value_error":
         return str(err["ctx"]["error"])
+    if loc and loc[0] == "fronts" and loc[-1] == "content" and kind == "string_pattern_mismatch":
+        return "must be 8 hex digits (the fingerprint `dockerqa validate` asks for)"
     if loc == ("sections",) and kind == "list_type":
         return "must be an array of tables ([[sections]])"
     if loc and loc[0] == "topics" and len(loc) == 2 and kind == "list_type":
@@ -225,5 +259,9 @@ def read_meta(path: Path) -> CorpusMeta:
         topics={
             tag: tuple(slugify(k).replace("-", " ") for k in kws)
             for tag, kws in meta.topics.items()
+        },
+        fronts={
+            qid: WrittenFront(f.ask, f.lead, f.content, _line_of(text, ("fronts", qid)) or 1)
+            for qid, f in meta.fronts.items()
         },
     )

@@ -204,6 +204,15 @@ class Section(_Frozen):
     """Where the section starts and ends."""
 
 
+class Front(_Frozen):
+    """A card front written for a question in the page's metadata (``[fronts]``)."""
+
+    ask: str
+    """The one question the card asks."""
+    lead: str | None = Field(default=None, exclude_if=lambda v: v is None)
+    """The sentence that introduces an answer that is only code."""
+
+
 class Question(_Frozen):
     """One interview question (or scenario, work sample, comparison) with all its parts."""
 
@@ -248,6 +257,10 @@ class Question(_Frozen):
     parts: tuple[Part, ...] = ()
     """Other labelled parts, kept under their own label (a callout that follows a follow-up
     chain under its component's name, e.g. ``Tip``)."""
+    front: Front | None = Field(default=None, exclude_if=lambda v: v is None)
+    """The card front written for it in the page's metadata (``[fronts]``), if any; without
+    one, `dockerqa.study.ask` makes a question from the title. Part of what the question
+    shows (a changed front updates its cards); left out of the serialised form when absent."""
     tags: tuple[str, ...] = ()
     """Topic tags (sorted), from the metadata's topic rules."""
     source: SourceSpan

@@ -1,15 +1,19 @@
 """Study presentation shared by every front-end: what a card asks, and an answer's core.
 
-Nothing here edits the source text: `ask` adds a question around a title, and `split_core`
-cuts an answer at a block boundary into what shows first and what folds below it.
+Nothing here edits the source text: `ask` gives the front written for a question (or a short
+question around its title), `split_core` cuts an answer at a block boundary into what shows
+first and what folds below it, and `study_back` builds on it for a card's back: talk about the
+interview folds, a long list shows its items' heads, and what folds gives its key points.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from dockerqa._text import fingerprint
 from dockerqa.model import Kind, Question
 
 #: About how many words of an answer show before the rest folds away.
@@ -54,35 +58,27 @@ def _versus_with_topic(title: str) -> re.Match[str] | None:
     return m if m is not None and m.group("topic") else None
 
 
-#: Title → prompt rules, in order (a new case is one row and one test).
+#: Title → prompt rules, in order (a new case is one row and one test). Each gives one short
+#: question; a scenario's or work sample's prompt is shown with it and is the question.
 ASK_RULES: tuple[AskRule, ...] = (
     AskRule(
         "comparison pattern",
         lambda q, s: q.kind is Kind.COMPARISON,
-        "Two candidates answer a question on {title}. What separates the strong answer from "
-        "the weak one?",
+        "{title}: what does a strong answer cover that a weak one misses?",
         (
             (
                 "Image Layers",
                 Kind.COMPARISON,
                 "Weak vs Strong",
-                "Two candidates answer a question on Image Layers. What separates the strong "
-                "answer from the weak one?",
+                "Image Layers: what does a strong answer cover that a weak one misses?",
             ),
         ),
     ),
     AskRule(
         "scenario",
         lambda q, s: q.kind is Kind.SCENARIO,
-        "Scenario: {title}. How do you diagnose and resolve it?",
-        (
-            (
-                "Disk Full",
-                Kind.SCENARIO,
-                "Scenarios",
-                "Scenario: Disk Full. How do you diagnose and resolve it?",
-            ),
-        ),
+        "Scenario: {title}",
+        (("Disk Full", Kind.SCENARIO, "Scenarios", "Scenario: Disk Full"),),
     ),
     AskRule(
         "work sample",
@@ -134,81 +130,78 @@ ASK_RULES: tuple[AskRule, ...] = (
     AskRule(
         "versus, with a topic",
         lambda q, s: _versus_with_topic(q.title),
-        "{topic}: compare {a} and {b}. How do they differ, and when would you use each?",
+        "{topic}: {a} vs {b}: how do they differ?",
         (
             (
                 "Storage: Volumes vs Bind Mounts",
                 Kind.QUESTION,
                 "Storage",
-                "Storage: compare Volumes and Bind Mounts. How do they differ, and when would "
-                "you use each?",
+                "Storage: Volumes vs Bind Mounts: how do they differ?",
             ),
         ),
     ),
     AskRule(
         "versus",
         lambda q, s: _VERSUS.match(q.title),
-        "Compare {a} and {b}. How do they differ, and when would you use each?",
+        "{a} vs {b}: how do they differ?",
         (
             (
-                "CMD vs ENTRYPOINT",
+                "CMD versus ENTRYPOINT",
                 Kind.QUESTION,
                 "Dockerfile",
-                "Compare CMD and ENTRYPOINT. How do they differ, and when would you use each?",
+                "CMD vs ENTRYPOINT: how do they differ?",
             ),
         ),
     ),
     AskRule(
         "troubleshooting a symptom",
         lambda q, s: _TROUBLE.search(s) and _SYMPTOM.search(q.title),
-        "Troubleshooting — {title}: what do you check first, and what do you do?",
+        "{title}: how do you diagnose it?",
         (
             (
                 "Container Exits Immediately",
                 Kind.QUESTION,
                 "Troubleshooting & Operations",
-                "Troubleshooting — Container Exits Immediately: what do you check first, and "
-                "what do you do?",
+                "Container Exits Immediately: how do you diagnose it?",
             ),
         ),
     ),
     AskRule(
         "troubleshooting tool",
         lambda q, s: _TROUBLE.search(s),
-        "Troubleshooting — {title}: what is it for, and how do you use it in practice?",
+        "How do you use {title} when troubleshooting?",
         (
             (
                 "Docker Exec",
                 Kind.QUESTION,
                 "Troubleshooting & Operations",
-                "Troubleshooting — Docker Exec: what is it for, and how do you use it in practice?",
+                "How do you use Docker Exec when troubleshooting?",
             ),
         ),
     ),
     AskRule(
         "best practice",
         lambda q, s: _BEST_PRACTICE.search(s),
-        "Best practice: {title}. What do you do, and why?",
+        "{title}: what is the best practice?",
         (
             (
                 "Pin Base Images",
                 Kind.QUESTION,
                 "Best Practices",
-                "Best practice: Pin Base Images. What do you do, and why?",
+                "Pin Base Images: what is the best practice?",
             ),
         ),
     ),
     AskRule(
         "topic",
         lambda q, s: True,
-        "Interview topic: {title}. Explain the purpose, the mechanics and the trade-offs.",
+        "What is {title}?",
         (
             (
                 "Docker Compose Networks",
                 Kind.QUESTION,
                 "Orchestration",
-                "Interview topic: Docker Compose Networks. Explain the purpose, the mechanics "
-                "and the trade-offs.",
+                "What is Docker Compose Networks?",
             ),
         ),
     ),
@@ -216,7 +209,11 @@ ASK_RULES: tuple[AskRule, ...] = (
 
 
 def ask(question: Question, section_title: str = "") -> str:
-    """What the card asks, as Markdown (the title stays as written; never answer text)."""
+    """What the card asks, as Markdown: the front written for the question in the page's
+    metadata, else a short question made from the title (which stays as written; never answer
+    text)."""
+    if question.front is not None:
+        return question.front.ask
     for rule in ASK_RULES:
         found = rule.matches(question, section_title)
         if found:
@@ -226,6 +223,14 @@ def ask(question: Question, section_title: str = "") -> str:
                 title=question.title.strip(), section=section_title, **values
             )
     return question.title  # pragma: no cover - the last rule always matches
+
+
+def front_fingerprint(question: Question) -> str:
+    """What a written front is checked against: 8 hex digits of the question's kind, title,
+    prompt and answers (a front whose question changed since it was written is reported)."""
+    parts = (question.kind.value, question.title, question.prompt, question.steps,
+             question.answer, question.weak_answer, question.strong_answer)  # fmt: skip
+    return fingerprint(json.dumps(parts, ensure_ascii=False))[:8]
 
 
 _BLOCK_START = re.compile(r"^(```|~~~|:::|\|)")
@@ -348,3 +353,158 @@ def split_core(markdown: str | None, limit: int = CORE_WORDS) -> tuple[str, str]
 def ends_with_lead_in(markdown: str) -> bool:
     """Whether the text ends with a colon (``**Key details:**`` too): it introduces what follows."""
     return markdown.rstrip().rstrip("*_").rstrip().endswith(":")
+
+
+#: Opening sentences that talk about the interview or the topic's fame rather than state a
+#: fact: a leading paragraph that opens with one folds below the answer's substance.
+META_TALK = re.compile(
+    r"\binterview|\bcandidates?\b|\bwhat separates\b|\bseparates (?:someone|those)\b|"
+    r"\bone of the most (?:fundamental|common|important)\b|\bsurprisingly (?:complex|simple)\b|"
+    r"\bthe most common (?:\w+ )?(?:mistake|confusion|question)\b|\bnot a niche concern\b",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”)]?\s+(?=[A-Z`*\"“(])")
+_HEAD = re.compile(r"^\*\*(?P<label>[^*\n]+?)\*\*\s*(?P<after>[:.—–-]+)?\s*", re.S)
+
+
+def first_sentence(markdown: str) -> str:
+    """The first sentence of a paragraph (the whole paragraph when it has one sentence)."""
+    text = " ".join(line.strip() for line in markdown.strip().split("\n"))
+    return _SENTENCE_END.split(text, maxsplit=1)[0]
+
+
+def is_meta_talk(block: str) -> bool:
+    """Whether a paragraph opens with talk about the interview rather than a fact."""
+    if _LIST_ITEM.match(block) or re.match(r"^\s*(```|~~~|:::|\||>)", block):
+        return False
+    return bool(META_TALK.search(first_sentence(block)))
+
+
+def _item_head(item: str) -> str | None:
+    """A list item's key point: its bold label, or its first sentence when short; else None."""
+    body = _LIST_ITEM.sub("", item.split("\n", 1)[0], count=1).strip()
+    m = _HEAD.match(body)
+    if m is not None:
+        return f"**{m.group('label').strip().rstrip(':')}**"
+    sentence = first_sentence(body)
+    return sentence if words(sentence) <= 16 and "```" not in sentence else None
+
+
+def _numbered(items: list[str], heads: list[str]) -> str:
+    """The heads as a list, numbered as the source's list was (or bulleted)."""
+    out = []
+    for item, head in zip(items, heads, strict=True):
+        marker = _LIST_ITEM.match(item)
+        assert marker is not None
+        out.append(f"{marker.group(2)} {head}")
+    return "\n".join(out)
+
+
+def list_heads(block: str) -> str | None:
+    """A list block as its items' heads only (every item must have one), or None."""
+    items = _list_items(block)
+    if len(items) < 2:
+        return None
+    heads = [_item_head(i) for i in items]
+    if any(h is None for h in heads):
+        return None
+    return _numbered(items, [h for h in heads if h is not None])
+
+
+def _block_head(block: str) -> str | None:
+    """A labelled paragraph's key point: its bold label and first sentence (``**Fix**: …``)."""
+    m = _HEAD.match(block.strip())
+    if m is None or _LIST_ITEM.match(block):
+        return None
+    label = m.group("label").strip().rstrip(":")
+    rest = block.strip()[m.end() :]
+    if not rest.strip() or rest.lstrip().startswith(("```", "|", "*", "-", "1.")):
+        return None  # a lead-in: the block it introduces carries the point
+    sentence = first_sentence(rest)
+    if words(sentence) > 30 or "```" in sentence:
+        return f"**{label}**"
+    return f"**{label}**: {sentence}"
+
+
+@dataclass(frozen=True)
+class Back:
+    """What a card's back shows of an answer: the substance first, the key points of what
+    folds, and the rest folded (every block of the answer is in ``core`` or ``rest``)."""
+
+    core: str
+    """Shown first: the answer's opening blocks (meta talk moved out), lists as their heads
+    when they are too long to show whole."""
+    key_points: tuple[str, ...]
+    """Heads of the folded parts (labelled paragraphs, list items), to grade against."""
+    rest: str
+    """Folded: everything not shown whole in ``core``, in the source's order."""
+
+
+#: A list longer than this many words shows as its items' heads (when every item has one).
+LIST_HEADS_WORDS = 80
+
+
+def study_back(markdown: str | None, limit: int = CORE_WORDS) -> Back:
+    """`split_core` made for studying: a leading paragraph of meta talk (`is_meta_talk`) folds,
+    a list in the core that is long or cut shows as its items' heads (the list folds whole),
+    and the labelled paragraphs that fold give their heads as key points."""
+    if not markdown:
+        return Back("", (), "")
+    blocks = _blocks(markdown)
+    moved: list[str] = []
+    while len(blocks) > 1 and is_meta_talk(blocks[0]):
+        moved.append(blocks.pop(0))
+    core, rest = split_core("\n\n".join(blocks), limit)
+    core_blocks = _blocks(core)
+    rest_blocks = _blocks(rest) if rest else []
+    if (
+        rest_blocks
+        and _list_items(core_blocks[-1])
+        and _same_list(core_blocks[-1].split("\n"), rest_blocks[0].split("\n")[0])
+    ):  # a list cut between its items: whole again, then as heads below
+        core_blocks[-1] = "\n".join([core_blocks[-1], rest_blocks.pop(0)])
+    if rest_blocks and ends_with_lead_in(core_blocks[-1]) and list_heads(rest_blocks[0]):
+        core_blocks.append(rest_blocks.pop(0))  # a lead-in's list, folded whole: its heads show
+    shown: list[str] = []
+    folded: list[str] = []
+    for block in core_blocks:
+        heads = list_heads(block)
+        if heads is not None and (words(block) > LIST_HEADS_WORDS or block not in blocks):
+            shown.append(heads)
+            folded.append(block)
+        else:
+            shown.append(block)
+    folded += rest_blocks
+    points: list[str] = []
+    for block in rest_blocks:
+        head = _block_head(block)
+        if head is not None:
+            points.append(head)
+        elif (heads := list_heads(block)) is not None:
+            points += [_LIST_ITEM.sub("", h, count=1) for h in heads.split("\n")]
+    rest = "\n\n".join([*moved, *folded]).strip()
+    return Back("\n\n".join(shown).strip(), tuple(points), rest)
+
+
+_INLINE_STEP = re.compile(r"(?<=[.!?)`])[ \t]+(\d{1,2})\.[ \t]+")
+
+
+def inline_steps_as_list(markdown: str) -> str:
+    """A paragraph written as ``1. … 2. … 3. …`` on one line, as the numbered list it is (one
+    step per line); any other text comes back unchanged. Only a run numbered 1, 2, 3… splits."""
+    text = markdown.strip()
+    if not re.match(r"^1\.[ \t]", text) or "\n" in text:
+        return markdown
+    expected = 2
+    pieces: list[str] = []
+    last = 0
+    for m in _INLINE_STEP.finditer(text):
+        if int(m.group(1)) != expected:
+            continue
+        pieces.append(text[last : m.start()])
+        last = m.start(1)
+        expected += 1
+    if expected == 2:
+        return markdown
+    pieces.append(text[last:])
+    return "\n".join(p.strip() for p in pieces)

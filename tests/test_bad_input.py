@@ -333,7 +333,7 @@ CASES = [
         "toml-unknown-key",
         ("list", "--source", "page.mdx"),
         1,
-        rf"{ERR}page\.toml:2: titel: unknown key \(known: key, levels, provenance, sections, ",
+        rf"{ERR}page\.toml:2: titel: unknown key \(known: fronts, key, levels, provenance, ",
         setup=(write("page.toml", '# metadata\ntitel = "T"\n'),),
     ),
     Case(

@@ -84,7 +84,7 @@ def test_two_pages_never_share_a_note_or_a_deck(tmp_path: Path) -> None:
         assert len(notes) == 3 and len({n.guid for n in notes}) == 3
         answers = " | ".join(n["Answer"] for n in notes)
         assert "mine answer" in answers and "theirs answer" in answers
-        assert "isolation boundary" in answers  # the corpus note, untouched
+        assert "Virtualization level" in answers  # the corpus note, untouched
         decks = {
             col.decks.name(col.get_card(c).did).split("::")[0] for n in notes for c in n.card_ids()
         }

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import dockerqa
-from conftest import FIXTURES
+from conftest import FIXTURES, run_cli
 from dockerqa import MetadataError
 from dockerqa._meta import read_meta
 
@@ -39,7 +39,7 @@ GOOD_SECTION = '[[sections]]\nheading = "Candidate Comparison Patterns"\nid = "c
         ),
         (
             'titel = "T"\n',
-            r"page\.toml:1: titel: unknown key \(known: key, levels, provenance, sections, "
+            r"page\.toml:1: titel: unknown key \(known: fronts, key, levels, provenance, sections, "
             r"source_url, title, topics\)",
         ),
         (
@@ -58,6 +58,22 @@ GOOD_SECTION = '[[sections]]\nheading = "Candidate Comparison Patterns"\nid = "c
         ("key = 1\n", r"page\.toml:1: key: must be a string"),
         ('title = "T\n', r"page\.toml:1: invalid TOML: "),
         ("sections = 3\n", r"page\.toml:1: sections: must be an array of tables"),
+        (
+            '# fronts\n[fronts."a/b"]\nask = "Why?"\ncontent = "xyz"\n',
+            r"page\.toml:4: fronts\.a/b\.content: must be 8 hex digits",
+        ),
+        (
+            '[fronts."a/b"]\ncontent = "0123abcd"\n',
+            r"page\.toml:1: fronts\.a/b\.ask: missing",
+        ),
+        (
+            '[fronts."a/b"]\nask = ""\ncontent = "0123abcd"\n',
+            r"page\.toml:2: fronts\.a/b\.ask: must not be empty",
+        ),
+        (
+            '[fronts."a/b"]\nask = "Why?"\ncontent = "0123abcd"\nanswer = "x"\n',
+            r"page\.toml:4: fronts\.a/b\.answer: unknown key \(known: ask, content, lead\)",
+        ),
     ],
     ids=[
         "levels-list",
@@ -75,6 +91,10 @@ GOOD_SECTION = '[[sections]]\nheading = "Candidate Comparison Patterns"\nid = "c
         "key-int",
         "bad-toml",
         "sections-not-array",
+        "front-content-not-hex",
+        "front-without-ask",
+        "front-empty-ask",
+        "front-unknown-key",
     ],
 )
 def test_bad_metadata_is_one_line_naming_file_line_and_key(
@@ -123,3 +143,52 @@ def test_metadata_that_names_nothing_on_the_page_is_reported(tmp_path: Path) -> 
             "the metadata's [levels] id 'core-concepts/pod-vs-contaner' is no question of the page",
         ),
     ]
+
+
+def _front_of(page: Path, qid: str) -> str:
+    from dockerqa.study import front_fingerprint
+
+    return front_fingerprint(dockerqa.load(page).get(qid))
+
+
+def test_a_written_front_is_asked_and_checked_against_its_question(tmp_path: Path) -> None:
+    page = _page(tmp_path, "")
+    qid = "basics-setup/image-vs-container"
+    fp = _front_of(page, qid)
+    toml = f'[fronts."{qid}"]\nask = "How do images and containers differ?"\ncontent = "{fp}"\n'
+    page.with_suffix(".toml").write_text(toml, encoding="utf-8")
+    lib = dockerqa.load(page)
+    assert lib.get(qid).front == dockerqa.model.Front(ask="How do images and containers differ?")
+    assert [d for d in lib.diagnostics if d.file.endswith(".toml")] == []
+    # the front is part of what the question shows (its JSON, the lock's content); a question
+    # without one serialises as before fronts existed
+    assert lib.get(qid).model_dump()["front"] == {"ask": "How do images and containers differ?"}
+    assert "front" not in lib.get("basics-setup/ports-quotes-commas").model_dump()
+
+
+def test_validate_reports_stale_and_unknown_fronts(tmp_path: Path) -> None:
+    page = _page(tmp_path, "")
+    qid = "basics-setup/image-vs-container"
+    fp = _front_of(page, qid)
+    page.with_suffix(".toml").write_text(
+        f'# fronts\n[fronts."{qid}"]\nask = "How do they differ?"\ncontent = "{fp}"\n\n'
+        '[fronts."basics-setup/gone"]\nask = "Gone?"\ncontent = "0123abcd"\n',
+        encoding="utf-8",
+    )
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("**Answer**", "**Answer**: changed since.", 1), encoding="utf-8")
+    assert _front_of(page, qid) != fp  # the question changed under its front
+    result = run_cli("validate", str(page), "--strict", cwd=tmp_path)
+    assert result.returncode == 1
+    toml = page.with_suffix(".toml")
+    now = _front_of(page, qid)
+    assert (
+        f"{toml}:2: stale-front: the front of '{qid}' was written for other content ({fp}); "
+        f'check it still fits the question, then set content = "{now}"' in result.stdout
+    )
+    assert (
+        f"{toml}:6: unused-metadata: the metadata's [fronts] id 'basics-setup/gone' is no "
+        "question of the page" in result.stdout
+    )
+    # a stale front still shows until it is rewritten
+    assert dockerqa.load(page).get(qid).front is not None

@@ -46,7 +46,10 @@ def test_wheel_holds_only_the_dockerqa_package(wheel: Path) -> None:
         "dockerqa/_files.py",
         "dockerqa/study.py",
         "dockerqa/exporters/json.py",
-        "dockerqa/exporters/anki.py",
+        "dockerqa/exporters/anki/__init__.py",
+        "dockerqa/exporters/anki/notetypes.py",
+        "dockerqa/exporters/anki/_apkg.py",
+        "dockerqa/exporters/anki/card.css",
         "dockerqa/exporters/_flashcards.py",
         "dockerqa/exporters/templates/cheatsheet.html.j2",
     ):

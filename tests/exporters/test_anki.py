@@ -28,8 +28,7 @@ import dockerqa
 import dockerqa.lock
 from conftest import FIXTURES, ROOT, run_cli
 from dockerqa import ExportError, LockError
-from dockerqa.exporters import anki as anki_exporter
-from dockerqa.exporters.anki import FIELDS, QUESTION_MODEL_ID, AnkiExporter
+from dockerqa.exporters.anki import FIELDS, QUESTION_MODEL_ID, AnkiExporter, notetypes
 from dockerqa.exporting import ExportContext
 from dockerqa.lock import Lock, apply_renames, build_lock, refresh
 
@@ -252,7 +251,7 @@ def test_study_design(corpus_cards: list[tuple[int, str, str]]) -> None:
     # diagram source is a labelled, preformatted block, never loose code
     assert joined.count('class="mermaid-diagram"') == joined.count(MERMAID_BLOCK) > 0
     questions = [q for _, q, _ in corpus_cards]
-    assert any("Which answer to this question is a red flag" in q for q in questions)
+    assert any(notetypes.RED_FLAG_ASK in q for q in questions)
     assert any("· Follow-up 1<" in q for q in questions)
     # highlighted code: pygments CSS classes, not inline styles
     code = [a for a in answers if "<pre" in a]
@@ -280,7 +279,7 @@ def test_no_card_spoils_a_sibling(
 def test_the_card_never_scrolls_sideways(corpus_import: tuple[Collection, Any]) -> None:
     col, _ = corpus_import
     css = col.models.get(QUESTION_MODEL_ID)["css"]
-    assert re.search(r"\.dq pre \{[^}]*overflow-x: auto", css)  # long code scrolls in its block
+    assert re.search(r"\.dq pre[^{]*\{[^}]*white-space: pre-wrap", css)  # long code wraps
     assert re.search(r"\.table-wrap \{[^}]*overflow-x: auto", css)  # so do wide tables
     assert re.search(r"\.card \{[^}]*overflow-x: hidden", css)  # the card itself never does
 
@@ -522,9 +521,9 @@ def test_a_styling_change_updates_the_note_type(
     try:
         import_apkg(col, dockerqa.export(page, "anki", tmp_path / "v1.apkg", now=T0)[0])
         # the next release restyles the cards
-        monkeypatch.setattr(anki_exporter, "CARD_CSS", anki_exporter.CARD_CSS + "\n/* v2 */")
-        anki_exporter.note_type_fingerprint.cache_clear()
-        anki_exporter._note_type.cache_clear()
+        monkeypatch.setattr(notetypes, "CARD_CSS", notetypes.CARD_CSS + "\n/* v2 */")
+        notetypes.note_type_fingerprint.cache_clear()
+        notetypes._note_type.cache_clear()
         reports: list[str] = []
         dockerqa.export(page, "anki", tmp_path / "v2.apkg", now=T0 + 5, report=reports.append)
         assert reports[0] == "updated deck.lock: anki exporter state changed"
@@ -539,8 +538,8 @@ def test_a_styling_change_updates_the_note_type(
     finally:
         col.close()
         monkeypatch.undo()
-        anki_exporter.note_type_fingerprint.cache_clear()
-        anki_exporter._note_type.cache_clear()
+        notetypes.note_type_fingerprint.cache_clear()
+        notetypes._note_type.cache_clear()
 
 
 def test_retired_questions_stay_in_whole_sections_only(tmp_path: Path) -> None:
@@ -784,34 +783,78 @@ def test_no_room_for_the_collection_is_one_line_and_no_deck(tmp_path: Path) -> N
         subprocess.run(["umount", str(small)], check=True)
 
 
-def test_required_fields_given_to_genanki_are_what_it_would_compute() -> None:
-    # The note type carries each card's required field (its gate) instead of letting genanki
-    # render every template once per field to find it.
-    computed = genanki.Model(**anki_exporter._note_type_arguments())._req
-    assert anki_exporter._note_type()._req == computed
-    assert len(computed) == len(anki_exporter._templates()) == len(anki_exporter.CARD_GATES)
+def test_upgrading_from_the_last_release_keeps_reviews_and_shows_the_new_cards(
+    tmp_path: Path,
+) -> None:
+    # The last release's deck (0.2's dist/dockerqa.apkg), studied, then this release's deck
+    # imported with the options README gives (Anki's defaults: nothing to tick).
+    col = open_collection(tmp_path / "c.anki2")
+    try:
+        first = import_apkg(col, FIXTURES / "anki" / "dockerqa-0.2.apkg")
+        assert (len(first.new), col.card_count()) == (CORPUS_NOTES, CORPUS_CARDS)
+        (nid,) = col.find_notes('"Id:fundamentals/vm-vs-container"')
+        reviewed = col.get_note(nid).card_ids()
+        for cid in reviewed:
+            card = col.get_card(cid)
+            card.start_timer()
+            col.sched.answerCard(card, 3)
+        before = _sched(col)
+        revlog = col.db.scalar("select count() from revlog")
+        assert revlog == len(reviewed)
+
+        (deck,) = dockerqa.export(
+            dockerqa.load(), "anki", tmp_path / "new.apkg", lock=ROOT / "corpus" / "docker.lock",
+            locked=True,
+        )  # fmt: skip
+        log = import_apkg(col, deck)
+        col.models._clear_cache()  # the Python side caches note types; the app reloads them
+        assert (len(log.new), len(log.conflicting), len(log.duplicate)) == (0, 0, 0)
+        assert len(log.updated) == CORPUS_NOTES  # every note takes the new fronts and backs
+        assert (col.note_count(), col.card_count()) == (CORPUS_NOTES, CORPUS_CARDS)
+        ours = [m for m in col.models.all_names_and_ids() if m.name.startswith("dockerqa")]
+        assert [m.id for m in ours] == [QUESTION_MODEL_ID]  # no copy of the note type
+        assert "pre-wrap" in col.models.get(QUESTION_MODEL_ID)["css"]  # its new style came too
+        assert col.db.scalar("select count() from revlog") == revlog
+        assert _sched(col) == before  # every card keeps its schedule, reviewed or not
+        assert list(col._backend.check_database()) == []
+        # the reviewed note shows this release's cards
+        sides = {
+            col.get_card(cid).template()["name"]: col.get_card(cid).render_output()
+            for cid in reviewed
+        }
+        assert "How does a container differ from a virtual machine?" in (
+            sides["Card"].question_text
+        )
+        assert "How does a container differ from a virtual machine?" in (
+            sides["Red flag"].question_text
+        )
+        assert notetypes.RED_FLAG_ASK in sides["Red flag"].question_text
+    finally:
+        col.close()
 
 
-def test_package_is_written_as_genanki_writes_it() -> None:
-    # `_write_package` keeps genanki's statements and values (so the bytes stay the same) but
-    # encodes each deck once; compared on a package of many decks sharing the note type.
-    import sqlite3
-
-    model = anki_exporter._note_type()
-    decks = []
-    for d in range(40):
-        deck = genanki.Deck(2_000_000_000 + d, f"Root::Section {d} · “quoted”")
-        for n in range(3):
-            fields = [""] * len(anki_exporter.FIELDS)
-            fields[0], fields[3] = f"id-{d}-{n}", f"Prompt {d}.{n} <b>é</b>"
-            deck.add_note(genanki.Note(model=model, fields=fields, guid=f"g{d}-{n}"))
-        decks.append(deck)
-    package = genanki.Package(decks)
-    databases = []
-    for write in (genanki.Package.write_to_db, anki_exporter._write_package):
-        conn = sqlite3.connect(":memory:")
-        write(package, conn.cursor(), 1_700_000_000, iter(range(10**9, 10**10)))
-        conn.commit()
-        databases.append(conn.serialize())
-        conn.close()
-    assert databases[0] == databases[1]
+def test_a_rewritten_front_reaches_the_learners_card(tmp_path: Path) -> None:
+    # A written front is part of what the question shows: editing it marks the question
+    # changed in the lock, so its note is newer and Anki's default import updates it (only it).
+    for suffix in ("mdx", "toml", "lock"):
+        shutil.copyfile(ROOT / "corpus" / f"docker.{suffix}", tmp_path / f"docker.{suffix}")
+    page = tmp_path / "docker.mdx"
+    col = open_collection(tmp_path / "c.anki2")
+    try:
+        (v1,) = dockerqa.export(page, "anki", tmp_path / "v1.apkg")
+        import_apkg(col, v1)
+        old = "How does a container differ from a virtual machine?"
+        new = "Where does a container's isolation end, compared with a virtual machine's?"
+        toml = page.with_suffix(".toml")
+        toml.write_text(toml.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        later = dockerqa.lock.read_lock(page.with_suffix(".lock")).entry(
+            "fundamentals/vm-vs-container"
+        )
+        assert later is not None
+        (v2,) = dockerqa.export(page, "anki", tmp_path / "v2.apkg", now=later.changed + 60)
+        log = import_apkg(col, v2)
+        assert (len(log.new), len(log.updated), len(log.conflicting)) == (0, 1, 0)
+        (nid,) = col.find_notes('"Id:fundamentals/vm-vs-container"')
+        assert new in col.get_note(nid)["Prompt"]
+    finally:
+        col.close()

@@ -1,0 +1,471 @@
+"""Anki: a ``.apkg`` deck that updates in place and never loses a learner's work.
+
+Deck layout
+    One root deck named by ``library.metadata.title`` and one subdeck per section, numbered
+    by the section's position in the source (from the lock, so filtered exports use the same
+    names): ``Docker Interview Questions::01 Fundamentals & Architecture``. Anki matches decks
+    by name; an import never moves existing cards.
+
+One note per question, sibling cards
+    Each question is one note of the note type ``dockerqa Question``, which generates up to
+    ten sibling cards from conditional templates: the question card, one card per answered
+    follow-up (slots 1–8, kept by the lock, so inserting or reordering follow-ups never moves a
+    learner's history onto another follow-up's card) and a red-flag card. Anki buries siblings
+    together and a learner suspends or deletes a question as one unit. A sibling's answer is
+    never on another card: where follow-up or red-flag cards exist, the question's back lists
+    the follow-up questions only and leaves the red flag to its own card. A red-flag card's
+    front is its question card's front (``Prompt``) with `RED_FLAG_ASK` under it.
+
+Tags (hierarchical, on every note)
+    ``dockerqa::level::<level>``, ``dockerqa::section::<section id>``, ``dockerqa::kind::<kind>``,
+    ``dockerqa::type::main``, ``dockerqa::topic::<tag>`` per topic tag, and ``dockerqa::retired``
+    on notes of questions that left the source.
+
+The note type — its ID hard-coded forever, its fields frozen
+    Anki matches note types by ID; any change to the field or template list makes it create a
+    copy and leave existing notes unchanged unless the learner ticks "Merge note types". The
+    lists below were published with dockerqa 0.2 (the one change since 0.1, which had three
+    note types); never add, remove, rename or reorder a field or template. CSS and template
+    HTML may change (this exporter's state in the lock gives the note type a newer ``mod``).
+
+    ``dockerqa Question`` (ID 1773346606), fields: Id, Context, Title, Prompt, Answer,
+    Details, Source, Banner, Chain, RedFlag, then FollowUp1, FollowUp1Answer … FollowUp8,
+    FollowUp8Answer. Templates: Card (the question), Follow-up 1 … Follow-up 8, Red flag.
+    Anki's "Merge note types" joins fields and templates by name, so 0.1's names are kept
+    where their place is the same (``Card``, ``Prompt``, ``Details``) and an upgraded note
+    type gains the new ones without a second question card.
+
+    ``Id`` the question id; ``Context`` section, level and kind; ``Title`` the question title;
+    ``Prompt`` what the card asks (`dockerqa.study.ask`: the front written for it in the
+    page's metadata, else a short question from the title), with a scenario's or work sample's
+    prompt (a question's own prompt shows there only without a written front, else it folds);
+    ``Answer`` what the back shows first (`dockerqa.study.study_back`: the substance, list
+    heads, the key points of what folds; a code-only answer's written lead; without an answer,
+    the strong answer's); ``Details`` the rest, every part folded in ``<details>`` under its
+    label; ``Chain`` the follow-up chain, folded; ``RedFlag``
+    the red flag (filled only when red-flag cards are chosen); ``Source`` where the question
+    comes from; ``Banner`` the retirement notice; ``FollowUpN``/``FollowUpNAnswer`` the
+    follow-up in slot N (filled only for answered follow-ups when follow-up cards are chosen).
+    0.1's ``Extra`` field is gone: Anki overwrites every field of a note whose source changed,
+    so a field "for the learner" could not keep their text (an upgraded collection keeps the
+    empty field; no template shows it).
+
+Identity
+    GUIDs come from the page key and the question id only: ``guid_for(key, id)``; deck ids
+    from the page key and the deck name. Two pages (different keys) never share a note or a
+    deck; the bundled corpus's key ``dockerqa`` keeps the GUIDs of earlier releases.
+
+Update rule
+    Every note's ``mod`` is the later of the lock's time for its question (when its content
+    last changed, or when it was retired) and the time this exporter's field layout last
+    changed (its state in the lock); the note type's ``mod`` is when its CSS or templates last
+    changed. Re-importing an unchanged question leaves the learner's copy alone; a changed one
+    is newer, so Anki's default "update if newer" import updates it. Review history stays with
+    the cards either way.
+
+Retirement
+    A question that left the source stays in the deck from its lock snapshot, tagged
+    ``dockerqa::retired`` and with a banner, in exports that include its whole section.
+
+Safety and reproducibility
+    Fields hold only `dockerqa.render` output and this module's own HTML, with every text from
+    the source escaped; templates have no JavaScript. The collection is built with genanki in
+    memory and zipped by `_apkg` with fixed entry dates, modes and order: the same library, lock and
+    state give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import itertools
+import re
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import genanki
+
+from dockerqa.errors import ExportError
+from dockerqa.exporting import ExportContext, Exporter, Option
+from dockerqa.lock import Lock, LockEntry, check
+from dockerqa.model import CARD_TYPES, FIELD_LABELS, Kind, Library, Question
+from dockerqa.render import escape_text, render_inline, render_markdown
+from dockerqa.study import Back, ask, inline_steps_as_list, study_back
+
+from .._flashcards import card_tags, deck_name, deck_part
+from ._apkg import _Note, apkg_bytes
+from .notetypes import (
+    CARD_CSS,
+    CARD_GATES,
+    FIELDS,
+    FIELDS_VERSION,
+    FOLLOW_UP_SLOTS,
+    NOTE_TYPE_NAME,
+    QUESTION_MODEL_ID,
+    RED_FLAG_ASK,
+    AnkiState,
+    _after,
+    _FieldsState,
+    _note_type,
+    _NoteTypeState,
+    _read_state,
+    note_type_fingerprint,
+)
+
+__all__ = [
+    "BACK_PARTS",
+    "CARD_CSS",
+    "CARD_GATES",
+    "FIELDS",
+    "FIELDS_VERSION",
+    "FOLLOW_UP_SLOTS",
+    "NOTE_TYPE_NAME",
+    "QUESTION_MODEL_ID",
+    "RED_FLAG_ASK",
+    "AnkiExporter",
+    "AnkiState",
+    "note_type_fingerprint",
+]
+
+#: Parts of a question's back that can be chosen with ``back`` (all by default).
+BACK_PARTS = ("answer", "intent", "weak-strong", "senior-staff", "follow-ups", "red-flag", "other")
+
+
+# --- fields ----------------------------------------------------------------------------------
+
+
+def _esc(text: str) -> str:
+    return escape_text(text)  # Anki's own markup ([sound:…], [latex]…) stays text too
+
+
+def _md(text: str | None) -> str:
+    return _unbroken_code(render_markdown(text)) if text else ""
+
+
+#: Inline code (not a code block's ``<pre><code>``) with no markup inside.
+_INLINE_CODE = re.compile(r"(?<!<pre>)<code>([^<]*)</code>")
+#: A run of inline code a browser may break inside (at ``-``, ``/``…), short enough to keep.
+_BREAKABLE_RUN = re.compile(r"[^\s<>]*[^\w\s<>][^\s<>]*")
+#: Longer runs may break: kept whole they would run off a phone's screen.
+UNBROKEN_CODE_CHARS = 40
+
+
+def _unbroken_code(html_: str) -> str:
+    """Inline code keeps each of its words whole (``--cpus``, ``distroless/static`` never
+    split across lines): every short run that holds a break opportunity is kept together."""
+
+    def run(m: re.Match[str]) -> str:
+        text = m.group(0)
+        if not 1 < len(html.unescape(text)) <= UNBROKEN_CODE_CHARS:
+            return text
+        return f"<span class=dq-nobr>{text}</span>"
+
+    return _INLINE_CODE.sub(lambda m: f"<code>{_BREAKABLE_RUN.sub(run, m.group(1))}</code>", html_)
+
+
+def _fold(css: str, label: str, body_html: str) -> str:
+    """A labelled block folded into ``<details>``."""
+    return (
+        f'<details class="dq-block {css}"><summary class=dq-label>{_esc(label)}</summary>\n'
+        f"{body_html}\n</details>"
+    )
+
+
+def _pair(first: tuple[str, str | None], second: tuple[str, str | None]) -> str:
+    """Two labelled halves of one block (weak vs strong, senior vs staff)."""
+    return "\n".join(
+        f"<div class=dq-label>{_esc(label)}</div>\n{_md(text)}"
+        for label, text in (first, second)
+        if text
+    )
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """What goes on the cards (the exporter's ``cards`` and ``back`` options)."""
+
+    cards: frozenset[str]
+    back: frozenset[str]
+
+
+def _prompt_on_front(q: Question) -> bool:
+    """A scenario's or work sample's prompt is its question; a question's prompt shows on the
+    front only when no front was written for it (a written front asks what the back answers)."""
+    return bool(q.prompt) and (q.kind in (Kind.SCENARIO, Kind.WORK_SAMPLE) or q.front is None)
+
+
+def _front(q: Question, section_title: str) -> str:
+    if q.prompt and q.front is None and q.kind is Kind.QUESTION:
+        html_ = f"<p>{render_inline(q.title)}</p>"  # its prompt is the question
+    else:
+        html_ = render_markdown(ask(q, section_title))
+    if _prompt_on_front(q):
+        label = f"<div class=dq-label>{_esc(q.kind.prompt_label)}</div>"
+        html_ += f"\n<div class=dq-prompt>{label}\n{_md(q.prompt)}</div>"
+    return html_
+
+
+def _shown(back: Back, lead: str | None = None) -> str:
+    """What shows of an answer: its lead sentence (a code-only answer's), its substance, and
+    the key points of what folds."""
+    html_ = f"<div class=dq-lead>{_md(lead)}</div>\n" if lead and back.core else ""
+    html_ += _md(back.core)
+    if back.key_points:
+        points = _md("\n".join(f"* {p}" for p in back.key_points))
+        label = "<div class=dq-label>Also in the answer</div>"
+        html_ += f"\n<div class=dq-key-points>{label}\n{points}</div>"
+    return html_
+
+
+def _answer_and_more(q: Question, choice: _Choice) -> tuple[str, str]:
+    """The answer's substance (shown) and every other chosen part, each folded under its
+    label (`dockerqa.study.study_back` decides what shows)."""
+    back = study_back(q.answer) if "answer" in choice.back else Back("", (), "")
+    core_html = _shown(back, q.front.lead if q.front is not None else None)
+    blocks: list[str] = []
+    if "answer" in choice.back:
+        if q.prompt and not _prompt_on_front(q):
+            blocks.append(_fold("dq-prompt-block", q.kind.prompt_label, _md(q.prompt)))
+        if q.steps:
+            blocks.append(_fold("dq-steps", FIELD_LABELS["steps"], _md(q.steps)))
+        if back.rest:
+            blocks.append(_fold("dq-rest", "Rest of the answer", _md(back.rest)))
+        if q.example:
+            blocks.append(_fold("dq-example", FIELD_LABELS["example"], _md(q.example)))
+    if "intent" in choice.back and q.interviewer_intent:
+        blocks.append(
+            _fold("dq-intent", FIELD_LABELS["interviewer_intent"], _md(q.interviewer_intent))
+        )
+    if "red-flag" in choice.back and q.red_flag and "red-flag" not in choice.cards:
+        blocks.append(_fold("dq-red-flag-block", FIELD_LABELS["red_flag"], _md(q.red_flag)))
+    if "weak-strong" in choice.back and (q.weak_answer or q.strong_answer):
+        if not q.answer:
+            # Without an answer of its own, the strong answer is the answer: its substance
+            # shows first, the rest of it and the weak answer fold.
+            strong = study_back(q.strong_answer)
+            if strong.core:
+                core_html = _shown(strong)  # the front asks for it: no label needed
+            folds = []
+            if strong.rest:
+                folds.append(_fold("dq-rest", "Rest of the strong answer", _md(strong.rest)))
+            if q.weak_answer:
+                folds.append(_fold("dq-weak", FIELD_LABELS["weak_answer"], _md(q.weak_answer)))
+            blocks[0:0] = folds
+        else:
+            body = _pair(
+                (FIELD_LABELS["weak_answer"], q.weak_answer),
+                (FIELD_LABELS["strong_answer"], q.strong_answer),
+            )
+            blocks.append(_fold("dq-weak-strong", "Weak vs strong answers", body))
+    if "senior-staff" in choice.back and (q.senior_view or q.staff_view):
+        body = _pair(
+            (FIELD_LABELS["senior_view"], q.senior_view), (FIELD_LABELS["staff_view"], q.staff_view)
+        )
+        blocks.append(_fold("dq-senior-staff", "Senior vs staff perspective", body))
+    if "other" in choice.back:
+        blocks += [_fold("dq-part", p.label, _md(p.text)) for p in q.parts]
+    return core_html, "\n".join(blocks)
+
+
+def _chain(q: Question, choice: _Choice, carded: set[int]) -> str:
+    """The follow-up chain, folded: questions only where a follow-up has its own card."""
+    if "follow-ups" not in choice.back or not q.follow_ups:
+        return ""
+    items = []
+    for i, f in enumerate(q.follow_ups):
+        answer = ""
+        if f.answer and i not in carded:
+            answer = f"\n<div class=dq-chain-answer>{_md(inline_steps_as_list(f.answer))}</div>"
+        items.append(f"<li><div class=dq-chain-question>{_md(f.question)}</div>{answer}</li>")
+    body = "<ol class=dq-chain>\n" + "\n".join(items) + "\n</ol>"
+    return _fold("dq-follow-ups", f"{FIELD_LABELS['follow_ups']} ({len(q.follow_ups)})", body)
+
+
+def _context(q: Question, section_title: str) -> str:
+    return " · ".join(_esc(b) for b in (section_title, q.level.value.capitalize(), q.kind.label))
+
+
+def _source(library: Library, q: Question) -> str:
+    title = _esc(library.metadata.title)
+    url = library.metadata.source_url
+    where = (
+        f'<a href="{_esc(url)}">{title}</a>'
+        if url and re.match(r"https?://[^\s\"'<>]+$", url)
+        else title
+    )
+    return f"{where} · <span class=dq-id>{_esc(q.id)}</span>"
+
+
+def _banner(library: Library, entry: LockEntry) -> str:
+    if entry.retired is None:
+        return ""
+    day = time.strftime("%Y-%m-%d", time.gmtime(entry.retired))
+    return (
+        f"<strong>Retired</strong> — this question left <em>{_esc(library.metadata.title)}</em> "
+        f"on {day}. Suspend or delete this card: new releases no longer update it."
+    )
+
+
+# --- building --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A question to put in the deck, with its lock entry and its deck."""
+
+    question: Question
+    entry: LockEntry
+    deck: str
+    section_title: str
+
+
+def _deck_id(key: str, name: str) -> int:
+    digest = hashlib.sha256(f"{key} deck {name}".encode()).digest()
+    return (1 << 30) + int.from_bytes(digest[:4]) % (1 << 30)
+
+
+def _items(library: Library, lock: Lock) -> Iterator[_Item]:
+    """Questions in deck order: each section's questions, then its retired ones."""
+    present = {q.id for q in library}
+    active_by_section: dict[str, list[str]] = {}
+    for e in lock.active:
+        active_by_section.setdefault(e.section, []).append(e.id)
+    complete = {
+        s.id for s in library.sections if all(i in present for i in active_by_section.get(s.id, []))
+    }
+    whole = all(e.id in present for e in lock.active)
+    retired = [
+        e
+        for e in lock.retired
+        if e.section in complete or (whole and lock.section_position(e.section) is None)
+    ]
+    for section in library.sections:
+        name = deck_name(library, section, lock)
+        for q in library.in_section(section.id):
+            entry = lock.entry(q.id)
+            assert entry is not None  # guaranteed by check()
+            yield _Item(q, entry, name, section.title)
+        for e in retired:
+            if e.section == section.id:
+                yield _Item(e.question(library.metadata.source_file), e, name, section.title)
+    section_ids = {s.id for s in library.sections}
+    for e in retired:
+        if e.section not in section_ids:
+            title = next((s.title for s in lock.sections if s.id == e.section), e.section)
+            root = deck_part(library.metadata.title)
+            yield _Item(e.question(library.metadata.source_file), e, root, title)
+
+
+class AnkiExporter(Exporter):
+    """An Anki package: one note per question with question, follow-up and red-flag cards."""
+
+    name = "anki"
+    description = "an Anki deck (.apkg) that updates in place and keeps review history"
+    default_filename = "{key}.apkg"
+    needs_lock = True
+    binary = True
+    options = (
+        Option(
+            "cards",
+            "Card types to generate, comma-separated.",
+            choices=tuple(CARD_TYPES),
+            multiple=True,
+            default=tuple(CARD_TYPES),
+        ),
+        Option(
+            "back",
+            "Parts shown on the question's back, comma-separated.",
+            choices=BACK_PARTS,
+            multiple=True,
+            default=BACK_PARTS,
+        ),
+    )
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.choice = _Choice(frozenset(self.settings["cards"]), frozenset(self.settings["back"]))
+
+    def next_state(self, previous: Mapping[str, Any] | None, now: int) -> dict[str, Any]:
+        """Note-type and field-layout versions with the times they last changed."""
+        old = _read_state(previous)
+        fp = note_type_fingerprint()
+        note_types = old.note_types if old is not None else None
+        if note_types is None or note_types.fingerprint != fp:
+            note_types = _NoteTypeState(fingerprint=fp, changed=_after(note_types, now))
+        fields = old.fields if old is not None else None
+        if fields is None or fields.version != FIELDS_VERSION:
+            fields = _FieldsState(version=FIELDS_VERSION, changed=_after(fields, now))
+        state = AnkiState(note_types=note_types, fields=fields).model_dump(mode="json")
+        return dict(previous) if previous is not None and state == dict(previous) else state
+
+    def _fields(self, library: Library, item: _Item) -> tuple[list[str], bool] | None:
+        """The note's fields, or None when the chosen card types give it no card."""
+        q, entry, choice = item.question, item.entry, self.choice
+        slots = entry.slot_of(q)
+        carded: set[int] = set()
+        follow_ups = [""] * (2 * FOLLOW_UP_SLOTS)
+        if "follow-up" in choice.cards:
+            for i, (f, slot) in enumerate(zip(q.follow_ups, slots, strict=True)):
+                if f.answer and slot is not None and slot <= FOLLOW_UP_SLOTS:
+                    follow_ups[2 * slot - 2] = _md(f.question)
+                    follow_ups[2 * slot - 1] = _md(inline_steps_as_list(f.answer))
+                    carded.add(i)
+        red_flag = _md(q.red_flag) if "red-flag" in choice.cards and q.red_flag else ""
+        front = _front(q, item.section_title) if "main" in choice.cards else ""
+        if not (front or red_flag or carded):
+            return None
+        answer, more = _answer_and_more(q, choice)
+        fields = [
+            _esc(q.id),
+            _context(q, item.section_title),
+            render_inline(q.title),
+            front,
+            answer,
+            more,
+            _source(library, q),
+            _banner(library, entry),
+            _chain(q, choice, carded),
+            red_flag,
+            *follow_ups,
+        ]
+        return fields, bool(front)
+
+    def build(self, library: Library, context: ExportContext) -> bytes:
+        """The ``.apkg`` bytes (deterministic for a given library, lock and state)."""
+        lock = context.lock
+        if lock is None:
+            raise ExportError(
+                "the anki exporter needs the page's lock (export with dockerqa.export)"
+            )
+        check(library, lock)
+        state = _read_state(context.state) or AnkiState.model_validate(self.next_state(None, 0))
+        floor = state.fields.changed if state.fields is not None else 0
+        model = _note_type()
+        root_name = deck_part(library.metadata.title)
+        decks: dict[str, Any] = {
+            root_name: genanki.Deck(
+                _deck_id(context.key, root_name), root_name, _esc(library.metadata.provenance or "")
+            )
+        }
+        due = itertools.count(1)
+        for item in _items(library, lock):
+            made = self._fields(library, item)
+            if made is None:
+                continue
+            fields, _ = made
+            if item.deck not in decks:
+                decks[item.deck] = genanki.Deck(_deck_id(context.key, item.deck), item.deck)
+            note = _Note(
+                mod=max(item.entry.mod, floor),
+                model=model,
+                guid=genanki.guid_for(context.key, item.question.id),
+                tags=card_tags(item.question, "main", retired=item.entry.retired is not None),
+                fields=fields,
+            )
+            note.due = next(due)
+            decks[item.deck].add_note(note)
+        if next(due) == 1:
+            raise ExportError("nothing to export: no card of the chosen types")
+        return apkg_bytes(genanki.Package(list(decks.values())), state.note_types.changed)
