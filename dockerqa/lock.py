@@ -51,17 +51,19 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from dockerqa import identity
 from dockerqa._files import json_chunks, write_output
 from dockerqa._load import BUNDLED_NAME, bundled_source, lock_path
 from dockerqa._parse import natural_id
 from dockerqa._text import fingerprint, words
 from dockerqa.errors import DockerQAError, LockError
+from dockerqa.identity import RENAME_SIMILARITY as RENAME_SIMILARITY
 from dockerqa.model import SLOT_LIMIT as SLOT_LIMIT  # follow-up slots before reuse
 from dockerqa.model import Library, Question, SourceSpan
 
@@ -71,8 +73,6 @@ FORMAT_VERSION = 2
 FOLLOW_UP_SIMILARITY = 0.5
 #: Number of hashes kept in a body sketch.
 SKETCH_SIZE = 32
-#: Smallest estimated body similarity at which a new id is taken for a renamed question.
-RENAME_SIMILARITY = 0.6
 #: Times in a lock file and ``SOURCE_DATE_EPOCH`` are whole UTC seconds from 0 to this value,
 #: the last second of year 9999: every date library can show it, and an Anki package built from
 #: it (note ids are times in milliseconds) stays within SQLite's 64-bit integers.
@@ -207,6 +207,10 @@ class LockChanges(_Frozen):
     """Ids new in the source."""
     renamed: tuple[tuple[str, str], ...] = ()
     """(id the new title gives, id kept) pairs."""
+    why: tuple[tuple[str, str], ...] = ()
+    """(id kept, the signals behind the rename) pairs, sorted by id."""
+    first: bool = False
+    """Whether there was no lock before (every question is new; nothing was decided)."""
     retired: tuple[str, ...] = ()
     """Ids that left the source."""
     revived: tuple[str, ...] = ()
@@ -317,6 +321,28 @@ class Lock(_Frozen):
             if s.id == section_id:
                 return i
         return None
+
+    def decisions(self) -> list[str]:
+        """One line per identity decision of the refresh that made this lock: each rename with
+        the signals behind it, each new question, each question retired or back, by id and
+        title."""
+        c = self.changes
+        if c.first:
+            return []
+
+        def title(id: str) -> str:
+            entry = self.entry(id)
+            return json.dumps(entry.title if entry is not None else "", ensure_ascii=False)
+
+        why = dict(c.why)
+        lines = [
+            f"kept {kept} for {title(kept)}: {why.get(kept) or 'decided by hand'}"
+            for _, kept in c.renamed
+        ]
+        lines += [f"new question {id}: {title(id)}" for id in c.added]
+        lines += [f"retired {id}: {title(id)}" for id in c.retired]
+        lines += [f"back in the source {id}: {title(id)}" for id in c.revived]
+        return lines
 
     def summary(self) -> str:
         """One line: how many questions, how many retired, and what the refresh changed."""
@@ -602,6 +628,21 @@ def entry_for(
     )
 
 
+def _unrenamed(library: Library, lock: Lock | None) -> Library:
+    """The library with the ids its titles give (the lock's renames undone)."""
+    if lock is None:
+        return library
+    aliases = {e.id: e.alias for e in lock.active if e.alias}
+    if not any(q.id in aliases for q in library):
+        return library
+    questions = tuple(
+        q.model_copy(update={"id": aliases[q.id]}) if q.id in aliases and not _is_natural(q)
+        else q
+        for q in library
+    )  # fmt: skip
+    return library.model_copy(update={"questions": questions})
+
+
 def apply_renames(library: Library, lock: Lock) -> Library:
     """The library with renamed questions carrying the ids the lock keeps for them.
 
@@ -621,43 +662,129 @@ def apply_renames(library: Library, lock: Lock) -> Library:
     return library.model_copy(update={"questions": questions})
 
 
-def _detect_renames(library: Library, previous: Lock | None) -> list[tuple[str, str]]:
-    """(new id, kept id) pairs: new ids whose body is close to one that just disappeared."""
+def _detect_renames(
+    library: Library,
+    previous: Lock | None,
+    skip: set[str] = frozenset(),  # type: ignore[assignment]
+) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """(new id, kept id) pairs of the questions taken as renamed, and why (by kept id).
+
+    See `dockerqa.identity` for the signals, the thresholds and the assignment.
+    """
     if previous is None:
-        return []
+        return [], {}
     current = {q.id for q in library}
     known = {e.id for e in previous.questions}
     vanished = [e for e in previous.active if e.id not in current]
-    fresh = [q for q in library if q.id not in known]
+    fresh = [q for q in library if q.id not in known and q.id not in skip]
     if not vanished or not fresh:
-        return []
-    candidates: list[tuple[float, str, str]] = []
-    for q in fresh:
-        s = sketch(body_text(q))
-        for e in vanished:
-            score = similarity(s, e.sketch)
-            if score >= RENAME_SIMILARITY:
-                candidates.append((-score, e.id, q.id))
-    pairs: list[tuple[str, str]] = []
-    used_old: set[str] = set()
-    used_new: set[str] = set()
-    for _, old, new in sorted(candidates):
-        if old not in used_old and new not in used_new:
-            pairs.append((new, old))
-            used_old.add(old)
-            used_new.add(new)
-    return sorted(pairs)
+        return [], {}
+    bodies = [body_text(e.question()) for e in vanished]
+    weights: list[list[float | None]] = []
+    found: dict[tuple[int, int], identity.Signals] = {}
+    on_page: dict[tuple[str, ...], set[str]] = {}  # title words → ids of questions with them
+    for q in library:
+        on_page.setdefault(tuple(words(q.title)), set()).add(q.id)
+    for i, e in enumerate(vanished):
+        holders = on_page.get(tuple(words(e.title)), set())
+        row: list[float | None] = []
+        for j, q in enumerate(fresh):
+            body = body_text(q)
+            s = identity.signals(
+                e.title, bodies[i], e.section, q.title, body, q.section,
+                similarity(sketch(body), e.sketch),
+            )  # fmt: skip
+            taken = bool(holders - {q.id})  # the old title is still on the page
+            row.append(s.score if s.eligible and not taken else None)
+            found[i, j] = s
+        weights.append(row)
+    pairs = identity.assign(weights)
+    renames = sorted((fresh[j].id, vanished[i].id) for i, j in pairs)
+    why = {vanished[i].id: found[i, j].describe() for i, j in pairs}
+    return renames, why
 
 
-def compute(library: Library, previous: Lock | None = None, *, now: int | None = None) -> Lock:
+def _overrule(
+    library: Library,
+    previous: Lock | None,
+    rename: Mapping[str, str],
+    new: Iterable[str],
+) -> tuple[Library, Lock | None, dict[str, str]]:
+    """The library and previous lock with a person's decisions applied, and the renames they
+    force (new id → kept id); `LockError` naming the valid choices for an unknown id.
+
+    ``library`` comes with its own ids (the previous lock's renames not applied).
+    """
+    new = tuple(new)
+    if not rename and not new:
+        return library, previous, {}
+    if previous is None:
+        raise LockError("there is no lock yet, so no question to keep: run `dockerqa lock` first")
+    ids = {q.id for q in library}
+    renamed_now = {a: k for a, k in previous.renames().items() if a in ids}
+    choices = sorted(
+        (ids - {e.id for e in previous.questions if e.alias is None}) | set(renamed_now)
+    )
+    for id in (*rename, *new):
+        if id not in ids:
+            raise LockError(
+                f"{id!r} is not a question on the page (new or retitled: "
+                f"{', '.join(choices) or 'none'}; any id the page's titles give works)"
+            )
+    kept = {e.id for e in previous.questions}
+    for new_id, old in rename.items():
+        if old not in kept or (old in ids and old != new_id):
+            free = sorted(kept - ids)
+            what = "is not in the lock" if old not in kept else "is still on the page"
+            raise LockError(
+                f"{old!r} {what} (ids the lock keeps for no question on the page: "
+                f"{', '.join(free) or 'none'})"
+            )
+    taken = set(rename) | set(new)
+    olds = set(rename.values())
+    questions = tuple(
+        e.model_copy(update={"alias": None})
+        if e.alias is not None and (e.alias in taken or e.id in olds)
+        else e
+        for e in previous.questions
+    )
+    previous = previous.model_copy(update={"questions": questions})
+    return library, previous, dict(rename)
+
+
+def compute(
+    library: Library,
+    previous: Lock | None = None,
+    *,
+    now: int | None = None,
+    rename: Mapping[str, str] | None = None,
+    new_ids: Iterable[str] = (),
+) -> Lock:
     """The lock that records ``library`` (the whole source) after ``previous``; writes nothing.
 
-    ``library`` may be loaded with or without the previous lock's renames.
+    ``library`` may be loaded with or without the previous lock's renames. ``rename`` maps
+    ids the page gives now to ids of the lock they keep, ``new_ids`` lists ids the page gives that
+    are new questions (whatever they were matched with is retired): a person's decisions,
+    which the next refreshes keep (a rename is the entry's ``alias``, a new question an entry
+    of its own).
     """
     now = current_time() if now is None else int(now)
+    forced: dict[str, str] = {}
+    new_ids = tuple(new_ids)
+    if rename or new_ids:
+        library, previous, forced = _overrule(
+            _unrenamed(library, previous), previous, rename or {}, new_ids
+        )
     if previous is not None:
         library = apply_renames(library, previous)
-    renames = _detect_renames(library, previous)
+    if forced:
+        questions = tuple(
+            q.model_copy(update={"id": forced[q.id]}) if q.id in forced else q for q in library
+        )
+        library = library.model_copy(update={"questions": questions})
+    renames, why = _detect_renames(library, previous, skip=set(new_ids))
+    forced_pairs = [(alias, kept) for alias, kept in forced.items()]
+    renames = sorted(renames + forced_pairs)
     mapping = dict(renames)
     prev = {e.id: e for e in previous.questions} if previous is not None else {}
     upgraded = (
@@ -669,8 +796,9 @@ def compute(library: Library, previous: Lock | None = None, *, now: int | None =
     revived: list[str] = []
     retired: list[str] = []
     entries: dict[str, LockEntry] = {}
+    by_hand = {kept: alias for alias, kept in forced.items()}
     for q in library:
-        alias: str | None = None
+        alias: str | None = by_hand.get(q.id)
         if q.id in mapping:
             alias, q = q.id, q.model_copy(update={"id": mapping[q.id]})
         p = prev.get(q.id)
@@ -721,9 +849,11 @@ def compute(library: Library, previous: Lock | None = None, *, now: int | None =
             changed=tuple(sorted(changed)),
             added=tuple(sorted(added)),
             renamed=tuple(renames),
+            why=tuple(sorted(why.items())),
             retired=tuple(sorted(retired)),
             revived=tuple(sorted(revived)),
             sections=previous is not None and previous.sections != sections,
+            first=previous is None,
             upgraded=upgraded is not None,
         ),
     )
@@ -750,6 +880,8 @@ def refresh(
     locked: bool = False,
     adjust: Callable[[Lock], Lock] | None = None,
     fix: str | None = None,
+    rename: Mapping[str, str] | None = None,
+    new: Iterable[str] = (),
 ) -> Lock:
     """Bring the lock file at ``path`` up to date with ``library`` (the whole source).
 
@@ -760,9 +892,11 @@ def refresh(
     messages recommend (default: ``dockerqa lock``). A lock that records the same thing in
     another layout (formatted by hand) is left as it is. With ``locked``, nothing is written
     and `LockError` is raised when the lock is missing or would change. ``now`` defaults to
-    ``SOURCE_DATE_EPOCH`` when set, else the current time.
+    ``SOURCE_DATE_EPOCH`` when set, else the current time. ``rename`` and ``new`` are a
+    person's decisions, as in `compute`.
     """
     path = Path(path)
+    new = tuple(new)
     name, lock_command = _names(library, path)
     command = fix or lock_command
     previous = read_lock(path) if path.exists() else None  # the text is dropped once parsed
@@ -775,8 +909,18 @@ def refresh(
             "give this page's own lock file (if you changed the page's key on purpose, delete "
             'the lock\'s "key" line)'
         )
+    if (rename or new) and (locked or not library.is_whole):
+        raise LockError(
+            f"{name}: a rename or new question decided by hand changes the lock: refresh it "
+            "from the whole page, not a selection or a check"
+        )
     if library.is_whole:
-        lock = compute(library, previous, now=now)
+        try:
+            lock = compute(library, previous, now=now, rename=rename, new_ids=new)
+        except LockError as exc:
+            if not (rename or new):
+                raise
+            raise LockError(f"{name}: {exc}") from None  # a decision names an unknown id
     elif previous is None:
         raise LockError(
             f"{name} does not exist, and a filtered library cannot make one (it would retire "

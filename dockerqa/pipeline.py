@@ -32,14 +32,25 @@ STDOUT = "-"
 Source = Library | str | os.PathLike[str] | None
 
 
-def refresh_lock(source: str | os.PathLike[str] | None = None, *, locked: bool = False) -> Lock:
+def refresh_lock(
+    source: str | os.PathLike[str] | None = None,
+    *,
+    locked: bool = False,
+    rename: Mapping[str, str] | None = None,
+    new: Iterable[str] = (),
+) -> Lock:
     """Bring the lock file beside ``source`` up to date (or check it, with ``locked``).
 
     Exporter state kept in the lock is carried over untouched. Raises `LockError` when
-    ``locked`` and the lock is stale.
+    ``locked`` and the lock is stale. ``rename`` overrules the rename detection: it maps an id
+    the page gives now (NEW) to the lock's id that question keeps (OLD, retired or not);
+    ``new`` lists ids the page gives that are new questions, whatever they were matched with
+    being retired. Both are recorded in the lock, so later refreshes keep them; an unknown id
+    is a `LockError` naming the valid ones. ``Lock.decisions()`` of the result says what was
+    decided.
     """
     path = resolve_source(source)
-    return refresh(load(source), lock_path(path), locked=locked)
+    return refresh(load(source), lock_path(path), locked=locked, rename=rename, new=new)
 
 
 def read_library(source: str | os.PathLike[str] | None = None) -> Library:
@@ -85,6 +96,7 @@ def export(
     now: int | None = None,
     report: Callable[[str], None] | None = None,
     progress: Callable[[str], None] | None = None,
+    explain: Callable[[str], None] | None = None,
     **options: Any,
 ) -> list[Path]:
     """Export a page in ``format`` (or ``"all"`` formats into a directory); the paths written.
@@ -97,7 +109,8 @@ def export(
     ``-`` writes a text format to standard output. Each output is written as soon as it is
     built (so only one is held in memory); if one fails, the error says which were written.
     ``report`` receives one line per change to the lock and per file written; ``progress`` one
-    line per stage.
+    line per stage; ``explain`` one line per identity decision of the lock's refresh (each
+    rename and why, each new and each retired question; see `Lock.decisions`).
     """
     note = progress or (lambda _msg: None)
     exporters = _exporters(format, options)
@@ -156,6 +169,9 @@ def export(
         )
         if report is not None and current.changes.describe():
             report(f"updated {lock_file.name}: {current.changes.describe()}")
+        if explain is not None:
+            for line in current.decisions():
+                explain(line)
     elif lock_file is not None and lock_file.is_file():
         current = read_lock(lock_file)  # for the ids it keeps through renames
     if current is not None:
