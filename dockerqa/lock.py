@@ -337,7 +337,7 @@ class Lock(_Frozen):
         why = dict(c.why)
         lines = [
             f"kept {kept} for {title(kept)}: {why.get(kept) or 'decided by hand'}"
-            for _, kept in c.renamed
+            for kept in sorted(k for _, k in c.renamed)
         ]
         lines += [f"new question {id}: {title(id)}" for id in c.added]
         lines += [f"retired {id}: {title(id)}" for id in c.retired]
