@@ -417,7 +417,7 @@ def export() -> None:
     epilog=_examples(
         "dockerqa lock",
         "dockerqa lock --check --source k8s.mdx",
-        "dockerqa lock --rename advanced/user-namespaces=advanced/rootless-containers",
+        "dockerqa lock --rename basics/ports=basics/exposing-ports --source k8s.mdx",
     )
 )
 @_source_option

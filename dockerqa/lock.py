@@ -341,7 +341,8 @@ class Lock(_Frozen):
         ]
         lines += [f"new question {id}: {title(id)}" for id in c.added]
         lines += [f"retired {id}: {title(id)}" for id in c.retired]
-        lines += [f"back in the source {id}: {title(id)}" for id in c.revived]
+        kept = {k for _, k in c.renamed}
+        lines += [f"back in the source {id}: {title(id)}" for id in c.revived if id not in kept]
         return lines
 
     def summary(self) -> str:

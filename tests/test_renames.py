@@ -12,8 +12,10 @@ import pytest
 
 import dockerqa
 from conftest import FIXTURES, run_cli
+from dockerqa import LockError
 from dockerqa.identity import BODY_KEPT, TITLE_MATCH, assign, signals
-from dockerqa.lock import apply_renames, refresh
+from dockerqa.lock import apply_renames, read_lock, refresh
+from dockerqa.pipeline import refresh_lock
 
 T0 = 1_700_000_000
 STORY = FIXTURES / "anki"
@@ -188,3 +190,93 @@ def test_lock_and_export_print_each_decision_and_quiet_keeps_the_summary(page: P
         "updated deck.lock: 1 question renamed",
         f"wrote {out}",
     ]
+
+
+COMPOSE = "Compose runs several containers from one YAML file on a single host."
+
+
+def test_a_person_can_say_a_new_question_is_a_rename_and_it_lasts(page: Path) -> None:
+    edit(page, ("4. Docker Swarm Basics", "4. Docker Compose Basics"), (SWARM, COMPOSE))
+    assert relock(page).changes.retired == ("basics/docker-swarm-basics",)
+    rename = {"basics/docker-compose-basics": "basics/docker-swarm-basics"}
+    lock = refresh_lock(page, rename=rename)
+    assert lock.decisions() == [
+        'kept basics/docker-swarm-basics for "Docker Compose Basics": decided by hand',
+        'retired basics/docker-compose-basics: "Docker Compose Basics"',
+    ]
+    assert read_lock(page.with_suffix(".lock")).renames() == {
+        "basics/docker-compose-basics": "basics/docker-swarm-basics"
+    }
+    again = run_cli("lock", "--source", str(page))
+    assert again.stdout == "lock up to date: 5 questions, 1 retired; no change\n"
+    listed = run_cli("list", "--source", str(page))
+    assert "basics/docker-swarm-basics" in listed.stdout
+    assert "basics/docker-compose-basics" not in listed.stdout
+
+
+def test_a_person_can_say_a_rename_is_a_new_question_and_it_lasts(page: Path) -> None:
+    edit(page, ("2. Exposing Ports", "2. Exposing and Publishing Ports"), (PORTS, PORTS + GROWN))
+    assert relock(page).changes.renamed  # taken as a rename
+    result = run_cli("lock", "--source", str(page), "--new", "basics/exposing-and-publishing-ports")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        'new question basics/exposing-and-publishing-ports: "Exposing and Publishing Ports"',
+        'retired basics/exposing-ports: "Exposing and Publishing Ports"',  # as last seen
+        "lock written: 5 questions, 1 retired; 1 question added, 1 retired",
+    ]
+    lock = read_lock(page.with_suffix(".lock"))
+    retired = lock.entry("basics/exposing-ports")
+    assert lock.renames() == {} and retired is not None and retired.retired is not None
+    again = run_cli("lock", "--source", str(page))
+    assert again.stdout == "lock up to date: 5 questions, 1 retired; no change\n"
+    # and back: the person changes their mind, the old id comes back with its history
+    back = run_cli("lock", "--source", str(page), "--rename",
+                   "basics/exposing-ports=basics/exposing-and-publishing-ports")  # fmt: skip
+    assert back.returncode == 0, back.stderr
+    assert back.stdout.splitlines()[0] == (
+        'kept basics/exposing-ports for "Exposing and Publishing Ports": decided by hand'
+    )
+    assert read_lock(page.with_suffix(".lock")).renames() == {
+        "basics/exposing-and-publishing-ports": "basics/exposing-ports"
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("--rename", "basics/nope=basics/docker-compose-basics"),
+            "'basics/nope' is not in the lock (ids the lock keeps for no question on the page: "
+            "basics/docker-swarm-basics)",
+        ),
+        (
+            ("--rename", "basics/exposing-ports=basics/docker-compose-basics"),
+            "'basics/exposing-ports' is still on the page (ids the lock keeps for no question "
+            "on the page: basics/docker-swarm-basics)",
+        ),
+        (
+            ("--new", "basics/nope"),
+            "'basics/nope' is not a question on the page (new or retitled: "
+            "basics/docker-compose-basics; any id the page's titles give works)",
+        ),
+    ],
+)
+def test_an_unknown_id_is_one_line_naming_the_valid_ones(
+    page: Path, args: tuple[str, ...], message: str
+) -> None:
+    edit(page, ("4. Docker Swarm Basics", "4. Docker Compose Basics"), (SWARM, COMPOSE))
+    before = page.with_suffix(".lock").read_bytes()
+    result = run_cli("lock", "--source", str(page), *args)
+    lock_file = page.with_suffix(".lock")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == f"dockerqa: error: {lock_file}: {message}\n"
+    assert lock_file.read_bytes() == before
+    with pytest.raises(LockError, match=r"not in the lock|still on the page|not a question"):
+        name = args[1]
+        if args[0] == "--rename":
+            old, new = name.split("=")
+            refresh_lock(page, rename={new: old})
+        else:
+            refresh_lock(page, new=[name])
+    bad = run_cli("lock", "--source", str(page), "--rename", "no-equals-sign")
+    assert bad.returncode == 2 and "is not OLD=NEW" in bad.stderr
