@@ -59,6 +59,11 @@ def fingerprint(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+def words_fingerprint(text: str) -> str:
+    """A short fingerprint of a text's words (markup, case and punctuation aside)."""
+    return hashlib.blake2b(" ".join(words(text)).encode(), digest_size=8).hexdigest()
+
+
 def words(text: str) -> list[str]:
     """The lowercase word sequence of a text, markup aside."""
     return re.findall(r"[a-z0-9]+", decode_inline(text).lower())

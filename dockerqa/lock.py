@@ -6,7 +6,7 @@ diffs line by line and two refreshes of the same source give the same bytes.
 
 For every question it records:
 
-* ``id`` — the id the question keeps, even after its title is edited (see *renames*);
+* ``id`` — the id the question keeps, even after its title is edited (see `dockerqa.identity`);
 * ``title``, ``section`` — as printed now, for people reading the diff;
 * ``content`` — a fingerprint of everything the question shows (title, section, kind, level,
   topic tags and every text field), never of line numbers or the printed number;
@@ -31,48 +31,33 @@ The lock also records the sections in source order (deck names number them from 
 filtered exports), the page key, and under ``exporters`` the state an exporter keeps for
 itself (the Anki exporter's note-type versions, say). The core never reads that state.
 
-`refresh` computes the next lock from a whole library and the current lock file:
-
-* an unchanged question keeps ``changed``; a changed one gets ``max(now, changed + 1)``;
-* a new question gets ``now`` (``SOURCE_DATE_EPOCH`` when set, else the clock);
-* a question gone from the source stays, marked ``retired`` at ``max(now, changed + 1)``;
-  a retired question that comes back is active again with a newer ``changed``;
-* a new id whose body shares at least `RENAME_SIMILARITY` with a question that disappeared in
-  the same refresh is a rename: it keeps the old id (the section may differ).
-
-Renames have one owner, this module: `dockerqa.load` never reads the lock, and the export
-pipeline applies `apply_renames` once to the library it exports.
+What goes into an entry (fingerprints, sketches, follow-up slots, renames) is computed by
+`dockerqa.identity`; `dockerqa.pipeline.refresh` reads, computes and writes the file. This
+module is the file: its models, reading (every message names the file and line) and its
+canonical text.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
-from dockerqa import identity
-from dockerqa._files import json_chunks, write_output
-from dockerqa._load import BUNDLED_NAME, bundled_source, lock_path
-from dockerqa._parse import natural_id
-from dockerqa._text import fingerprint, words
-from dockerqa.errors import DockerQAError, LockError
-from dockerqa.identity import RENAME_SIMILARITY as RENAME_SIMILARITY
+from dockerqa._files import json_chunks
+from dockerqa._load import bundled_source, lock_path
+from dockerqa._text import words_fingerprint
+from dockerqa.errors import LockError
 from dockerqa.model import SLOT_LIMIT as SLOT_LIMIT  # follow-up slots before reuse
-from dockerqa.model import Library, Question, SourceSpan
+from dockerqa.model import Question, SourceSpan
 
 #: Version of the lock file format (1 is read and upgraded on the next refresh).
 FORMAT_VERSION = 2
-#: Smallest estimated similarity at which an edited follow-up keeps its slot.
-FOLLOW_UP_SIMILARITY = 0.5
-#: Number of hashes kept in a body sketch.
-SKETCH_SIZE = 32
 #: Times in a lock file and ``SOURCE_DATE_EPOCH`` are whole UTC seconds from 0 to this value,
 #: the last second of year 9999: every date library can show it, and an Anki package built from
 #: it (note ids are times in milliseconds) stays within SQLite's 64-bit integers.
@@ -84,18 +69,6 @@ ABOUT = (
     "dockerqa lock file: keeps question ids and change times across edits. "
     "Commit it with its source; refresh it with `dockerqa lock`, never by hand."
 )
-
-# Fields of a question that are not part of its content: identity, numbering and position.
-_NOT_CONTENT = frozenset({"id", "number", "heading", "source"})
-# Content fields stored beside the snapshot rather than in it.
-_BESIDE_SNAPSHOT = frozenset({"title", "section"})
-_SHINGLE = 3
-# Question fields of format 1, whose content fingerprints included empty values.
-_V1_FIELDS = (
-    "kind", "level", "prompt", "steps", "answer", "interviewer_intent", "red_flag", "follow_ups",
-    "weak_answer", "strong_answer", "senior_view", "staff_view", "parts", "tags", "title",
-    "section",
-)  # fmt: skip
 
 
 def _valid_time(value: int) -> int:
@@ -179,7 +152,7 @@ class LockEntry(_Frozen):
     def slot_of(self, question: Question) -> list[int | None]:
         """1-based slot of each of the question's follow-ups, in chain order (None: no slot)."""
         where = {slot.split(" ", 1)[0]: n for n, slot in enumerate(self.follow_ups, 1)}
-        return [where.get(_follow_up_fingerprint(f.question)) for f in question.follow_ups]
+        return [where.get(words_fingerprint(f.question)) for f in question.follow_ups]
 
     @property
     def mod(self) -> int:
@@ -369,35 +342,6 @@ class Lock(_Frozen):
         )
 
 
-# --- sketches --------------------------------------------------------------------------------
-
-
-def body_text(question: Question) -> str:
-    """The question's body: every text field except the title, in study order."""
-    return "\n\n".join(question.text_fields().values())
-
-
-def sketch(text: str) -> str:
-    """Bottom-k MinHash of a text's word 3-shingles (see `similarity`)."""
-    ws = words(text)
-    if not ws:
-        return ""
-    shingles = {" ".join(ws[i : i + _SHINGLE]) for i in range(max(1, len(ws) - _SHINGLE + 1))}
-    hashes = sorted(
-        {int.from_bytes(hashlib.blake2b(s.encode(), digest_size=4).digest()) for s in shingles}
-    )
-    return " ".join(f"{h:08x}" for h in hashes[:SKETCH_SIZE])
-
-
-def similarity(a: str, b: str) -> float:
-    """Estimated Jaccard similarity of the shingle sets two sketches stand for (0 to 1)."""
-    sa, sb = set(a.split()), set(b.split())
-    if not sa or not sb:
-        return 0.0
-    union = sorted(sa | sb, key=lambda h: int(h, 16))[:SKETCH_SIZE]
-    return sum(1 for h in union if h in sa and h in sb) / len(union)
-
-
 # --- reading ---------------------------------------------------------------------------------
 
 
@@ -461,15 +405,20 @@ def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def lock_command(path: Path, page: str | os.PathLike[str] | None = None) -> str:
+    """The command that refreshes the lock file at ``path`` (of ``page``, default: the page
+    beside it): the one way every message phrases the advice."""
+    if path.resolve() == lock_path(bundled_source()).resolve():
+        return "dockerqa lock"
+    return f"dockerqa lock --source {page if page is not None else path.with_suffix('.mdx')}"
+
+
 def _rebuild(path: Path) -> str:
     """The end of every damaged-lock message: how to get a good lock file back."""
-    from dockerqa._load import bundled_source, lock_path
-
-    if path.resolve() == lock_path(bundled_source()).resolve():
-        command = "dockerqa lock"
-    else:
-        command = f"dockerqa lock --source {path.with_suffix('.mdx')}"
-    return f"restore it from version control, or delete it and run `{command}` to rebuild it"
+    return (
+        "restore it from version control, or delete it and run "
+        f"`{lock_command(path)}` to rebuild it"
+    )
 
 
 def _line_of(text: str, data: Mapping[str, Any], loc: tuple[Any, ...]) -> int:
@@ -488,7 +437,7 @@ def _line_of(text: str, data: Mapping[str, Any], loc: tuple[Any, ...]) -> int:
     return text[: text.index(needle)].count("\n") + 1
 
 
-# --- computing -------------------------------------------------------------------------------
+# --- the clock -------------------------------------------------------------------------------
 
 
 def source_date_epoch() -> int | None:
@@ -513,454 +462,6 @@ def current_time() -> int:
     return sde if sde is not None else int(time.time())
 
 
-def _content(question: Question) -> dict[str, Any]:
-    """What a question shows, without empty values (so a new optional field changes nothing)."""
-    data = question.model_dump(mode="json", exclude=set(_NOT_CONTENT))
-    return {k: v for k, v in data.items() if v not in (None, [], "")}
-
-
-def _v1_content(question: Question) -> dict[str, Any]:
-    """What format 1 fingerprinted: every field of its time, empty ones included."""
-    data = question.model_dump(mode="json", include=set(_V1_FIELDS))
-    return {k: data.get(k) for k in _V1_FIELDS}
-
-
-def content_fingerprint(question: Question) -> str:
-    """Fingerprint of everything the question shows."""
-    return fingerprint(_canonical(_content(question)))
-
-
-def _follow_up_fingerprint(text: str) -> str:
-    return hashlib.blake2b(" ".join(words(text)).encode(), digest_size=8).hexdigest()
-
-
-def _follow_up_slot(text: str) -> str:
-    ws = words(text)
-    pairs = {" ".join(ws[i : i + 2]) for i in range(max(1, len(ws) - 1))} if ws else set()
-    hashes = sorted(
-        {int.from_bytes(hashlib.blake2b(p.encode(), digest_size=4).digest()) for p in pairs}
-    )
-    return " ".join([_follow_up_fingerprint(text), *(f"{h:08x}" for h in hashes[:8])])
-
-
-def follow_up_slots(question: Question, previous: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """The question's follow-up slots after ``previous``.
-
-    A follow-up whose question is unchanged keeps its slot; an edited one keeps the vacated
-    slot it is most similar to (at least `FOLLOW_UP_SIMILARITY`); a new one takes a new slot,
-    or once `SLOT_LIMIT` slots exist, the first vacated one. Vacated slots are kept, so a
-    follow-up that comes back finds its slot again.
-    """
-    slots = list(previous)
-    current = [_follow_up_slot(f.question) for f in question.follow_ups]
-    by_fingerprint = {slot.split(" ", 1)[0]: i for i, slot in enumerate(slots)}
-    placed: dict[int, int] = {}  # follow-up index → slot index
-    for j, slot in enumerate(current):
-        i = by_fingerprint.get(slot.split(" ", 1)[0])
-        if i is not None and i not in placed.values():
-            placed[j] = i
-    vacated = [i for i in range(len(slots)) if i not in placed.values()]
-    candidates = sorted(
-        (-similarity(_sketch_of(current[j]), _sketch_of(slots[i])), i, j)
-        for j in range(len(current))
-        if j not in placed
-        for i in vacated
-    )
-    for score, i, j in candidates:
-        if -score >= FOLLOW_UP_SIMILARITY and j not in placed and i not in placed.values():
-            placed[j] = i
-    for j in range(len(current)):
-        if j in placed:
-            slots[placed[j]] = current[j]
-            continue
-        free = [i for i in range(len(slots)) if i not in placed.values()]
-        if len(slots) < SLOT_LIMIT or not free:
-            slots.append(current[j])
-            placed[j] = len(slots) - 1
-        else:
-            slots[free[0]] = current[j]
-            placed[j] = free[0]
-    return tuple(slots)
-
-
-def _sketch_of(slot: str) -> str:
-    return slot.split(" ", 1)[1] if " " in slot else ""
-
-
-def _canonical(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def _is_natural(question: Question) -> bool:
-    """Whether the question's id is the one its title gives (possibly with a ``-N`` suffix)."""
-    natural = natural_id(question.section, question.title)
-    return (
-        question.id == natural
-        or re.fullmatch(re.escape(natural) + r"-\d+", question.id) is not None
-    )
-
-
-def _snapshot(content: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in content.items() if k not in _BESIDE_SNAPSHOT and v not in (None, [])}
-
-
-def entry_for(
-    question: Question,
-    *,
-    changed: int,
-    alias: str | None = None,
-    retired: int | None = None,
-    follow_ups: tuple[str, ...] = (),
-) -> LockEntry:
-    """A lock entry describing ``question`` as it is now."""
-    content = _content(question)
-    return LockEntry(
-        id=question.id,
-        title=question.title,
-        section=question.section,
-        content=fingerprint(_canonical(content)),
-        follow_ups=follow_up_slots(question, follow_ups),
-        title_hash=fingerprint(question.title),
-        sketch=sketch(body_text(question)),
-        changed=changed,
-        retired=retired,
-        alias=alias,
-        snapshot=_snapshot(content),
-    )
-
-
-def _unrenamed(library: Library, lock: Lock | None) -> Library:
-    """The library with the ids its titles give (the lock's renames undone)."""
-    if lock is None:
-        return library
-    aliases = {e.id: e.alias for e in lock.active if e.alias}
-    if not any(q.id in aliases for q in library):
-        return library
-    questions = tuple(
-        q.model_copy(update={"id": aliases[q.id]}) if q.id in aliases and not _is_natural(q)
-        else q
-        for q in library
-    )  # fmt: skip
-    return library.model_copy(update={"questions": questions})
-
-
-def apply_renames(library: Library, lock: Lock) -> Library:
-    """The library with renamed questions carrying the ids the lock keeps for them.
-
-    A mapping applies only where its kept id is not already used in the library, so applying
-    it twice, or to a library loaded with the renames, changes nothing.
-    """
-    renames = lock.renames()
-    ids = {q.id for q in library}
-    if not any(q.id in renames and renames[q.id] not in ids for q in library):
-        return library
-    questions = tuple(
-        q.model_copy(update={"id": renames[q.id]})
-        if q.id in renames and renames[q.id] not in ids
-        else q
-        for q in library
-    )
-    return library.model_copy(update={"questions": questions})
-
-
-def _detect_renames(
-    library: Library,
-    previous: Lock | None,
-    skip: set[str] = frozenset(),  # type: ignore[assignment]
-) -> tuple[list[tuple[str, str]], dict[str, str]]:
-    """(new id, kept id) pairs of the questions taken as renamed, and why (by kept id).
-
-    See `dockerqa.identity` for the signals, the thresholds and the assignment.
-    """
-    if previous is None:
-        return [], {}
-    current = {q.id for q in library}
-    known = {e.id for e in previous.questions}
-    vanished = [e for e in previous.active if e.id not in current]
-    fresh = [q for q in library if q.id not in known and q.id not in skip]
-    if not vanished or not fresh:
-        return [], {}
-    bodies = [body_text(e.question()) for e in vanished]
-    weights: list[list[float | None]] = []
-    found: dict[tuple[int, int], identity.Signals] = {}
-    on_page: dict[tuple[str, ...], set[str]] = {}  # title words → ids of questions with them
-    for q in library:
-        on_page.setdefault(tuple(words(q.title)), set()).add(q.id)
-    for i, e in enumerate(vanished):
-        holders = on_page.get(tuple(words(e.title)), set())
-        row: list[float | None] = []
-        for j, q in enumerate(fresh):
-            body = body_text(q)
-            s = identity.signals(
-                e.title, bodies[i], e.section, q.title, body, q.section,
-                similarity(sketch(body), e.sketch),
-            )  # fmt: skip
-            taken = bool(holders - {q.id})  # the old title is still on the page
-            row.append(s.score if s.eligible and not taken else None)
-            found[i, j] = s
-        weights.append(row)
-    pairs = identity.assign(weights)
-    renames = sorted((fresh[j].id, vanished[i].id) for i, j in pairs)
-    why = {vanished[i].id: found[i, j].describe() for i, j in pairs}
-    return renames, why
-
-
-def _overrule(
-    library: Library,
-    previous: Lock | None,
-    rename: Mapping[str, str],
-    new: Iterable[str],
-) -> tuple[Library, Lock | None, dict[str, str]]:
-    """The library and previous lock with a person's decisions applied, and the renames they
-    force (new id → kept id); `LockError` naming the valid choices for an unknown id.
-
-    ``library`` comes with its own ids (the previous lock's renames not applied).
-    """
-    new = tuple(new)
-    if not rename and not new:
-        return library, previous, {}
-    if previous is None:
-        raise LockError("there is no lock yet, so no question to keep: run `dockerqa lock` first")
-    ids = {q.id for q in library}
-    renamed_now = {a: k for a, k in previous.renames().items() if a in ids}
-    choices = sorted(
-        (ids - {e.id for e in previous.questions if e.alias is None}) | set(renamed_now)
-    )
-    for id in (*rename, *new):
-        if id not in ids:
-            raise LockError(
-                f"{id!r} is not a question on the page (new or retitled: "
-                f"{', '.join(choices) or 'none'}; any id the page's titles give works)"
-            )
-    kept = {e.id for e in previous.questions}
-    for new_id, old in rename.items():
-        if old not in kept or (old in ids and old != new_id):
-            free = sorted(kept - ids)
-            what = "is not in the lock" if old not in kept else "is still on the page"
-            raise LockError(
-                f"{old!r} {what} (ids the lock keeps for no question on the page: "
-                f"{', '.join(free) or 'none'})"
-            )
-    taken = set(rename) | set(new)
-    olds = set(rename.values())
-    questions = tuple(
-        e.model_copy(update={"alias": None})
-        if e.alias is not None and (e.alias in taken or e.id in olds)
-        else e
-        for e in previous.questions
-    )
-    previous = previous.model_copy(update={"questions": questions})
-    return library, previous, dict(rename)
-
-
-def compute(
-    library: Library,
-    previous: Lock | None = None,
-    *,
-    now: int | None = None,
-    rename: Mapping[str, str] | None = None,
-    new_ids: Iterable[str] = (),
-) -> Lock:
-    """The lock that records ``library`` (the whole source) after ``previous``; writes nothing.
-
-    ``library`` may be loaded with or without the previous lock's renames. ``rename`` maps
-    ids the page gives now to ids of the lock they keep, ``new_ids`` lists ids the page gives that
-    are new questions (whatever they were matched with is retired): a person's decisions,
-    which the next refreshes keep (a rename is the entry's ``alias``, a new question an entry
-    of its own).
-    """
-    now = current_time() if now is None else int(now)
-    forced: dict[str, str] = {}
-    new_ids = tuple(new_ids)
-    if rename or new_ids:
-        library, previous, forced = _overrule(
-            _unrenamed(library, previous), previous, rename or {}, new_ids
-        )
-    if previous is not None:
-        library = apply_renames(library, previous)
-    if forced:
-        questions = tuple(
-            q.model_copy(update={"id": forced[q.id]}) if q.id in forced else q for q in library
-        )
-        library = library.model_copy(update={"questions": questions})
-    renames, why = _detect_renames(library, previous, skip=set(new_ids))
-    forced_pairs = [(alias, kept) for alias, kept in forced.items()]
-    renames = sorted(renames + forced_pairs)
-    mapping = dict(renames)
-    prev = {e.id: e for e in previous.questions} if previous is not None else {}
-    upgraded = (
-        previous.version if previous is not None and previous.version != FORMAT_VERSION else None
-    )
-
-    changed: list[str] = []
-    added: list[str] = []
-    revived: list[str] = []
-    retired: list[str] = []
-    entries: dict[str, LockEntry] = {}
-    by_hand = {kept: alias for alias, kept in forced.items()}
-    for q in library:
-        alias: str | None = by_hand.get(q.id)
-        if q.id in mapping:
-            alias, q = q.id, q.model_copy(update={"id": mapping[q.id]})
-        p = prev.get(q.id)
-        if alias is None and p is not None and p.alias and not _is_natural(q):
-            alias = p.alias  # still renamed
-        slots = p.follow_ups if p is not None else ()
-        shown = _content(q)
-        content = fingerprint(_canonical(shown))
-        if p is None:
-            added.append(q.id)
-            new = entry_for(q, changed=now, alias=alias)
-        elif p.retired is not None:
-            revived.append(q.id)
-            new = entry_for(q, changed=max(now, p.mod + 1), alias=alias, follow_ups=slots)
-        elif p.content == content and upgraded is None:
-            # unchanged: keep the entry (and its sketch, the costly part)
-            # unchanged content means unchanged follow-ups: their slots stand as they are
-            if len(slots) < len(q.follow_ups):
-                slots = follow_up_slots(q, slots)
-            update: dict[str, Any] = {"alias": alias, "follow_ups": slots}
-            snapshot = _snapshot(shown)
-            if snapshot == p.snapshot:  # the same texts: hold the page's strings, not copies
-                update["snapshot"] = snapshot
-            new = p.model_copy(update=update)
-        elif upgraded is not None and p.content == fingerprint(_canonical(_v1_content(q))):
-            new = entry_for(q, changed=p.changed, alias=alias, follow_ups=slots)
-        else:
-            new = entry_for(q, changed=max(now, p.changed + 1), alias=alias, follow_ups=slots)
-            if q.id not in mapping.values():
-                changed.append(q.id)
-        entries[q.id] = new
-    for p in prev.values():
-        if p.id in entries:
-            continue
-        if p.retired is None:
-            retired.append(p.id)
-            p = p.model_copy(update={"retired": max(now, p.changed + 1), "alias": None})
-        entries[p.id] = p
-
-    sections = tuple(SectionEntry(id=s.id, title=s.title) for s in library.sections)
-
-    return Lock(
-        key=library.metadata.key,
-        exporters=previous.exporters if previous is not None else {},
-        sections=sections,
-        questions=tuple(entries[k] for k in sorted(entries)),
-        changes=LockChanges(
-            changed=tuple(sorted(changed)),
-            added=tuple(sorted(added)),
-            renamed=tuple(renames),
-            why=tuple(sorted(why.items())),
-            retired=tuple(sorted(retired)),
-            revived=tuple(sorted(revived)),
-            sections=previous is not None and previous.sections != sections,
-            first=previous is None,
-            upgraded=upgraded is not None,
-        ),
-    )
-
-
-def build_lock(library: Library, *, now: int | None = None) -> Lock:
-    """A first lock for ``library``, in memory (``now`` defaults as in `refresh`)."""
-    return compute(library, None, now=now)
-
-
-def _names(library: Library, path: Path) -> tuple[str, str]:
-    """How to name the lock file and the command that refreshes it, in messages."""
-    source = library.metadata.source_file
-    if source == BUNDLED_NAME and path.resolve() == lock_path(bundled_source()).resolve():
-        return "corpus/docker.lock", "dockerqa lock"
-    return str(path), f"dockerqa lock --source {source}"
-
-
-def refresh(
-    library: Library,
-    path: str | os.PathLike[str],
-    *,
-    now: int | None = None,
-    locked: bool = False,
-    adjust: Callable[[Lock], Lock] | None = None,
-    fix: str | None = None,
-    rename: Mapping[str, str] | None = None,
-    new: Iterable[str] = (),
-) -> Lock:
-    """Bring the lock file at ``path`` up to date with ``library`` (the whole source).
-
-    A filtered library (see `Library.is_whole`) only checks its questions against the lock.
-    Returns the new lock; its ``changes`` say what moved. ``adjust`` may amend the computed
-    lock before it is saved (the export pipeline records exporter state with it). The file is
-    rewritten (atomically) only when what it records changes; ``fix`` is the command that
-    messages recommend (default: ``dockerqa lock``). A lock that records the same thing in
-    another layout (formatted by hand) is left as it is. With ``locked``, nothing is written
-    and `LockError` is raised when the lock is missing or would change. ``now`` defaults to
-    ``SOURCE_DATE_EPOCH`` when set, else the current time. ``rename`` and ``new`` are a
-    person's decisions, as in `compute`.
-    """
-    path = Path(path)
-    new = tuple(new)
-    name, lock_command = _names(library, path)
-    command = fix or lock_command
-    previous = read_lock(path) if path.exists() else None  # the text is dropped once parsed
-    if locked and previous is None:
-        raise LockError(f"{name} does not exist; run `{command}`")
-    key = library.metadata.key
-    if previous is not None and previous.key is not None and previous.key != key:
-        raise LockError(
-            f"{name} belongs to the page with key {previous.key!r}, not to this one ({key!r}): "
-            "give this page's own lock file (if you changed the page's key on purpose, delete "
-            'the lock\'s "key" line)'
-        )
-    if (rename or new) and (locked or not library.is_whole):
-        raise LockError(
-            f"{name}: a rename or new question decided by hand changes the lock: refresh it "
-            "from the whole page, not a selection or a check"
-        )
-    if library.is_whole:
-        try:
-            lock = compute(library, previous, now=now, rename=rename, new_ids=new)
-        except LockError as exc:
-            if not (rename or new):
-                raise
-            raise LockError(f"{name}: {exc}") from None  # a decision names an unknown id
-    elif previous is None:
-        raise LockError(
-            f"{name} does not exist, and a filtered library cannot make one (it would retire "
-            f"the questions left out); run `{command}` on the whole page first"
-        )
-    else:  # a selection: its questions must already be recorded; only ``adjust`` may write
-        check(apply_renames(library, previous), previous, lock_command)
-        lock = previous
-    if adjust is not None:
-        lock = adjust(lock)
-    if previous is not None and (lock is previous or lock.same_as(previous)):
-        return lock  # the common case: the same record, nothing to write (nor to format)
-    if locked:
-        what = lock.changes.describe() or "recorded details differ"
-        raise LockError(f"{name} is out of date: {what}; run `{command}`")
-    try:
-        write_output(path, lock.encoded())
-    except DockerQAError as exc:
-        raise LockError(str(exc)) from None
-    return lock.model_copy(update={"changes": lock.changes.model_copy(update={"written": True})})
-
-
 def retired_questions(lock: Lock, file: str = "<lock>") -> tuple[Question, ...]:
     """The retired questions, rebuilt from their snapshots, sorted by id."""
     return tuple(e.question(file) for e in lock.retired)
-
-
-def check(library: Library, lock: Lock, command: str = "dockerqa lock") -> None:
-    """`LockError` unless every question of ``library`` is in ``lock`` with the same content."""
-    stale: list[str] = []
-    for q in library:
-        entry = lock.entry(q.id)
-        if entry is None or entry.retired is not None:
-            stale.append(f"{q.id} (not in the lock)")
-        elif entry.content != content_fingerprint(q):
-            stale.append(f"{q.id} (content changed)")
-    if stale:
-        more = f" and {len(stale) - 3} more" if len(stale) > 3 else ""
-        raise LockError(
-            f"the lock does not match the library: {', '.join(stale[:3])}{more}; "
-            f"refresh it first (`{command}`)"
-        )

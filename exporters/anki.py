@@ -93,7 +93,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dockerqa.errors import ExportError, LockError
 from dockerqa.exporting import ExportContext, Exporter, Option
-from dockerqa.lock import MAX_TIME, SLOT_LIMIT, Lock, LockEntry, check
+from dockerqa.identity import check
+from dockerqa.lock import MAX_TIME, SLOT_LIMIT, Lock, LockEntry
 from dockerqa.model import CARD_TYPES, FIELD_LABELS, Library, Question
 from dockerqa.render import BASE_CSS, escape_text, pygments_css, render_inline, render_markdown
 from dockerqa.study import ask, split_core

@@ -18,7 +18,8 @@ from anki.import_export_pb2 import ImportAnkiPackageOptions
 
 import dockerqa
 from conftest import FIXTURES, ROOT
-from dockerqa.lock import apply_renames, read_lock
+from dockerqa.identity import apply_renames
+from dockerqa.lock import read_lock
 
 VERSIONS = sorted((FIXTURES / "history" / "docker").glob("v*.mdx"))
 T0 = 1_770_000_000  # February 2026

@@ -12,18 +12,16 @@ import pytest
 import dockerqa
 from conftest import FIXTURES, ROOT, run_cli
 from dockerqa import LockError
-from dockerqa.lock import (
+from dockerqa.identity import (
     RENAME_SIMILARITY,
-    Lock,
     apply_renames,
     build_lock,
     check,
-    read_lock,
-    refresh,
-    retired_questions,
     similarity,
     sketch,
 )
+from dockerqa.lock import Lock, read_lock, retired_questions
+from dockerqa.pipeline import refresh
 
 STORY = FIXTURES / "anki"
 T0 = 1_700_000_000

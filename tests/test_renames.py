@@ -13,9 +13,9 @@ import pytest
 import dockerqa
 from conftest import FIXTURES, run_cli
 from dockerqa import LockError
-from dockerqa.identity import BODY_KEPT, TITLE_MATCH, assign, signals
-from dockerqa.lock import apply_renames, read_lock, refresh
-from dockerqa.pipeline import refresh_lock
+from dockerqa.identity import BODY_KEPT, TITLE_MATCH, apply_renames, assign, signals
+from dockerqa.lock import read_lock
+from dockerqa.pipeline import open_page, refresh, refresh_lock
 
 T0 = 1_700_000_000
 STORY = FIXTURES / "anki"
@@ -280,3 +280,19 @@ def test_an_unknown_id_is_one_line_naming_the_valid_ones(
             refresh_lock(page, new=[name])
     bad = run_cli("lock", "--source", str(page), "--rename", "no-equals-sign")
     assert bad.returncode == 2 and "is not OLD=NEW" in bad.stderr
+
+
+def test_every_command_opens_a_page_the_same_way(page: Path, tmp_path: Path) -> None:
+    """open_page: load, lock, renames, then filters, for export, list and drill alike."""
+    edit(page, ("2. Exposing Ports", "2. Exposing and Publishing Ports"), (PORTS, PORTS + GROWN))
+    opened = open_page(page, use="refresh", filters={"section": "basics"})
+    ids = [q.id for q in opened.library]
+    assert "basics/exposing-ports" in ids and "basics/exposing-and-publishing-ports" not in ids
+    assert opened.lock is not None and opened.lock_file == page.with_suffix(".lock")
+    listed = run_cli("list", "--source", str(page), "--section", "basics")
+    assert [line.split()[0] for line in listed.stdout.splitlines()] == ids
+    with dockerqa.Store(tmp_path / "s.sqlite3") as store:
+        drill = dockerqa.Drill.open(page, store, filters={"section": "basics"})
+        assert [q.id for q in drill.library] == ids
+    exported = dockerqa.export(page, "json", "-", filters={"section": "basics"})
+    assert exported == [Path("-")]

@@ -31,7 +31,9 @@ from dockerqa import ExportError, LockError
 from dockerqa.exporters import anki as anki_exporter
 from dockerqa.exporters.anki import FIELDS, QUESTION_MODEL_ID, AnkiExporter
 from dockerqa.exporting import ExportContext
-from dockerqa.lock import Lock, apply_renames, build_lock, refresh
+from dockerqa.identity import apply_renames, build_lock
+from dockerqa.lock import Lock
+from dockerqa.pipeline import refresh
 
 STORY = FIXTURES / "anki"
 T0 = 1_700_000_000
