@@ -383,16 +383,32 @@ def parse_lock(text: str, path: str | os.PathLike[str] = "<lock>") -> Lock:
     data = _upgrade(data)
     try:
         lock = Lock.model_validate(data)
-        for entry in lock.retired:  # the snapshots that are rebuilt into questions
-            entry.question(str(path))
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
+        for i, entry in enumerate(lock.questions):  # every snapshot, as the question it holds
+            try:
+                entry.question(str(path))
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                loc: tuple[Any, ...] = ("questions", i, "snapshot", *err["loc"])
+                raise _Invalid(loc, str(err["msg"])) from None
+    except (ValidationError, _Invalid) as exc:
+        if isinstance(exc, _Invalid):
+            loc, msg = exc.loc, exc.msg
+        else:
+            err = exc.errors()[0]
+            loc, msg = tuple(err["loc"]), str(err["msg"])
         line = _line_of(text, data, loc)
         where = ".".join(str(p) for p in loc) or "lock"
-        message = str(err["msg"]).removeprefix("Value error, ")
+        message = msg.removeprefix("Value error, ")
         raise LockError(f"{path}:{line}: {where}: {message}; {_rebuild(path)}") from None
     return lock
+
+
+class _Invalid(Exception):
+    """A snapshot value that is not valid for its question (where, and why)."""
+
+    def __init__(self, loc: tuple[Any, ...], msg: str) -> None:
+        super().__init__(msg)
+        self.loc, self.msg = loc, msg
 
 
 def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
