@@ -33,6 +33,11 @@ person would look at:
   similarity of the two bodies' shingle sketches (an unchanged body under a new title);
 * **place** — whether the question is in the same section.
 
+Words are compared in any script (`dockerqa._text.tokens`: a Chinese, Japanese or Korean
+character is a word). A question with the same title words in the same section whose id
+changed anyway (ids of titles without Latin letters used to be positional) is the same
+question: ids already in a lock are kept.
+
 A pair can be a rename when its title and body both hold (`TITLE_MATCH` and `BODY_KEPT`), or
 when its body alone is nearly the same (`RENAME_SIMILARITY`, a rewritten title over the same
 answer, or a question moved to another section). Among the pairs that can, one assignment is
@@ -65,7 +70,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dockerqa._parse import natural_id
-from dockerqa._text import fingerprint, words, words_fingerprint
+from dockerqa._text import fingerprint, tokens, words, words_fingerprint
 from dockerqa.errors import LockError
 from dockerqa.lock import (
     FORMAT_VERSION,
@@ -110,8 +115,10 @@ class Signals:
     @property
     def eligible(self) -> bool:
         """Whether the pair can be a rename at all."""
-        return (self.title >= TITLE_MATCH and self.kept >= BODY_KEPT) or (
-            self.alike >= RENAME_SIMILARITY
+        return (
+            (self.title >= TITLE_MATCH and self.kept >= BODY_KEPT)
+            or self.alike >= RENAME_SIMILARITY
+            or (self.contains == "same" and self.same_section)  # only the id changed
         )
 
     @property
@@ -143,8 +150,13 @@ class Signals:
 
 def title_words(title: str) -> frozenset[str]:
     """The words a title comparison looks at (all of them when every word is small)."""
-    ws = set(words(title))
+    ws = set(tokens(title))
     return frozenset(ws - _SMALL_WORDS or ws)
+
+
+def _title_key(title: str) -> tuple[str, ...]:
+    """What makes two titles the same title: their words, else their characters."""
+    return tuple(tokens(title)) or tuple(title.casefold().split())
 
 
 def signals(
@@ -160,9 +172,10 @@ def signals(
     a, b = title_words(old_title), title_words(new_title)
     shared = len(a & b)
     title = shared / min(len(a), len(b)) if a and b else 0.0
-    contains = "same" if a == b and a else "new" if a and a <= b else "old" if b and b <= a else ""
-    old_words = set(words(old_body))
-    kept = len(old_words & set(words(new_body))) / len(old_words) if old_words else 0.0
+    same = a == b and bool(a or old_title.casefold().split() == new_title.casefold().split())
+    contains = "same" if same else "new" if a and a <= b else "old" if b and b <= a else ""
+    old_words = set(tokens(old_body))
+    kept = len(old_words & set(tokens(new_body))) / len(old_words) if old_words else 0.0
     return Signals(title, contains, kept, alike, old_section == new_section)
 
 
@@ -440,9 +453,9 @@ def _detect_renames(
     found: dict[tuple[int, int], Signals] = {}
     on_page: dict[tuple[str, ...], set[str]] = {}  # title words → ids of questions with them
     for q in library:
-        on_page.setdefault(tuple(words(q.title)), set()).add(q.id)
+        on_page.setdefault(_title_key(q.title), set()).add(q.id)
     for i, e in enumerate(vanished):
-        holders = on_page.get(tuple(words(e.title)), set())
+        holders = on_page.get(_title_key(e.title), set())
         row: list[float | None] = []
         for j, q in enumerate(fresh):
             body = body_text(q)
