@@ -388,7 +388,9 @@ class Drill:
 
         page = open_page(source, use="refresh", filters=filters)
         opened = store if isinstance(store, Store) else Store(store)
-        return cls(page.library, opened, lock=page.lock, now=now)
+        drill = cls(page.library, opened, lock=page.lock, now=now)
+        drill.key = page.key  # the key the lock keeps for the page's cards
+        return drill
 
     def slots(self, question: Question) -> list[tuple[int, int, FollowUp]]:
         """(slot, place in the chain, follow-up) of each answered follow-up."""

@@ -67,10 +67,13 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from dockerqa._load import metadata_path
+from dockerqa._meta import read_meta
 from dockerqa._parse import natural_id
-from dockerqa._text import fingerprint, tokens, words, words_fingerprint
+from dockerqa._text import fingerprint, page_key, tokens, words, words_fingerprint
 from dockerqa.errors import LockError
 from dockerqa.lock import (
     FORMAT_VERSION,
@@ -359,6 +362,41 @@ def _canonical(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+def keyed(library: Library) -> bool:
+    """Whether the page names its own key (its metadata, or ``loads(key=...)``)."""
+    source = library.metadata.source_file
+    if library.metadata.key != page_key(source):
+        return True
+    meta = None if source.startswith("<") else metadata_path(Path(source))
+    return meta is not None and meta.is_file() and read_meta(meta).key is not None
+
+
+def with_page_key(library: Library, lock: Lock | None) -> Library:
+    """The library with the key its notes carry.
+
+    A page whose metadata names a key keeps it. Any other page gets its key once, when its
+    lock is first made (`dockerqa.identity.mint_key`: its file name and a digest of its
+    content then), and from then on the key the lock records, never its file name or folder:
+    a page renamed or moved with its lock keeps every note, and two pages of one file name
+    never share one. A lock without a key (format 1) keeps the file name's.
+    """
+    if keyed(library):
+        return library
+    key = (lock.key or library.metadata.key) if lock is not None else mint_key(library)
+    if key == library.metadata.key:
+        return library
+    return library.model_copy(update={"metadata": library.metadata.model_copy(update={"key": key})})
+
+
+def mint_key(library: Library) -> str:
+    """A key for a page whose metadata names none, made when its first lock is: the key its
+    file name gives and a digest of its questions' content, so two fresh builds of one page
+    agree and two pages of one file name differ."""
+    content = "\n".join(content_fingerprint(q) for q in library)
+    digest = hashlib.blake2b(content.encode(), digest_size=4).hexdigest()
+    return f"{library.metadata.key}-{digest}"
+
+
 def _is_natural(question: Question) -> bool:
     """Whether the question's id is the one its title gives (possibly with a ``-N`` suffix)."""
     natural = natural_id(question.section, question.title)
@@ -538,6 +576,7 @@ def compute(
     of its own).
     """
     now = current_time() if now is None else int(now)
+    library = with_page_key(library, previous)
     forced: dict[str, str] = {}
     new_ids = tuple(new_ids)
     if rename or new_ids:

@@ -30,7 +30,7 @@ from dockerqa.exporting import (
     available_exporters,
     get_exporter,
 )
-from dockerqa.identity import apply_renames, check, compute
+from dockerqa.identity import apply_renames, check, compute, keyed, with_page_key
 from dockerqa.lock import Lock, current_time, read_lock
 from dockerqa.model import Library, Question
 
@@ -78,6 +78,10 @@ class Page:
     """The lock as refreshed or read (None when there is none, or it was not readable)."""
     lock_file: Path | None
     """The lock file (None for a `Library` given without one)."""
+    key: str
+    """The key the page's notes and drill cards carry: its metadata's, else the one its lock
+    recorded (see `dockerqa.identity.with_page_key`); the library keeps the key it was loaded
+    with, which names the output files."""
 
 
 def open_page(
@@ -118,11 +122,13 @@ def open_page(
             if use == "read":
                 raise
         foreign = current is not None and current.key not in (None, library.metadata.key)
-        if use == "if-readable" and foreign:
+        if use == "if-readable" and foreign and keyed(library):
             current = None  # another page's lock: its ids are not this page's
+    key = library.metadata.key
     if current is not None:
+        key = with_page_key(library, current).metadata.key
         library = apply_renames(library, current)
-    return Page(apply_filters(library, filters or {}), current, lock_file)
+    return Page(apply_filters(library, filters or {}), current, lock_file, key)
 
 
 def read_library(source: str | os.PathLike[str] | None = None) -> Library:
@@ -255,7 +261,7 @@ def export(
     for e, target in zip(exporters, targets, strict=True):
         note(f"building {e.name}")
         context = ExportContext(
-            key=library.metadata.key,
+            key=opened.key,
             destination=target,
             lock=current,
             state=states.get(e.name),
@@ -389,6 +395,7 @@ def refresh(
     previous = read_lock(path) if path.exists() else None  # the text is dropped once parsed
     if locked and previous is None:
         raise LockError(f"{name} does not exist; run `{command}`")
+    library = with_page_key(library, previous)
     key = library.metadata.key
     if previous is not None and previous.key is not None and previous.key != key:
         raise LockError(

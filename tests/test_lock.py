@@ -43,7 +43,7 @@ def test_first_lock_honours_source_date_epoch(page: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1234567890")
     lock = refresh(dockerqa.load(page), page.with_suffix(".lock"))
     assert {e.changed for e in lock.questions} == {1234567890}
-    assert lock.key == "deck"
+    assert lock.key is not None and lock.key.startswith("deck-")  # minted with the first lock
     assert read_lock(page.with_suffix(".lock")).same_as(lock)
 
 
