@@ -472,7 +472,7 @@ def apply_renames(library: Library, lock: Lock) -> Library:
 def _detect_renames(
     library: Library,
     previous: Lock | None,
-    skip: set[str] = frozenset(),  # type: ignore[assignment]
+    skip: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[list[tuple[str, str]], dict[str, str]]:
     """(new id, kept id) pairs of the questions taken as renamed, and why (by kept id).
 
@@ -527,6 +527,11 @@ def _overrule(
         return library, previous, {}
     if previous is None:
         raise LockError("there is no lock yet, so no question to keep or retire")
+    twice = sorted({o for o in rename.values() if list(rename.values()).count(o) > 1})
+    both = sorted(set(rename) & set(new))
+    if twice or both:
+        what = f"{twice[0]!r} is kept by two questions" if twice else f"{both[0]!r} is renamed"
+        raise LockError(f"{what}: decide one thing per question")
     ids = {q.id for q in library}
     renamed_now = {a: k for a, k in previous.renames().items() if a in ids}
     choices = sorted(

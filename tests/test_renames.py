@@ -280,6 +280,14 @@ def test_an_unknown_id_is_one_line_naming_the_valid_ones(
             refresh_lock(page, new=[name])
     bad = run_cli("lock", "--source", str(page), "--rename", "no-equals-sign")
     assert bad.returncode == 2 and "is not OLD=NEW" in bad.stderr
+    twice = run_cli("lock", "--source", str(page), "--rename", "basics/docker-swarm-basics="
+                    "basics/docker-compose-basics", "--rename",
+                    "basics/docker-swarm-basics=basics/exposing-ports")  # fmt: skip
+    assert twice.returncode == 1 and twice.stderr == (
+        f"dockerqa: error: {lock_file}: 'basics/docker-swarm-basics' is kept by two questions: "
+        "decide one thing per question\n"
+    )
+    assert lock_file.read_bytes() == before
 
 
 def test_every_command_opens_a_page_the_same_way(page: Path, tmp_path: Path) -> None:
