@@ -172,14 +172,35 @@ def signals(
     alike: float,
 ) -> Signals:
     """The signals of one candidate pair; ``alike`` is the bodies' sketch similarity."""
-    a, b = title_words(old_title), title_words(new_title)
-    shared = len(a & b)
-    title = shared / min(len(a), len(b)) if a and b else 0.0
-    same = a == b and bool(a or old_title.casefold().split() == new_title.casefold().split())
+    old, new = (
+        _Side.of(old_title, old_body, old_section),
+        _Side.of(new_title, new_body, new_section),
+    )
+    return _weigh(old, new, alike)
+
+
+@dataclass(frozen=True)
+class _Side:
+    """What the signals look at in one question, computed once per refresh."""
+
+    title: str
+    title_words: frozenset[str]
+    body_words: frozenset[str]
+    section: str
+
+    @classmethod
+    def of(cls, title: str, body: str, section: str) -> _Side:
+        return cls(title, title_words(title), frozenset(tokens(body)), section)
+
+
+def _weigh(old: _Side, new: _Side, alike: float) -> Signals:
+    a, b = old.title_words, new.title_words
+    title = len(a & b) / min(len(a), len(b)) if a and b else 0.0
+    same = a == b and bool(a or old.title.casefold().split() == new.title.casefold().split())
     contains = "same" if same else "new" if a and a <= b else "old" if b and b <= a else ""
-    old_words = set(tokens(old_body))
-    kept = len(old_words & set(tokens(new_body))) / len(old_words) if old_words else 0.0
-    return Signals(title, contains, kept, alike, old_section == new_section)
+    ws = old.body_words
+    kept = len(ws & new.body_words) / len(ws) if ws else 0.0
+    return Signals(title, contains, kept, alike, old.section == new.section)
 
 
 def assign(weights: Sequence[Sequence[float | None]]) -> list[tuple[int, int]]:
@@ -486,7 +507,9 @@ def _detect_renames(
     fresh = [q for q in library if q.id not in known and q.id not in skip]
     if not vanished or not fresh:
         return [], {}
-    bodies = [body_text(e.question()) for e in vanished]
+    olds = [_Side.of(e.title, body_text(e.question()), e.section) for e in vanished]
+    news = [_Side.of(q.title, body_text(q), q.section) for q in fresh]
+    sketches = [sketch(body_text(q)) for q in fresh]
     weights: list[list[float | None]] = []
     found: dict[tuple[int, int], Signals] = {}
     on_page: dict[tuple[str, ...], set[str]] = {}  # title words → ids of questions with them
@@ -496,16 +519,15 @@ def _detect_renames(
         holders = on_page.get(_title_key(e.title), set())
         row: list[float | None] = []
         for j, q in enumerate(fresh):
-            body = body_text(q)
-            s = signals(
-                e.title, bodies[i], e.section, q.title, body, q.section,
-                similarity(sketch(body), e.sketch),
-            )  # fmt: skip
+            s = _weigh(olds[i], news[j], similarity(sketches[j], e.sketch))
             taken = bool(holders - {q.id})  # the old title is still on the page
             row.append(s.score if s.eligible and not taken else None)
             found[i, j] = s
         weights.append(row)
-    pairs = assign(weights)
+    rows = [i for i, row in enumerate(weights) if any(w is not None for w in row)]
+    cols = [j for j in range(len(fresh)) if any(weights[i][j] is not None for i in rows)]
+    small = [[weights[i][j] for j in cols] for i in rows]  # only questions that can pair
+    pairs = [(rows[i], cols[j]) for i, j in assign(small)]
     renames = sorted((fresh[j].id, vanished[i].id) for i, j in pairs)
     why = {vanished[i].id: found[i, j].describe() for i, j in pairs}
     return renames, why
