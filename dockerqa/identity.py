@@ -58,6 +58,10 @@ The thresholds come from the page's published history (``tests/fixtures/history/
 * an unrelated question put in place of another shares almost no title words (at most one of
   two), so the title gate keeps it a new question even when common words fill both bodies
   (up to 83% of a short old body's words appear in an unrelated neighbour's).
+* the synthetic cases of ``tests/test_renames.py`` hold them: ``Docker Swarm Basics`` replaced
+  by ``Docker Compose Basics`` (title 2 of 3 words, so past `TITLE_MATCH`, but an unrelated
+  body) stays a new question; an answer grown fourfold around the old one under a longer title
+  is a rename; two retitled questions that swap places each keep their own id.
 """
 
 from __future__ import annotations
