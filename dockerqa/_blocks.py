@@ -145,24 +145,47 @@ def _list_items(lines: list[str], tokens: list[Token], open_index: int) -> list[
 
 
 def split(
-    raw: list[str], env: dict[str, object] | None = None
+    raw: list[str], env: dict[str, object] | None = None, *, clean: bool = True
 ) -> tuple[list[Token], list[str], list[tuple[int, int, str]]]:
     """Tokenize Markdown lines into blocks (inline tokens are not parsed); return the tokens,
     the cleaned lines and, for each top-level block, its opening token's index, its first line
-    and its cleaned source text. ``env`` collects the link references defined.
+    and its cleaned source text. ``env`` collects the link references defined; ``clean=False``
+    reads lines that are clean already.
 
     A block runs to the next block's first line, so no line is left out.
     """
     tokens = _md_blocks.parse("\n".join(raw), {} if env is None else env)
-    clean = _clean_lines(raw, tokens)
+    lines = _clean_lines(raw, tokens) if clean else raw
     tops = [i for i, t in enumerate(tokens) if t.level == 0 and t.nesting >= 0 and t.map]
     starts = [tokens[i].map[0] for i in tops]  # type: ignore[index]
-    ends = [*starts[1:], len(clean)] if starts else []
+    ends = [*starts[1:], len(lines)] if starts else []
     blocks = [
-        (i, start, "\n".join(clean[start:end]).strip("\n"))
+        (i, start, "\n".join(lines[start:end]).strip("\n"))
         for i, start, end in zip(tops, starts, ends, strict=True)
     ]
-    return tokens, clean, blocks
+    return tokens, lines, blocks
+
+
+def _found_blocks(raw: list[str], first_line: int, *, clean: bool = True) -> list[Block]:
+    """The blocks of Markdown lines whose first line is ``first_line`` (1-based)."""
+    env: dict[str, object] = {}
+    tokens, lines, found = split(raw, env, clean=clean)
+    out: list[Block] = []
+    for i, start, text in found:
+        block = Block(text, first_line + start)
+        block.label = _label_of(tokens, i, env)
+        if block.label is not None:
+            block.rest = strip_label(text)
+        if tokens[i].type in ("bullet_list_open", "ordered_list_open"):
+            block.list_items = _list_items(lines, tokens, i)
+        out.append(block)
+    return out
+
+
+def reblock(text: str, line: int) -> list[Block]:
+    """The blocks of a text read on its own: the rest of a labelled paragraph whose next lines
+    are a list CommonMark can't start inside a paragraph (``**Label:**`` then ``4. item``)."""
+    return _found_blocks(text.split("\n"), line, clean=False) if text else []
 
 
 def blocks(lines: Sequence[str], region: Component) -> list[Block]:
@@ -180,14 +203,5 @@ def blocks(lines: Sequence[str], region: Component) -> list[Block]:
             ln[width:] if indent(ln) >= width else ln.lstrip()
             for ln in lines[child.start : child.end]
         ]
-        env: dict[str, object] = {}
-        tokens, clean, found = split(raw, env)
-        for i, start, text in found:
-            block = Block(text, child.start + start + 1)
-            block.label = _label_of(tokens, i, env)
-            if block.label is not None:
-                block.rest = strip_label(text)
-            if tokens[i].type in ("bullet_list_open", "ordered_list_open"):
-                block.list_items = _list_items(clean, tokens, i)
-            out.append(block)
+        out += _found_blocks(raw, child.start + 1)
     return out

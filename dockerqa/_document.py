@@ -32,25 +32,108 @@ from dockerqa.model import (
 
 _GROUPS = frozenset({"AccordionGroup"})
 
-#: Title forms, first match wins: (pattern giving number and title, kind it implies).
-TITLE_FORMS: tuple[tuple[re.Pattern[str], Kind | None], ...] = (
-    (re.compile(r"^(\d+)\.\s+(.+)$"), None),
-    (re.compile(r"^Scenario\s+(\d+)\s*:\s*(.+)$", re.I), Kind.SCENARIO),
-    (re.compile(r"^Work[- ]?Sample\s+(\d+)\s*:\s*(.+)$", re.I), Kind.WORK_SAMPLE),
-    (re.compile(r"^()Weak\s+vs\.?\s+Strong\s*:\s*(.+)$", re.I), Kind.COMPARISON),
-    (re.compile(r"^S(\d+)[.:]\s+(.+)$"), Kind.SCENARIO),
-    (re.compile(r"^Q(\d+)[.:]\s+(.+)$"), None),
+
+@dataclass(frozen=True)
+class TitleForm:
+    """How an accordion title carries its number and, for some forms, the question's kind."""
+
+    name: str
+    """What the row is for (the test id of its examples)."""
+    pattern: re.Pattern[str]
+    """Group 1 is the number (may be empty), group 2 the title without number or prefix."""
+    kind: Kind | None
+    """The kind the form implies, if any."""
+    examples: tuple[tuple[str, int | None, str], ...]
+    """``(title as written, number, title)``: titles this row, and no earlier one, takes."""
+
+
+#: Title forms, first match wins.
+TITLE_FORMS: tuple[TitleForm, ...] = (
+    TitleForm(
+        "numbered",
+        re.compile(r"^(\d+)\.\s+(.+)$"),
+        None,
+        (("1. What is Docker?", 1, "What is Docker?"), ("12.  OOMKilled", 12, "OOMKilled")),
+    ),
+    TitleForm(
+        "scenario",
+        re.compile(r"^Scenario\s+(\d+)\s*:\s*(.+)$", re.I),
+        Kind.SCENARIO,
+        (("Scenario 3: Disk Full", 3, "Disk Full"), ("scenario 10 : Slow build", 10, "Slow build")),
+    ),
+    TitleForm(
+        "work sample",
+        re.compile(r"^Work[- ]?Sample\s+(\d+)\s*:\s*(.+)$", re.I),
+        Kind.WORK_SAMPLE,
+        (("Work-Sample 2: Review a Dockerfile", 2, "Review a Dockerfile"),),
+    ),
+    TitleForm(
+        "weak vs strong",
+        re.compile(r"^()Weak\s+vs\.?\s+Strong\s*:\s*(.+)$", re.I),
+        Kind.COMPARISON,
+        (("Weak vs Strong: Image Layers", None, "Image Layers"),),
+    ),
+    TitleForm(
+        "S-numbered scenario",
+        re.compile(r"^S(\d+)[.:]\s+(.+)$"),
+        Kind.SCENARIO,
+        (("S4. Port Clash", 4, "Port Clash"), ("S5: Zombie Processes", 5, "Zombie Processes")),
+    ),
+    TitleForm(
+        "Q-numbered",
+        re.compile(r"^Q(\d+)[.:]\s+(.+)$"),
+        None,
+        (("Q7: Volumes vs Bind Mounts", 7, "Volumes vs Bind Mounts"), ("Q8. Tags", 8, "Tags")),
+    ),
+    TitleForm(
+        "Staff Q-numbered",
+        re.compile(r"^Staff\s+Q(\d+)[.:]\s+(.+)$", re.I),
+        None,
+        (("Staff Q1: Designing a Landing Zone", 1, "Designing a Landing Zone"),),
+    ),
+    TitleForm(
+        "W-numbered work sample",
+        re.compile(r"^W(\d+)[.:]\s+(.+)$"),
+        Kind.WORK_SAMPLE,
+        (("W1. The 60fps Jank Investigation", 1, "The 60fps Jank Investigation"),),
+    ),
+    TitleForm(
+        "Q prefix, no number",
+        re.compile(r"^()Q\s*[.:]\s+(.+)$"),
+        None,
+        (("Q: How do you handle database scaling?", None, "How do you handle database scaling?"),),
+    ),
+    TitleForm(
+        "scenario, no number",
+        re.compile(r"^()Scenario\s*:\s*(.+)$", re.I),
+        Kind.SCENARIO,
+        (("Scenario: Memory leak in production", None, "Memory leak in production"),),
+    ),
+    TitleForm(
+        "numbered with a letter",
+        re.compile(r"^()\d+[a-z]\.\s+(.+)$"),
+        None,
+        (("4b. Write Amplification", None, "Write Amplification"),),
+    ),
 )
+
+
+def title_form(title: str) -> tuple[TitleForm, re.Match[str]] | None:
+    """The first form a title matches, and the match."""
+    for form in TITLE_FORMS:
+        m = form.pattern.match(title)
+        if m:
+            return form, m
+    return None
 
 
 def split_title(title: str) -> tuple[int | None, str, Kind | None]:
     """The number, the title without its number or kind prefix, and the kind it implies."""
-    for pattern, kind in TITLE_FORMS:
-        m = pattern.match(title)
-        if m:
-            number = int(m.group(1)) if m.group(1) else None
-            return number, m.group(2).strip(), kind
-    return None, title, None
+    found = title_form(title)
+    if found is None:
+        return None, title, None
+    form, m = found
+    return (int(m.group(1)) if m.group(1) else None), m.group(2).strip(), form.kind
 
 
 def _kind_from_heading(heading: str) -> Kind:

@@ -14,27 +14,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from dockerqa._blocks import LABEL_SOURCE, Block, blocks
+from dockerqa._blocks import LABEL_SOURCE, Block, blocks, reblock
 from dockerqa._mdx import Component
 from dockerqa._text import decode_entities, decode_inline
-from dockerqa.model import Diagnostic, FollowUp, Part
+from dockerqa.model import TEXT_PARTS, Diagnostic, FollowUp, Part
 
 #: Components whose content is kept as a callout container.
 CALLOUTS = frozenset({"Note", "Tip", "Info", "Warning", "Check", "Danger", "Callout"})
 
 #: The Markdown fields of a `Question`, each filled by labels or by the text after them.
-TEXT_FIELDS = (
-    "prompt",
-    "steps",
-    "answer",
-    "example",
-    "interviewer_intent",
-    "red_flag",
-    "weak_answer",
-    "strong_answer",
-    "senior_view",
-    "staff_view",
-)
+TEXT_FIELDS = TEXT_PARTS
 FOLLOW_UPS = "follow_ups"
 #: a part kept under its own label, known (so not reported)
 PART = "part"
@@ -49,39 +38,114 @@ _QUALIFIER = r"(?:\s*(?:--|—|–|\(|:).*)?"
 class LabelRule:
     """A label pattern (matched against the whole label, lowercase) and what it starts."""
 
+    name: str
+    """What the row is for (the test id of its examples)."""
     pattern: re.Pattern[str]
-    #: a name from `TEXT_FIELDS`, or `FOLLOW_UPS`, `PART`, `WEAK_VS_STRONG`
+    """Matched against the whole label, without case and without its colon."""
     target: str
-    #: the field that unlabelled text after the label's own line continues, if not `target`
+    """A name from `TEXT_FIELDS`, or `FOLLOW_UPS`, `PART`, `WEAK_VS_STRONG`."""
+    examples: tuple[str, ...]
+    """Labels as written (without ``**`` and colon) that this row, and no earlier one, takes."""
     then: str | None = None
+    """The field that unlabelled text after the label's own line continues, if not `target`."""
+    keeps_label: bool = False
+    """The label is part of the text (``**Situation**:`` in a STAR answer): it stays visible,
+    in the text field being filled, or in `target` when that field is not one to continue."""
 
 
-def _rule(head: str, target: str, then: str | None = None) -> LabelRule:
-    return LabelRule(re.compile(f"(?:{head}){_QUALIFIER}", re.I | re.S), target, then)
+def _rule(
+    name: str,
+    head: str,
+    target: str,
+    examples: tuple[str, ...],
+    then: str | None = None,
+    keeps_label: bool = False,
+) -> LabelRule:
+    pattern = re.compile(f"(?:{head}){_QUALIFIER}", re.I | re.S)
+    return LabelRule(name, pattern, target, examples, then, keeps_label)
 
 
 #: Known labels, first match wins. Heads are matched whole (with an optional qualifier), so a
 #: prose lead-in such as "Red flag in production" is not taken for "Red flag".
 LABEL_RULES: tuple[LabelRule, ...] = (
-    _rule(r"answer", "answer"),
+    _rule("answer", r"answer", "answer", ("Answer", "ANSWER", "Answer (short)")),
     _rule(
+        "interviewer intent",
         r"what (?:the )?interviewers? (?:is |are )?(?:really )?(?:testing|looking for)",
         "interviewer_intent",
+        (
+            "What interviewers are really testing",
+            "What the interviewer is looking for",
+            "What interviewers are testing -- depth",
+        ),
     ),
-    _rule(r"red[- ]flags?(?: answers?)?", "red_flag"),
-    _rule(r"follow[- ]?ups?\b.*", FOLLOW_UPS),
     _rule(
-        r"what weak candidates (?:say|do) vs\.? what strong candidates (?:say|do)", WEAK_VS_STRONG
+        "red flag",
+        r"red[- ]flags?(?: answers?)?",
+        "red_flag",
+        ("Red flag answer", "Red Flag", "Red-flag answers"),
     ),
-    _rule(r"what weak candidates (?:say|do)", "weak_answer"),
-    _rule(r"what strong candidates (?:say|do)", "strong_answer"),
-    _rule(r"work[- ]?sample (?:scenario|prompt)", "prompt", then="steps"),
-    _rule(r"scenario|prompt|how to present this", "prompt"),
-    _rule(r"(?:real[- ]world |worked )?example", "example"),
-    _rule(r"structured answer template", PART),
-    _rule(r"further reading", PART),
-    _rule(r"big word alert", PART),
+    _rule(
+        "follow-up chain",
+        r"follow[- ]?ups?\b.*",
+        FOLLOW_UPS,
+        (
+            "Follow-up chain",
+            "Follow-up questions",
+            "Follow-up Q&A Chain",
+            "Follow-up chain -- probing deeper",
+            "Followups",
+        ),
+    ),
+    _rule(
+        "weak vs strong",
+        r"what weak candidates (?:say|do) vs\.? what strong candidates (?:say|do)",
+        WEAK_VS_STRONG,
+        ("What weak candidates say vs what strong candidates say",),
+    ),
+    _rule(
+        "weak answer",
+        r"what weak candidates (?:say|do)",
+        "weak_answer",
+        ("What weak candidates say", "What weak candidates do"),
+    ),
+    _rule(
+        "strong answer",
+        r"what strong candidates (?:say|do)",
+        "strong_answer",
+        ("What strong candidates say", "What Strong Candidates Do"),
+    ),
+    _rule(
+        "work sample",
+        r"work[- ]?sample (?:scenario|prompt)",
+        "prompt",
+        ("Work-sample scenario", "Work sample prompt"),
+        then="steps",
+    ),
+    _rule(
+        "prompt",
+        r"scenario|prompt|how to present this",
+        "prompt",
+        ("Scenario", "Prompt", "How to present this"),
+    ),
+    _rule(
+        "example",
+        r"(?:real[- ]world |worked )?example",
+        "example",
+        ("Example", "Real-World Example", "Worked example: a cache miss"),
+    ),
+    _rule(
+        "STAR answer",
+        r"situation|task|action|result",
+        "answer",
+        ("Situation", "Task", "Action", "Result"),
+        keeps_label=True,
+    ),
+    _rule("answer template", r"structured answer template", PART, ("Structured answer template",)),
+    _rule("further reading", r"further reading", PART, ("Further reading",)),
+    _rule("big word alert", r"big word alert", PART, ("Big word alert",)),
 )
+
 
 #: Roles inside a ``Senior vs Staff perspective`` note and inside a weak-vs-strong block.
 _SENIOR_STAFF_ROLES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -95,27 +159,137 @@ _WEAK_STRONG: tuple[tuple[re.Pattern[str], str], ...] = (
 _SENIOR_STAFF = "senior vs staff perspective"
 #: Fields after which an unknown label starts a part of its own; elsewhere it is prose.
 _PROSE_FIELDS = frozenset({"answer", "steps"})
+#: Fields that a label kept in its text (`LabelRule.keeps_label`) continues; after any other,
+#: it starts its rule's target.
+_CONTINUED_BY_LABELLED_TEXT = frozenset(
+    {"answer", "steps", "example", "weak_answer", "strong_answer", "senior_view", "staff_view"}
+)
 
 _DASH = r"(?:--|—|–)"
-#: Follow-up item forms, first match wins: each gives the question (``q``) and whatever
-#: follows it (``a``: the answer, possibly in parentheses or after a dash).
-FOLLOW_UP_FORMS: tuple[re.Pattern[str], ...] = (
-    # **Q:** question  (an answer may follow as **A:** in the same item)
-    re.compile(r"^(\*\*|__)Q:?\1:?\s*(?P<q>.*?)(?:\s*(\*\*|__)A:?\3:?\s*(?P<a>.*))?$", re.S),
-    # **"question?"** with the answer on the same line or the lines below
-    re.compile(r'^(\*\*|__)\s*"(?P<q>.+?)"\s*\1(?P<a>.*)$', re.S),
-    # **Question?** answer
-    re.compile(r"^(\*\*|__)(?P<q>[^*_\s].*?)\1(?P<a>.*)$", re.S),
-    # *"question?"* (answer)  or  *"question?"* -- answer
-    re.compile(r'^([*_])\s*"(?P<q>.+?)"\s*\1(?P<a>.*)$', re.S),
-    # "question" -- answer
-    re.compile(rf'^"(?P<q>.+?)"\s*{_DASH}\s*(?P<a>.*)$', re.S),
-    # "question"
-    re.compile(r'^"(?P<q>.+)"$', re.S),
-    # Question? (Answer: answer)  or  Question? (Tests something)
-    re.compile(r"^(?P<q>[^\n]*?\?)\s+\((?:answer:\s*)?(?P<a>[^\n]*)\)$", re.S | re.I),
+
+
+@dataclass(frozen=True)
+class FollowUpForm:
+    """How one follow-up item separates its question from its answer."""
+
+    name: str
+    """What the row is for (the test id of its examples)."""
+    pattern: re.Pattern[str]
+    """Matched against the item's first paragraph; group ``q`` is the question, the optional
+    group ``a`` whatever follows it (the answer, possibly in parentheses or after a dash)."""
+    examples: tuple[tuple[str, str, str | None], ...]
+    """``(item, question, answer)``: items this row, and no earlier one, takes, and what
+    `follow_up` makes of them."""
+    paragraph: bool = False
+    """The form also stands as a paragraph of its own in a chain (not only as a list item);
+    the unlabelled paragraphs after it continue its answer."""
+
+
+def _form(
+    name: str,
+    pattern: str,
+    *examples: tuple[str, str, str | None],
+    paragraph: bool = False,
+    flags: int = 0,
+) -> FollowUpForm:
+    return FollowUpForm(name, re.compile(pattern, re.S | flags), examples, paragraph)
+
+
+#: Follow-up item forms, first match wins.
+FOLLOW_UP_FORMS: tuple[FollowUpForm, ...] = (
+    _form(
+        "Q and A labels",
+        r"^(\*\*|__)Q:?\1:?\s*(?P<q>.*?)(?:\s*(\*\*|__)A:?\3:?\s*(?P<a>.*))?$",
+        ("**Q:** What is a layer?", "What is a layer?", None),
+        (
+            "**Q:** What is a layer? **A:** A read-only diff.",
+            "What is a layer?",
+            "A read-only diff.",
+        ),
+        ("**Q**: Why?\n**A**: Because.", "Why?", "Because."),
+        ("__Q:__ Why?\n__A:__ `RUN` adds one.", "Why?", "`RUN` adds one."),
+        paragraph=True,
+    ),
+    _form(
+        "Q label inside the bold question",
+        r"^(\*\*|__)Q:\s*(?P<q>.+?)\1(?:\s+(?P<a>.*))?$",
+        ("**Q: What is a layer?**", "What is a layer?", None),
+        ("**Q: What is a layer?**\nA read-only diff.", "What is a layer?", "A read-only diff."),
+        ("**Q: Why `COPY`?** It is explicit.", "Why `COPY`?", "It is explicit."),
+        paragraph=True,
+    ),
+    _form(
+        "quoted bold question",
+        r'^(\*\*|__)\s*"(?P<q>.+?)"\s*\1(?P<a>.*)$',
+        ('**"Why?"** Because.', "Why?", "Because."),
+        ('**"What is a layer?"**\nA read-only diff.', "What is a layer?", "A read-only diff."),
+    ),
+    _form(
+        "bold question",
+        r"^(\*\*|__)(?P<q>[^*_\s].*?)\1(?P<a>.*)$",
+        ("**What is a layer?** A read-only diff.", "What is a layer?", "A read-only diff."),
+        ("**Why?** -- Because.", "Why?", "Because."),
+        ("**Why?**", "Why?", None),
+    ),
+    _form(
+        "quoted emphasised question",
+        r'^([*_])\s*"(?P<q>.+?)"\s*\1(?P<a>.*)$',
+        ('*"Why?"* (Because.)', "Why?", "Because."),
+        ('*"Why?"* -- Because.', "Why?", "Because."),
+        ('*"Why?"*\n- Because.', "Why?", "- Because."),
+        ('*"Why?"*', "Why?", None),
+    ),
+    _form(
+        "quoted question, dash, answer",
+        rf'^"(?P<q>.+?)"\s*{_DASH}\s*(?P<a>.*)$',
+        ('"What is a layer?" -- A read-only diff.', "What is a layer?", "A read-only diff."),
+        ('"Why?" — Because.', "Why?", "Because."),
+    ),
+    _form(
+        "quoted question, parenthesis",
+        r'^"(?P<q>.+?)"\s*\((?:answer:\s*)?(?P<a>.*)\)$',
+        (
+            '"What is a layer?" (Tests: whether you know layers are read-only)',
+            "What is a layer?",
+            "Tests: whether you know layers are read-only",
+        ),
+        ('"Why multi-stage?" (smaller images)', "Why multi-stage?", "smaller images"),
+        ('"Why?" (Answer: because)', "Why?", "because"),
+        flags=re.I,
+    ),
+    _form(
+        "quoted question",
+        r'^"(?P<q>.+)"$',
+        ('"What is a layer?"', "What is a layer?", None),
+        ('"Can two containers share a port?"', "Can two containers share a port?", None),
+    ),
+    _form(
+        "question, answer in parentheses",
+        r"^(?P<q>[^\n]*?\?)\s+\((?:answer:\s*)?(?P<a>[^\n]*)\)$",
+        ("Why? (Answer: because.)", "Why?", "because."),
+        ("Why `-p`? (Tests port publishing.)", "Why `-p`?", "Tests port publishing."),
+        flags=re.I,
+    ),
+    _form(
+        "question, code, answer in parentheses",
+        r"^(?P<q>[^\n]*?\?[^\n]*?)\s+\(answer:\s*(?P<a>[^\n]*)\)$",
+        (
+            "What does this print? `echo $((1+1))` (Answer: `2`, from `$((...))`)",
+            "What does this print? `echo $((1+1))`",
+            "`2`, from `$((...))`",
+        ),
+        flags=re.I,
+    ),
+    _form(
+        "question",
+        r"^(?P<q>[^\n]+\?)$",
+        ("What is a layer?", "What is a layer?", None),
+    ),
 )
 _ANSWER_LABEL = re.compile(r"^(\*\*|__)A:?\1:?\s*", re.S)
+_MISSING_QUESTION = [f.name for f in FOLLOW_UP_FORMS if "q" not in f.pattern.groupindex]
+if _MISSING_QUESTION:  # `follow_up` reads group ``q`` of every row (``a`` is optional)
+    raise TypeError(f"follow-up forms without a 'q' group: {_MISSING_QUESTION}")
 
 
 def label_rule(label: str) -> LabelRule | None:
@@ -124,15 +298,23 @@ def label_rule(label: str) -> LabelRule | None:
     return next((r for r in LABEL_RULES if r.pattern.fullmatch(norm)), None)
 
 
+def follow_up_form(item: str) -> tuple[FollowUpForm, dict[str, str | None]] | None:
+    """The form of a follow-up item (its first paragraph decides) and the groups it gives."""
+    first = item.partition("\n\n")[0]
+    for form in FOLLOW_UP_FORMS:
+        m = form.pattern.match(first)
+        if m:
+            return form, m.groupdict()
+    return None
+
+
 def follow_up(item: str) -> FollowUp:
     """One follow-up item (its list marker removed) as question and answer."""
     first, _, more = item.partition("\n\n")
     question, rest = first, ""
-    for form in FOLLOW_UP_FORMS:
-        m = form.match(first)
-        if m:
-            question, rest = m.group("q"), (m.group("a") or "").strip()
-            break
+    found = follow_up_form(first)
+    if found is not None:
+        question, rest = found[1]["q"] or "", (found[1].get("a") or "").strip()
     rest = re.sub(rf"^{_DASH}\s*", "", rest)
     if rest.startswith("(") and rest.endswith(")"):
         rest = rest[1:-1].strip()
@@ -193,21 +375,26 @@ class FieldAssigner:
 
 
 class _Walk:
-    """The state of one accordion's walk: the field being filled, the open follow-up answer
-    and the side of a weak-vs-strong comparison."""
+    """The state of one accordion's walk: the field being filled, the open follow-up answer,
+    the side of a weak-vs-strong comparison and an answer label waiting for its text."""
 
     def __init__(self, owner: FieldAssigner):
         self.owner = owner
         self.fields = Fields()
-        self.answer_open = False  # an **A:** paragraph was the last block
+        self.answer_open = False  # the last block was a follow-up whose answer may go on
         self.role_field = "weak_answer"
+        self.empty_answer = False  # the last block was an ``**Answer**:`` with no text
+        self.after_empty_answer = False  # the block being read follows such a label
+        self.intent_then_answer = False  # the next paragraph is the intent, then the answer
 
     def block(self, block: Block) -> None:
         f = self.fields
+        opened, self.answer_open = self.answer_open, False
+        self.after_empty_answer, self.empty_answer = self.empty_answer, False
+        intent_then_answer, self.intent_then_answer = self.intent_then_answer, False
         if block.component is not None:
             self.component(block.component)
             return
-        opened, self.answer_open = self.answer_open, False
         if f.current == FOLLOW_UPS and self.follow_up_block(block, opened):
             return
         if f.current == WEAK_VS_STRONG and self.roles(block):
@@ -232,6 +419,8 @@ class _Walk:
             f.start_part("Follow-up notes", block.text)
             return
         f.add(block.text)
+        if intent_then_answer and f.current == "interviewer_intent":
+            f.current = "answer"
 
     def labelled(self, rule: LabelRule, block: Block) -> None:
         f = self.fields
@@ -239,16 +428,31 @@ class _Walk:
             f.start_part(block.label or "", block.rest)
         elif rule.target == FOLLOW_UPS:
             f.current = FOLLOW_UPS
-            if block.rest:  # a follow-up on the label's own line
-                f.follow_ups.append(follow_up(block.rest))
+            for inner in reblock(block.rest, block.line):  # a chain may start on the label's line
+                if not self.follow_up_block(inner, opened=False):
+                    f.follow_ups.append(follow_up(inner.text))
         elif rule.target == WEAK_VS_STRONG:
             f.current = "weak_answer"
             f.add(block.rest)
             f.current = WEAK_VS_STRONG
+        elif rule.keeps_label:
+            f.current = f.current if f.current in _CONTINUED_BY_LABELLED_TEXT else rule.target
+            f.add(block.text)
         else:
+            interrupts_answer = f.current == "answer" or self.after_empty_answer
             f.current = rule.target
             f.add(block.rest)
             f.current = rule.then or rule.target
+            if rule.target == "answer":
+                self.empty_answer = not block.rest and not f.values.get("answer")
+            elif rule.target == "interviewer_intent" and interrupts_answer:
+                # the intent inside an answer (``**Answer**:`` then the intent, or the intent
+                # between the answer's paragraphs) is the one paragraph it labels, and the
+                # answer goes on after it
+                if block.rest:
+                    f.current = "answer"
+                else:
+                    self.intent_then_answer = True
 
     def follow_up_block(self, block: Block, opened: bool) -> bool:
         """Take a block of a follow-up chain; False when it is not one."""
@@ -261,14 +465,16 @@ class _Walk:
                 else:
                     f.follow_ups.append(follow_up(item))
             return True
-        if block.label is not None and block.label.strip(": ").upper() in ("Q", "A"):
-            if block.label.strip(": ").upper() == "Q":
-                f.follow_ups.append(FollowUp(question=block.rest))
-                return True
-            if f.follow_ups:
-                self.answer_open = True
-                self.answer_last(block.rest)
-                return True
+        m = _ANSWER_LABEL.match(block.text)
+        if m is not None and f.follow_ups:  # **A:** answers the question before it
+            self.answer_open = True
+            self.answer_last(block.text[m.end() :].strip())
+            return True
+        found = follow_up_form(block.text)
+        if found is not None and found[0].paragraph:
+            f.follow_ups.append(follow_up(block.text))
+            self.answer_open = True
+            return True
         if opened and block.label is None:  # an answer's further paragraphs
             self.answer_open = True
             self.answer_last(block.text)

@@ -1,6 +1,6 @@
 """Writing output files: atomic for regular files, direct for devices and pipes.
 
-Every exporter and the lock go through `write_output` (or `atomic_output`, built on it). The
+Every exporter's output and the lock go through `write_output`. The
 rules, in the order they are applied:
 
 * **A symbolic link** is followed (a chain too) and its final target written by the rules
@@ -13,11 +13,12 @@ rules, in the order they are applied:
   destination and the directory is flushed too, so a crash leaves either the old file or the
   new one, never a mix. The new file's mode is always 0644, whatever the old file's mode or the
   umask.
-* **Stale temporary files** of that pattern beside the destination, left by a run that was
-  killed, are removed before writing. A file counts as stale only when all of these hold: it is
-  a regular file owned by the current user, the process whose pid its name carries no longer
-  runs on this machine, and it was last modified more than `STALE_AFTER` seconds ago (so a
-  writer on another machine sharing the directory is not disturbed mid-write).
+* **Stale temporary files** of that pattern in the destination's directory (whatever file they
+  were for), left by a run that was killed, are removed before writing (and `dockerqa.lock`
+  removes those beside a lock it leaves as it is). A file counts as stale only when all of these
+  hold: it is a regular file owned by the current user, the process whose pid its name carries
+  no longer runs on this machine, and it was last modified more than `STALE_AFTER` seconds ago
+  (so a writer on another machine sharing the directory is not disturbed mid-write).
 * **A missing parent directory** is an error; only callers that own an output directory (the
   default ``dist/``, the directory of ``export all``) create it, with `make_directory`.
 * Anything else (a directory, a socket) is refused.
@@ -33,7 +34,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import io
 import itertools
 import json
 import os
@@ -44,7 +44,7 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from dockerqa.errors import ExportError
 
@@ -52,7 +52,6 @@ __all__ = [
     "STALE_AFTER",
     "STDOUT",
     "Output",
-    "atomic_output",
     "encoded",
     "json_chunks",
     "make_directory",
@@ -122,8 +121,8 @@ def _target(destination: Path) -> Path:
     return Path(os.path.realpath(destination))
 
 
-def _stale_pattern(name: str) -> re.Pattern[str]:
-    return re.compile(rf"\.{re.escape(name)}\.(\d+)-[0-9a-f]{{16}}\.tmp")
+#: A temporary file of `_write_regular`: ``.NAME.<pid>-<16 hex>.tmp``.
+_TEMPORARY = re.compile(r"\..+\.(\d+)-[0-9a-f]{16}\.tmp")
 
 
 def _running(pid: int) -> bool:
@@ -139,10 +138,12 @@ def _running(pid: int) -> bool:
 def remove_stale_temporaries(destination: Path, *, now: float | None = None) -> list[Path]:
     """Remove temporary files left beside ``destination`` by killed runs; return them.
 
-    Only files of our own pattern (``.NAME.<pid>-<16 hex>.tmp``) that are regular files owned
-    by the current user, whose pid no longer runs and that are older than `STALE_AFTER`.
+    Only files of our own pattern (``.NAME.<pid>-<16 hex>.tmp``, for any ``NAME``: the
+    temporary file of another output or of a lock in the same directory too) that are regular
+    files owned by the current user, whose pid no longer runs and that are older than
+    `STALE_AFTER`.
     """
-    pattern = _stale_pattern(destination.name)
+    pattern = _TEMPORARY
     now = time.time() if now is None else now
     removed: list[Path] = []
     try:
@@ -275,35 +276,6 @@ def write_output(destination: Path, data: Output) -> Path:
         raise ExportError(f"{destination}: no such directory {parent}; create it first")
     _write_regular(target, destination, data)
     return destination
-
-
-@contextlib.contextmanager
-def atomic_output(destination: Path, mode: str = "wb") -> Iterator[IO[Any]]:
-    """A file object whose contents reach ``destination`` (by `write_output`) only on success.
-
-    ``mode`` is ``"wb"`` or ``"w"`` (UTF-8 text, newlines as written). Nothing is written when
-    the block raises.
-    """
-    if mode not in ("wb", "w"):
-        raise ValueError(f"atomic_output mode must be 'wb' or 'w', not {mode!r}")
-    if mode == "wb":
-        binary = io.BytesIO()
-        yield binary
-        write_output(destination, binary.getvalue())
-    else:
-        text = io.StringIO(newline="")
-        yield text
-        write_output(destination, text.getvalue().encode("utf-8"))
-
-
-def write_bytes_atomic(destination: Path, data: bytes) -> Path:
-    """`write_output` (kept under its earlier name for exporters that import it)."""
-    return write_output(destination, data)
-
-
-def write_text_atomic(destination: Path, text: str) -> Path:
-    """Write ``text`` as UTF-8 with `write_output`."""
-    return write_output(destination, text.encode("utf-8"))
 
 
 def encoded(pieces: Iterable[str]) -> Iterator[bytes]:

@@ -18,12 +18,36 @@ from dockerqa.model import Diagnostic
 #: How deep components may nest (``<AccordionGroup>`` → ``<Accordion>`` → ``<Note>`` is 3).
 MAX_NESTING = 32
 
+#: A JavaScript string literal's escape (``\n``, ``\x41``, ``\u0041``, ``\u{1F433}``, ``\"``).
+_JS_ESCAPE = r"\\(?:u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[^ux\n])"
+#: A JavaScript string literal: in double or single quotes, or in backticks without ``${…}``.
+_JS_STRING = (
+    rf"""(?:"(?:[^"\\\n]|{_JS_ESCAPE})*"|'(?:[^'\\\n]|{_JS_ESCAPE})*'"""
+    rf"""|`(?:[^`\\$]|\$(?!\{{)|{_JS_ESCAPE})*`)"""
+)
+#: A template literal with substitutions (``${x}``, one level of braces in each).
+_JS_TEMPLATE = rf"`(?:[^`\\$]|\$(?!\{{)|\$\{{[^{{}}]*\}}|{_JS_ESCAPE})*`"
+#: An attribute value in braces (an MDX expression); braces inside its strings and templates,
+#: and one level of braces inside it (``{{a: 1}}``), don't end it; a quote that nothing closes
+#: is a character (``{it's}``). Atomic, and a quote is either one or the other, so a hostile
+#: line costs linear time.
+_BRACED = (
+    rf"""\{{(?>[^{{}}"'`]+|{_JS_STRING}|{_JS_TEMPLATE}|\{{[^{{}}]*\}}"""
+    r"""|"(?![^"]*")|'(?![^']*')|`(?![^`]*`))*\}"""
+)
 _TAG_OPEN = re.compile(
-    r"""^(\s*)<([A-Z][A-Za-z0-9]*)((?:\s+[A-Za-z_][\w.:-]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|\{[^}]*\}))?)*)"""
+    rf"""^(\s*)<([A-Z][A-Za-z0-9]*)((?:\s+[A-Za-z_][\w.:-]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|{_BRACED}))?)*)"""
     r"\s*(/?)>\s*$"
 )
 _TAG_CLOSE = re.compile(r"^(\s*)</([A-Z][A-Za-z0-9]*)\s*>\s*$")
-_ATTR = re.compile(r"""([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|\{([^}]*)\})""")
+_ATTR = re.compile(rf"""([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|({_BRACED}))""")
+#: An expression that is only a string literal, with the literal's text between its quotes.
+_LITERAL = re.compile(rf"\{{\s*({_JS_STRING})\s*\}}")
+_ESCAPE = re.compile(_JS_ESCAPE)
+#: What a one-character escape stands for (any other character stands for itself).
+_ESCAPED = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
+#: Attributes read as text (the rest are kept as written and never used).
+TEXT_ATTRIBUTES = frozenset({"title"})
 FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")
 #: C0 controls other than tab and newline (CR is a line ending and is gone by then).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
@@ -88,11 +112,53 @@ def decode(data: bytes | str, file: str) -> tuple[str, list[Diagnostic]]:
     return "\n".join(lines), diagnostics
 
 
-def _parse_attrs(raw: str) -> dict[str, str]:
+def _unescape(m: re.Match[str]) -> str:
+    escape = m.group()[1:]
+    if escape[0] == "u":
+        code = int(escape[1:].strip("{}"), 16)
+        return chr(code) if code <= 0x10FFFF else "\ufffd"
+    if escape[0] == "x":
+        return chr(int(escape[1:], 16))
+    return _ESCAPED.get(escape, escape)
+
+
+def js_string(expression: str) -> str | None:
+    """The text of an MDX attribute expression that is one JavaScript string literal
+    (``{"X?"}``, ``{'it\\'s'}``, ``{`X`}``), or None for any other expression.
+
+    Escapes are decoded (a surrogate pair gives its character, a lone surrogate U+FFFD); a
+    control character the escapes make becomes a space, as decoding the page removes them.
+    """
+    m = _LITERAL.fullmatch(expression)
+    if m is None:
+        return None
+    text = _ESCAPE.sub(_unescape, m.group(1)[1:-1])
+    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return _CONTROL.sub(" ", text.replace("\n", " ").replace("\t", " ").replace("\x7f", " "))
+
+
+def _parse_attrs(raw: str, component: str, file: str, line: int, column: int) -> dict[str, str]:
+    """The attributes of a tag; ``raw`` starts at ``column`` (1-based) of ``line``.
+
+    A value in braces is an MDX expression: one string literal reads as its text; anything
+    else is kept as written, and is a `ParseError` for an attribute read as text.
+    """
     attrs: dict[str, str] = {}
     for m in _ATTR.finditer(raw or ""):
-        value = next(v for v in m.groups()[1:] if v is not None)
-        attrs[m.group(1)] = value
+        name, braced = m.group(1), m.group(4)
+        if braced is None:
+            attrs[name] = m.group(2) if m.group(2) is not None else m.group(3)
+            continue
+        text = js_string(braced)
+        if text is None and name in TEXT_ATTRIBUTES:
+            raise ParseError(
+                f"<{component}> {name}={braced}: MDX expressions are not evaluated; "
+                f'write the text itself: {name}="…" (or {name}={{"…"}})',
+                file,
+                line,
+                column + m.start(),
+            )
+        attrs[name] = text if text is not None else braced[1:-1]
     return attrs
 
 
@@ -127,7 +193,8 @@ def scan(lines: Sequence[str], first: int, file: str) -> Component:
             om, cm = _TAG_OPEN.match(line), _TAG_CLOSE.match(line)
             if om:
                 flush(i)
-                comp = Component(om.group(2), _parse_attrs(om.group(3)), i, len(om.group(1)) + 1)
+                attrs = _parse_attrs(om.group(3), om.group(2), file, i + 1, om.start(3) + 1)
+                comp = Component(om.group(2), attrs, i, len(om.group(1)) + 1)
                 stack[-1].children.append(comp)
                 if om.group(4):  # self-closing
                     comp.close_line = i

@@ -27,8 +27,8 @@ _NUMBER = re.compile(r"^\d+\.\s+")
 class CorpusMeta:
     """What the metadata file says; every part is optional."""
 
-    key: str | None = None
     #: the page's stable identity key (a lowercase slug), when the file gives one
+    key: str | None = None
     title: str | None = None
     source_url: str | None = None
     provenance: str | None = None

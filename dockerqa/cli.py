@@ -136,7 +136,8 @@ def _common_export_options(all_formats: bool) -> list[click.Option]:
     out_help = (
         "Output directory (default: dist/)."
         if all_formats
-        else "Output file, a directory, or '-' for standard output (default: dist/<name>)."
+        else "Output file, an existing directory (DIR/), or '-' for standard output "
+        "(default: dist/<name>)."
     )
     params = [
         click.Option(
@@ -215,7 +216,7 @@ def _export_command(name: str) -> click.Command:
         help_text = "Export every registered format into dist/ (or --out DIR)."
         epilog = _examples("dockerqa export all", "dockerqa export all --locked --out build/")
     else:
-        from dockerqa.exporting import get_exporter
+        from dockerqa.exporting import file_name, get_exporter
 
         try:
             cls = get_exporter(name)
@@ -226,7 +227,7 @@ def _export_command(name: str) -> click.Command:
         epilog = _examples(
             f"dockerqa export {name}",
             f"dockerqa export {name} --min-level advanced "
-            f"--out advanced-{cls.default_filename.replace('{key}', 'dockerqa')}",
+            f"--out advanced-{file_name(cls.default_filename, 'dockerqa')}",
             *_option_example(name, cls.options),
         )
 

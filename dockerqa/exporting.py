@@ -5,30 +5,25 @@ An exporter is one class in one module, declared as an entry point in the group
 exporter module is imported when chosen. The export pipeline (`dockerqa.pipeline.export`)
 gives an exporter everything it needs in one `ExportContext` and writes what it builds.
 
-The registry reads ``entry_points.txt`` of the distributions on ``sys.path`` itself, as
-`importlib.metadata` does (first distribution of a name wins): importing `importlib.metadata`
-costs as much as starting click, and ``dockerqa exporters`` should cost little more than that.
-A test keeps the two in agreement.
+The registry reads the entry points with `dockerqa._entry_points`, which stands in for
+`importlib.metadata` (for start-up time).
 """
 
 from __future__ import annotations
 
 import functools
-import importlib
-import os
-import re
-import sys
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from dockerqa._entry_points import EntryPoint, entry_points
 from dockerqa.errors import DockerQAError, ExportError
 
 if TYPE_CHECKING:
-    from dockerqa._files import atomic_output, encoded, json_chunks, write_bytes_atomic
+    from dockerqa._files import encoded, json_chunks
     from dockerqa.lock import Lock
     from dockerqa.model import Library
 
@@ -38,13 +33,12 @@ __all__ = [
     "ExportContext",
     "Exporter",
     "Option",
-    "atomic_output",
     "available_exporters",
     "describe_exporters",
     "encoded",
+    "file_name",
     "get_exporter",
     "json_chunks",
-    "write_bytes_atomic",
 ]
 
 GROUP = "dockerqa.exporters"
@@ -53,6 +47,11 @@ DEFAULT_DIR = Path("dist")
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
+
+
+def file_name(pattern: str, key: str) -> str:
+    """A file name pattern (``{key}.apkg``) for a page key (``dockerqa.apkg``)."""
+    return pattern.replace("{key}", key)
 
 
 @dataclass(frozen=True)
@@ -177,7 +176,7 @@ class Exporter(ABC):
     def filename(self, key: str = "dockerqa") -> str:
         """The output file name for these options and page key (variants differ, so none
         replaces another)."""
-        return self.default_filename.replace("{key}", key)
+        return file_name(self.default_filename, key)
 
     def next_state(self, previous: Mapping[str, Any] | None, now: int) -> dict[str, Any] | None:
         """The state this exporter keeps in the lock, after ``previous``; None keeps none.
@@ -196,124 +195,10 @@ class Exporter(ABC):
         """The output for ``library``: deterministic for a given library and context."""
 
 
-_METADATA_DIRS = (".dist-info", ".egg-info")
-
-
-@dataclass(frozen=True)
-class EntryPoint:
-    """One ``name = module:attribute`` line of a distribution's ``entry_points.txt``."""
-
-    name: str
-    value: str
-    metadata_dir: Path | None
-    """The distribution's ``*.dist-info`` (or ``*.egg-info``) directory, when on disk."""
-    distribution: str | None = None
-    """``name version`` when known without reading the metadata directory."""
-
-    def load(self) -> Any:
-        """Import the module and return the attribute the entry point names (extras aside)."""
-        m = _ENTRY_POINT_VALUE.match(self.value)
-        if m is None:
-            raise ValueError(f"{self.value!r} is not MODULE[:ATTRIBUTE] [EXTRAS]")
-        target: Any = importlib.import_module(m["module"])
-        for part in filter(None, (m["attr"] or "").split(".")):
-            target = getattr(target, part)
-        return target
-
-    @property
-    def owner(self) -> str:
-        """``name version`` of the distribution that declares it (from its metadata)."""
-        if self.distribution is not None or self.metadata_dir is None:
-            return self.distribution or "an unknown package"
-        fields: dict[str, str] = {}
-        for name in ("METADATA", "PKG-INFO"):
-            try:
-                text = (self.metadata_dir / name).read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                continue
-            for line in text.split("\n\n", 1)[0].splitlines():
-                key, sep, value = line.partition(":")
-                if sep and key in ("Name", "Version"):
-                    fields.setdefault(key, value.strip())
-            break
-        return f"{fields.get('Name', self.metadata_dir.name)} {fields.get('Version', '')}".strip()
-
-
-#: An entry point's value, as the entry-point specification writes it.
-_ENTRY_POINT_VALUE = re.compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?(\[.*\]\s*)?$")
-
-
-def _project(stem: str) -> str:
-    """The normalised project name of ``pkg_name-1.0`` (as importlib.metadata compares them)."""
-    return re.sub(r"[-_.]+", "_", stem.partition("-")[0]).lower()
-
-
-def _distributions() -> Iterator[Path]:
-    """Metadata directories on ``sys.path``, the first of each project name only."""
-    seen: set[str] = set()
-    for entry in sys.path:
-        base = entry or "."
-        try:
-            names = sorted(os.listdir(base))
-        except OSError:  # missing (a zip archive is read by `_from_importlib_metadata`)
-            continue
-        found = [(n[: n.rindex(".")], n) for n in names if n.endswith(_METADATA_DIRS)]
-        if base.endswith(".egg") and "EGG-INFO" in names:  # an egg directory on the path
-            found.append((os.path.basename(base)[:-4], "EGG-INFO"))
-        for stem, name in found:
-            project = _project(stem)
-            if project not in seen:
-                seen.add(project)
-                yield Path(base, name)
-
-
-def _from_importlib_metadata(group: str) -> list[EntryPoint]:
-    """The slow, complete way (zip archives on ``sys.path``)."""
-    import importlib.metadata
-
-    return [
-        EntryPoint(
-            ep.name,
-            ep.value,
-            None,
-            f"{ep.dist.name} {ep.dist.version}" if ep.dist is not None else None,
-        )
-        for ep in importlib.metadata.entry_points(group=group)
-    ]
-
-
-def _group(metadata_dir: Path, group: str) -> Iterator[tuple[str, str]]:
-    try:
-        text = (metadata_dir / "entry_points.txt").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return
-    section = None
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line.startswith(("#", ";")):
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            section = line[1:-1].strip()
-        elif section == group and "=" in line:
-            name, _, value = line.partition("=")
-            yield name.strip(), value.strip()
-
-
-def entry_points(group: str = GROUP) -> list[EntryPoint]:
-    """Entry points of ``group`` from the distributions on ``sys.path``."""
-    if any(os.path.isfile(entry) for entry in sys.path if entry):
-        return _from_importlib_metadata(group)
-    return [
-        EntryPoint(name, value, metadata_dir)
-        for metadata_dir in _distributions()
-        for name, value in _group(metadata_dir, group)
-    ]
-
-
 @functools.cache  # read once per process (a command looks exporters up several times)
 def _entry_points() -> dict[str, EntryPoint]:
     found: dict[str, EntryPoint] = {}
-    for ep in sorted(entry_points(), key=lambda e: (e.name, e.value)):
+    for ep in sorted(entry_points(GROUP), key=lambda e: (e.name, e.value)):
         if ep.name == "all":
             raise DockerQAError(
                 f"exporter name 'all' is reserved for `dockerqa export all`; {ep.owner} "
@@ -360,8 +245,9 @@ def describe_exporters() -> dict[str, str]:
     return out
 
 
-#: Helpers for exporters, from `dockerqa._files` (imported when first used).
-_FILE_HELPERS = ("atomic_output", "encoded", "json_chunks", "write_bytes_atomic")
+#: Encoders for exporters, from `dockerqa._files` (imported when first used). Exporters build
+#: bytes; only the pipeline writes files.
+_FILE_HELPERS = ("encoded", "json_chunks")
 
 
 def __getattr__(name: str) -> Any:

@@ -11,6 +11,7 @@ import enum
 import functools
 import itertools
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -93,20 +94,54 @@ PROMPT_LABELS: dict[Kind, str] = {
     Kind.SCENARIO: "Scenario",
     Kind.WORK_SAMPLE: "Work-sample prompt",
 }
-#: Labels of the question's text fields, in study order.
-FIELD_LABELS: dict[str, str] = {
-    "prompt": "Prompt",
-    "steps": "Steps",
-    "answer": "Answer",
-    "example": "Real-world example",
-    "interviewer_intent": "What interviewers are really testing",
-    "red_flag": "Red flag answer",
-    "weak_answer": "What weak candidates say",
-    "strong_answer": "What strong candidates say",
-    "senior_view": "Senior perspective",
-    "staff_view": "Staff perspective",
-    "follow_ups": "Follow-up chain",
-}
+
+
+@dataclass(frozen=True)
+class PartSpec:
+    """One part of a question: its field, how it is named and styled, and where it shows."""
+
+    name: str
+    """The `Question` field."""
+    label: str
+    """How the part is named to people (``Red flag answer``)."""
+    css_class: str
+    """The class an exporter gives the part's block (``red-flag``)."""
+    folds: bool
+    """On a card's back, the part is folded below what shows first."""
+    counted_as: str
+    """What `Library.counts` calls the questions that have the part."""
+
+
+#: A question's parts in study order: the parser fills them, and every exporter, ``show`` and
+#: ``stats`` present them in this order with these labels. A new part is one row here and one
+#: `Question` field.
+PARTS: tuple[PartSpec, ...] = (
+    PartSpec("prompt", "Prompt", "prompt", False, "with a prompt"),
+    PartSpec("steps", "Steps", "steps", True, "with steps"),
+    PartSpec("answer", "Answer", "answer", False, "with an answer"),
+    PartSpec("example", "Real-world example", "example", True, "with an example"),
+    PartSpec(
+        "interviewer_intent",
+        "What interviewers are really testing",
+        "intent",
+        True,
+        "with interviewer intent",
+    ),
+    PartSpec("red_flag", "Red flag answer", "red-flag", True, "with a red flag"),
+    PartSpec("weak_answer", "What weak candidates say", "weak-answer", True, "weak answers"),
+    PartSpec(
+        "strong_answer", "What strong candidates say", "strong-answer", True, "strong answers"
+    ),
+    PartSpec("senior_view", "Senior perspective", "senior-view", True, "senior views"),
+    PartSpec("staff_view", "Staff perspective", "staff-view", True, "staff views"),
+    PartSpec("follow_ups", "Follow-up chain", "follow-ups", True, "with follow-ups"),
+)
+#: The parts by field name.
+PARTS_BY_NAME: dict[str, PartSpec] = {p.name: p for p in PARTS}
+#: The Markdown parts (every part but the follow-up chain), in study order.
+TEXT_PARTS: tuple[str, ...] = tuple(p.name for p in PARTS if p.name != "follow_ups")
+#: Labels of the parts, in study order.
+FIELD_LABELS: dict[str, str] = {p.name: p.label for p in PARTS}
 #: Flashcard types a question can give, with their names as shown to people.
 CARD_TYPES: dict[str, str] = {
     "main": "Question",
@@ -225,7 +260,7 @@ class Question(_Frozen):
 
     def text_fields(self) -> dict[str, str]:
         """Every non-empty Markdown field of the question by name, in study order."""
-        out = {n: v for n in FIELD_LABELS if n != "follow_ups" and (v := getattr(self, n))}
+        out = {n: v for n in TEXT_PARTS if (v := getattr(self, n))}
         for i, f in enumerate(self.follow_ups, 1):
             out[f"follow_up_{i}_question"] = f.question
             if f.answer:
@@ -234,25 +269,27 @@ class Question(_Frozen):
             out[f"part_{i}:{p.label}"] = p.text
         return out
 
+    def study_parts(self) -> Iterator[tuple[PartSpec | None, str, str]]:
+        """Each non-empty Markdown part in study order as ``(spec, label, text)``, then the
+        labelled parts the page names itself (spec None); the follow-up chain is not one."""
+        for spec in PARTS:
+            if spec.name != "follow_ups" and (text := getattr(self, spec.name)):
+                label = self.kind.prompt_label if spec.name == "prompt" else spec.label
+                yield spec, label, text
+        for part in self.parts:
+            yield None, part.label, part.text
+
     def to_markdown(self) -> str:
         """The whole question as one Markdown document, every part under its label."""
         out = [f"# {self.heading}", ""]
         out.append(f"id: {self.id} · level: {self.level.value} · kind: {self.kind.value}")
         out.append(f"source: {self.source}")
-        for name, label in FIELD_LABELS.items():
-            value = getattr(self, name)
-            if not value:
-                continue
-            if name == "prompt":
-                label = self.kind.prompt_label
-            out += ["", f"## {label}", ""]
-            if name == "follow_ups":
-                for i, f in enumerate(self.follow_ups, 1):
-                    out.append(f"{i}. {f.question}" + (f"\n   → {f.answer}" if f.answer else ""))
-            else:
-                out.append(value)
-        for part in self.parts:
-            out += ["", f"## {part.label}", "", part.text]
+        for _spec, label, text in self.study_parts():
+            out += ["", f"## {label}", "", text]
+        if self.follow_ups:
+            out += ["", f"## {PARTS_BY_NAME['follow_ups'].label}", ""]
+            for i, f in enumerate(self.follow_ups, 1):
+                out.append(f"{i}. {f.question}" + (f"\n   → {f.answer}" if f.answer else ""))
         return "\n".join(out)
 
 
@@ -449,14 +486,9 @@ class Library(_Frozen):
             by_level=by_level,
             by_kind=by_kind,
             parts={
-                "with an answer": sum(1 for q in self if q.answer),
-                "with interviewer intent": sum(1 for q in self if q.interviewer_intent),
-                "with a red flag": sum(1 for q in self if q.red_flag),
+                **{p.counted_as: sum(1 for q in self if getattr(q, p.name)) for p in PARTS},
                 "follow-ups": len(follow_ups),
                 "follow-ups with an answer": sum(1 for f in follow_ups if f.answer),
-                "weak answers": sum(1 for q in self if q.weak_answer),
-                "strong answers": sum(1 for q in self if q.strong_answer),
-                "senior/staff notes": sum(1 for q in self if q.senior_view or q.staff_view),
             },
         )
 

@@ -7,12 +7,19 @@ else, so the Python API and the CLI build the same bytes and keep the same lock.
 from __future__ import annotations
 
 import os
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from dockerqa._files import Output, make_directory, write_output, write_stdout
+from dockerqa._files import (
+    Output,
+    make_directory,
+    remove_stale_temporaries,
+    write_output,
+    write_stdout,
+)
 from dockerqa._load import (
     BUNDLED_NAME,
     bundled_source,
@@ -38,6 +45,8 @@ from dockerqa.model import Library, Question
 FILTERS = ("level", "min_level", "section", "kind", "tag")
 #: ``destination`` that means standard output (text formats only).
 STDOUT = "-"
+#: What ends a destination that names a directory (``--out newdir/``).
+_SEPARATORS = tuple(sep for sep in (os.sep, os.altsep) if sep)
 
 Source = Library | str | os.PathLike[str] | None
 
@@ -178,6 +187,9 @@ def export(
     go to the exporter. ``destination`` defaults to ``dist/`` and the exporter's file name;
     ``-`` writes a text format to standard output. Each output is written as soon as it is
     built (so only one is held in memory); if one fails, the error says which were written.
+    Any other exception an exporter raises (from its options, file name, state or output) is an
+    `ExportError` naming the exporter and what was written, with the exception as its cause;
+    the output it was writing is left as it was.
     ``report`` receives one line per change to the lock and per file written; ``progress`` one
     line per stage; ``explain`` one line per identity decision of the lock's refresh (each
     rename and why, each new and each retired question; see `Lock.decisions`).
@@ -220,6 +232,10 @@ def export(
                     after = e.next_state(before, when if before is not None else latest)
                 except LockError as exc:
                     raise LockError(f"{lock_file}: {exc}") from None
+                except DockerQAError:
+                    raise
+                except Exception as exc:
+                    raise _ExporterFailed(type(e), exc, "nothing written") from exc
                 states[e.name] = after
                 if before is None and locked:
                     continue  # derived from the lock itself: nothing is out of date
@@ -267,7 +283,25 @@ def export(
             state=states.get(e.name),
         )
         try:
-            _write(target, e.stream(selected, context), e.name)
+            try:
+                pieces = e.stream(selected, context)
+            except DockerQAError:
+                raise
+            except Exception as exc:
+                raise _ExporterFailed(type(e), exc) from exc
+            _write(target, pieces, e)
+        except _ExporterFailed as exc:
+            earlier = [lock_file] if current is not None and current.changes.written else []
+            earlier += written
+            done = ", ".join(str(p) for p in earlier)
+            left = (
+                "nothing was written to standard output"
+                if str(target) == STDOUT
+                else f"{target} is left as it was"
+            )
+            raise exc.ended(
+                f"{left} ({f'already written: {done}' if done else 'nothing else written'})"
+            ) from exc.__cause__
         except DockerQAError as exc:
             if written:
                 done = ", ".join(str(p) for p in written)
@@ -279,12 +313,51 @@ def export(
     return written
 
 
+class _ExporterFailed(ExportError):
+    """An exporter raised something else than a `DockerQAError`: a fault of the exporter (a
+    third-party plugin, usually), not of the input. Its message is one line naming the exporter,
+    the exception and where it was raised, then what became of the outputs."""
+
+    def __init__(self, cls: type[Exporter], exc: Exception, outcome: str = "") -> None:
+        self.failure = f"the {cls.name} exporter ({cls.__module__}:{cls.__qualname__}) failed: "
+        self.failure += type(exc).__name__
+        text = " ".join(str(exc).split())  # one line, whatever the exception says
+        if text:
+            self.failure += f": {text}"
+        frames = traceback.extract_tb(exc.__traceback__)
+        if frames:
+            self.failure += f" (at {frames[-1].filename}:{frames[-1].lineno})"
+        super().__init__(f"{self.failure}; {outcome}" if outcome else self.failure)
+
+    def ended(self, outcome: str) -> ExportError:
+        """The same failure, saying what became of the outputs."""
+        return ExportError(f"{self.failure}; {outcome}")
+
+
+def _made(cls: type[Exporter], options: Mapping[str, Any]) -> Exporter:
+    try:
+        return cls(**options)
+    except DockerQAError:
+        raise
+    except Exception as exc:
+        raise _ExporterFailed(cls, exc, "nothing written") from exc
+
+
+def _filename(e: Exporter, key: str) -> str:
+    try:
+        return e.filename(key)
+    except DockerQAError:
+        raise
+    except Exception as exc:
+        raise _ExporterFailed(type(e), exc, "nothing written") from exc
+
+
 def _exporters(format: str, options: Mapping[str, Any]) -> list[Exporter]:
     if format != "all":
-        return [get_exporter(format)(**options)]
+        return [_made(get_exporter(format), options)]
     if options:
         raise ExportError(f"'all' takes no exporter options (given: {', '.join(sorted(options))})")
-    return [get_exporter(name)() for name in sorted(available_exporters())]
+    return [_made(get_exporter(name), {}) for name in sorted(available_exporters())]
 
 
 def _targets(
@@ -300,7 +373,7 @@ def _targets(
         if destination is not None and str(destination) == STDOUT:
             raise ExportError("'all' writes several files: give a directory, not '-'")
         folder = Path(destination) if destination is not None else DEFAULT_DIR
-        targets = [folder / e.filename(key) for e in exporters]
+        targets = [folder / _filename(e, key) for e in exporters]
         claimed: dict[Path, str] = {}
         for e, target in zip(exporters, targets, strict=True):
             if target in claimed:
@@ -313,13 +386,19 @@ def _targets(
         if exporters[0].binary:
             raise ExportError(f"the {exporters[0].name} format is binary: give a file, not '-'")
         return [Path(STDOUT)]
+    elif destination is None:
+        targets = [DEFAULT_DIR / _filename(exporters[0], key)]
     else:
-        dest = (
-            Path(destination)
-            if destination is not None
-            else DEFAULT_DIR / exporters[0].filename(key)
-        )
-        targets = [dest / exporters[0].filename(key) if dest.is_dir() else dest]
+        dest = Path(destination)
+        if dest.is_dir():
+            targets = [dest / _filename(exporters[0], key)]
+        elif os.fspath(destination).endswith(_SEPARATORS):  # ``newdir/`` names a directory
+            shown = os.fspath(destination)
+            if dest.exists() or dest.is_symlink():
+                raise ExportError(f"{shown}: not a directory")
+            raise ExportError(f"{shown}: no such directory; create it first, or give a file name")
+        else:
+            targets = [dest]
     protected = {p for p in (page, lock_file) if p is not None}
     if page is not None:
         protected.add(metadata_path(page))
@@ -337,7 +416,7 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _write(target: Path, data: Output, exporter: str) -> None:
+def _write(target: Path, data: Output, exporter: Exporter) -> None:
     pieces = data if isinstance(data, bytes) else _checked(data, exporter)
     if str(target) == STDOUT:
         write_stdout(pieces if isinstance(pieces, bytes) else b"".join(pieces))
@@ -345,12 +424,24 @@ def _write(target: Path, data: Output, exporter: str) -> None:
         write_output(target, pieces)
 
 
-def _checked(pieces: Iterable[bytes], exporter: str) -> Iterator[bytes]:
-    """An exporter's pieces, with a clear error for anything that is not bytes."""
+def _checked(pieces: Iterable[bytes], e: Exporter) -> Iterator[bytes]:
+    """An exporter's pieces, with a clear error for anything that is not bytes and for an
+    exception the exporter raises while making them."""
+    exporter = e.name
     if not isinstance(pieces, Iterable):
         raise ExportError(f"the {exporter} exporter's stream() gave {type(pieces).__name__}, "
                           "not an iterable of bytes")  # fmt: skip
-    for piece in pieces:
+    it: Iterator[bytes] | None = None
+    while True:
+        try:
+            it = iter(pieces) if it is None else it
+            piece = next(it)
+        except StopIteration:
+            return
+        except DockerQAError:
+            raise
+        except Exception as exc:
+            raise _ExporterFailed(type(e), exc) from exc
         if not isinstance(piece, (bytes, bytearray)):
             raise ExportError(f"the {exporter} exporter's stream() gave a "
                               f"{type(piece).__name__}, not bytes")  # fmt: skip
@@ -430,6 +521,8 @@ def refresh(
     if adjust is not None:
         lock = adjust(lock)
     if previous is not None and (lock is previous or lock.same_as(previous)):
+        if not locked:  # a killed run's temporary lock goes even when the lock stays as it is
+            remove_stale_temporaries(path)
         return lock  # the common case: the same record, nothing to write (nor to format)
     if locked:
         what = lock.changes.describe() or "recorded details differ"

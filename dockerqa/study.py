@@ -28,6 +28,9 @@ class AskRule:
     """Test on the question and its section title."""
     template: str
     """The prompt; ``{title}``, ``{section}`` and the match's named groups are filled in."""
+    examples: tuple[tuple[str, Kind, str, str], ...]
+    """``(title, kind, section title, prompt)``: questions this rule, and no earlier one,
+    asks, and the prompt it gives."""
 
 
 _QUESTION_WORD = re.compile(
@@ -58,47 +61,156 @@ ASK_RULES: tuple[AskRule, ...] = (
         lambda q, s: q.kind is Kind.COMPARISON,
         "Two candidates answer a question on {title}. What separates the strong answer from "
         "the weak one?",
+        (
+            (
+                "Image Layers",
+                Kind.COMPARISON,
+                "Weak vs Strong",
+                "Two candidates answer a question on Image Layers. What separates the strong "
+                "answer from the weak one?",
+            ),
+        ),
     ),
     AskRule(
         "scenario",
         lambda q, s: q.kind is Kind.SCENARIO,
         "Scenario: {title}. How do you diagnose and resolve it?",
+        (
+            (
+                "Disk Full",
+                Kind.SCENARIO,
+                "Scenarios",
+                "Scenario: Disk Full. How do you diagnose and resolve it?",
+            ),
+        ),
     ),
-    AskRule("work sample", lambda q, s: q.kind is Kind.WORK_SAMPLE, "Work sample: {title}"),
-    AskRule("already a question", lambda q, s: q.title.rstrip().endswith("?"), "{title}"),
     AskRule(
-        "how … works", lambda q, s: _HOW_WORKS.match(q.title), "How does {subject} work{rest}?"
+        "work sample",
+        lambda q, s: q.kind is Kind.WORK_SAMPLE,
+        "Work sample: {title}",
+        (
+            (
+                "Review a Dockerfile",
+                Kind.WORK_SAMPLE,
+                "Work samples",
+                "Work sample: Review a Dockerfile",
+            ),
+        ),
     ),
-    AskRule("question word", lambda q, s: _QUESTION_WORD.match(q.title), "{title}?"),
+    AskRule(
+        "already a question",
+        lambda q, s: q.title.rstrip().endswith("?"),
+        "{title}",
+        (("What is Docker?", Kind.QUESTION, "Basics", "What is Docker?"),),
+    ),
+    AskRule(
+        "how … works",
+        lambda q, s: _HOW_WORKS.match(q.title),
+        "How does {subject} work{rest}?",
+        (
+            (
+                "How Bridge Network works",
+                Kind.QUESTION,
+                "Networking",
+                "How does Bridge Network work?",
+            ),
+            (
+                "How the build cache works (Internals)",
+                Kind.QUESTION,
+                "Images",
+                "How does the build cache work (Internals)?",
+            ),
+        ),
+    ),
+    AskRule(
+        "question word",
+        lambda q, s: _QUESTION_WORD.match(q.title),
+        "{title}?",
+        (
+            ("Why containers are not VMs", Kind.QUESTION, "Basics", "Why containers are not VMs?"),
+            ("When to use tmpfs", Kind.QUESTION, "Storage", "When to use tmpfs?"),
+        ),
+    ),
     AskRule(
         "versus, with a topic",
         lambda q, s: _versus_with_topic(q.title),
         "{topic}: compare {a} and {b}. How do they differ, and when would you use each?",
+        (
+            (
+                "Storage: Volumes vs Bind Mounts",
+                Kind.QUESTION,
+                "Storage",
+                "Storage: compare Volumes and Bind Mounts. How do they differ, and when would "
+                "you use each?",
+            ),
+        ),
     ),
     AskRule(
         "versus",
         lambda q, s: _VERSUS.match(q.title),
         "Compare {a} and {b}. How do they differ, and when would you use each?",
+        (
+            (
+                "CMD vs ENTRYPOINT",
+                Kind.QUESTION,
+                "Dockerfile",
+                "Compare CMD and ENTRYPOINT. How do they differ, and when would you use each?",
+            ),
+        ),
     ),
     AskRule(
         "troubleshooting a symptom",
         lambda q, s: _TROUBLE.search(s) and _SYMPTOM.search(q.title),
         "Troubleshooting — {title}: what do you check first, and what do you do?",
+        (
+            (
+                "Container Exits Immediately",
+                Kind.QUESTION,
+                "Troubleshooting & Operations",
+                "Troubleshooting — Container Exits Immediately: what do you check first, and "
+                "what do you do?",
+            ),
+        ),
     ),
     AskRule(
         "troubleshooting tool",
         lambda q, s: _TROUBLE.search(s),
         "Troubleshooting — {title}: what is it for, and how do you use it in practice?",
+        (
+            (
+                "Docker Exec",
+                Kind.QUESTION,
+                "Troubleshooting & Operations",
+                "Troubleshooting — Docker Exec: what is it for, and how do you use it in practice?",
+            ),
+        ),
     ),
     AskRule(
         "best practice",
         lambda q, s: _BEST_PRACTICE.search(s),
         "Best practice: {title}. What do you do, and why?",
+        (
+            (
+                "Pin Base Images",
+                Kind.QUESTION,
+                "Best Practices",
+                "Best practice: Pin Base Images. What do you do, and why?",
+            ),
+        ),
     ),
     AskRule(
         "topic",
         lambda q, s: True,
         "Interview topic: {title}. Explain the purpose, the mechanics and the trade-offs.",
+        (
+            (
+                "Docker Compose Networks",
+                Kind.QUESTION,
+                "Orchestration",
+                "Interview topic: Docker Compose Networks. Explain the purpose, the mechanics "
+                "and the trade-offs.",
+            ),
+        ),
     ),
 )
 

@@ -40,8 +40,8 @@ from typing import TYPE_CHECKING, Any
 
 import genanki
 
-from dockerqa.exporting import ExportContext, Exporter, Option
-from dockerqa.model import FIELD_LABELS, Library, Question, Section
+from dockerqa.exporting import ExportContext, Exporter, Option, file_name
+from dockerqa.model import PARTS_BY_NAME, Library, Question, Section
 from dockerqa.render import embedded_css, render_inline, render_markdown
 
 from ._flashcards import card_tags, deck_name
@@ -67,14 +67,7 @@ PLAIN_COLUMNS = ("id", "type", "section", "level", "kind", "front", "back", "tag
 # Column order of the Anki variant (1-based positions in the header lines).
 _GUID_COLUMN, _DECK_COLUMN, _TAGS_COLUMN = 1, 2, 3
 
-#: Labelled parts of a question's back, in study order, after the answer.
-_BACK_PARTS = tuple(
-    (name, FIELD_LABELS[name])
-    for name in ("steps", "example", "weak_answer", "strong_answer", "senior_view", "staff_view")
-)
-_INTENT_LABEL = FIELD_LABELS["interviewer_intent"]
-_RED_FLAG_LABEL = FIELD_LABELS["red_flag"]
-_FOLLOW_UPS_LABEL = FIELD_LABELS["follow_ups"]
+_FOLLOW_UPS_LABEL = PARTS_BY_NAME["follow_ups"].label
 _RED_FLAG_PROMPT = "Red flag: which answer gives a weak candidate away, and why is it wrong?"
 
 
@@ -103,6 +96,16 @@ def _notes(library: Library) -> Iterator[_Note]:
 
 
 # --- Anki variant: rendered HTML -------------------------------------------------------------
+
+
+def _back(q: Question) -> list[tuple[str | None, str]]:
+    """A question's back before its follow-ups, in study order: ``(label, Markdown)`` per
+    part, the answer without a label (the prompt is on the front)."""
+    return [
+        (None if spec is not None and spec.name == "answer" else label, text)
+        for spec, label, text in q.study_parts()
+        if spec is None or spec.name != "prompt"
+    ]
 
 
 def _html(markdown: str) -> str:
@@ -143,13 +146,9 @@ def _html_back(note: _Note) -> str:
     elif note.type == "red-flag":
         body = _html(q.red_flag or "")
     else:
-        blocks = [_html(q.answer)] if q.answer else []
-        blocks += [_html_block(label, v) for name, label in _BACK_PARTS if (v := getattr(q, name))]
-        blocks += [_html_block(p.label, p.text) for p in q.parts]
-        if q.interviewer_intent:
-            blocks.append(_html_block(_INTENT_LABEL, q.interviewer_intent))
-        if q.red_flag:
-            blocks.append(_html_block(_RED_FLAG_LABEL, q.red_flag))
+        blocks = [
+            _html(text) if label is None else _html_block(label, text) for label, text in _back(q)
+        ]
         if q.follow_ups:
             items = "".join(
                 f"<li>{_html(f.question)}"
@@ -209,13 +208,7 @@ def _plain_back(note: _Note) -> str:
         return q.follow_ups[note.follow_up - 1].answer or ""
     if note.type == "red-flag":
         return q.red_flag or ""
-    blocks = [q.answer] if q.answer else []
-    blocks += [_md_block(label, v) for name, label in _BACK_PARTS if (v := getattr(q, name))]
-    blocks += [_md_block(p.label, p.text) for p in q.parts]
-    if q.interviewer_intent:
-        blocks.append(_md_block(_INTENT_LABEL, q.interviewer_intent))
-    if q.red_flag:
-        blocks.append(_md_block(_RED_FLAG_LABEL, q.red_flag))
+    blocks = [text if label is None else _md_block(label, text) for label, text in _back(q)]
     for i, f in enumerate(q.follow_ups, 1):
         blocks.append(
             _md_block(f"Follow-up {i}", f.question + (f"\n\n{f.answer}" if f.answer else ""))
@@ -268,7 +261,7 @@ class CSVExporter(Exporter):
     def filename(self, key: str = "dockerqa") -> str:
         """``KEY-plain.csv`` for the plain variant."""
         name = "{key}-plain.csv" if self.plain else self.default_filename
-        return name.replace("{key}", key)
+        return file_name(name, key)
 
     def render(self, library: Library, context: ExportContext | None = None) -> str:
         """The file's text (RFC 4180, CRLF line ends). The context's lock numbers the decks

@@ -35,26 +35,11 @@ from markupsafe import Markup
 from mdit_py_plugins.container import container_plugin
 
 from dockerqa.errors import ExportError
-from dockerqa.exporting import ExportContext, Exporter, Option, encoded
-from dockerqa.model import FIELD_LABELS, Library, Question, Section
+from dockerqa.exporting import ExportContext, Exporter, Option, encoded, file_name
+from dockerqa.model import PARTS_BY_NAME, Library, Question, Section
 from dockerqa.render import BASE_CSS, pygments_css, render_inline, render_markdown
 
 TEMPLATE = "cheatsheet.html.j2"
-
-#: Labelled parts of a question in reading order; the answer comes first and has no label.
-_PARTS = tuple(
-    (name, "" if name == "answer" else FIELD_LABELS[name])
-    for name in (
-        "prompt",
-        "answer",
-        "example",
-        "steps",
-        "weak_answer",
-        "strong_answer",
-        "senior_view",
-        "staff_view",
-    )
-)
 
 # Block structure only (nothing is rendered with it): callouts are ``:::`` containers.
 _BLOCKS = (
@@ -136,20 +121,15 @@ def first_paragraph(markdown: str) -> str:
 
 
 def _full_blocks(q: Question) -> list[_Block]:
-    blocks: list[_Block] = []
-    for name, label in _PARTS:
-        text = getattr(q, name)
-        if text:
-            if name == "prompt":
-                label = q.kind.prompt_label
-            blocks.append(_Block(label, name.replace("_", "-"), _md(text)))
-    blocks += [_Block(p.label, "part", _md(p.text)) for p in q.parts]
-    if q.interviewer_intent:
-        label = FIELD_LABELS["interviewer_intent"]
-        blocks.append(_Block(label, "intent", _md(q.interviewer_intent)))
-    if q.red_flag:
-        blocks.append(_Block(FIELD_LABELS["red_flag"], "red-flag", _md(q.red_flag)))
-    return blocks
+    """Every part in study order, under its label (the answer has none)."""
+    return [
+        _Block(
+            "" if spec is not None and spec.name == "answer" else label,
+            "part" if spec is None else spec.css_class,
+            _md(text),
+        )
+        for spec, label, text in q.study_parts()
+    ]
 
 
 def _compact_blocks(q: Question) -> list[_Block]:
@@ -157,7 +137,8 @@ def _compact_blocks(q: Question) -> list[_Block]:
     source = q.answer or q.prompt or q.strong_answer or ""
     blocks = [_Block("", "answer", _md(para))] if (para := first_paragraph(source)) else []
     if q.red_flag:
-        blocks.append(_Block(FIELD_LABELS["red_flag"], "red-flag", _md(q.red_flag)))
+        red_flag = PARTS_BY_NAME["red_flag"]
+        blocks.append(_Block(red_flag.label, red_flag.css_class, _md(q.red_flag)))
     return blocks
 
 
@@ -276,7 +257,7 @@ class HTMLExporter(Exporter):
     def filename(self, key: str = "dockerqa") -> str:
         """``KEY-cheatsheet-compact.html`` for the compact sheet."""
         name = "{key}-cheatsheet-compact.html" if self.compact else self.default_filename
-        return name.replace("{key}", key)
+        return file_name(name, key)
 
     def render(self, library: Library) -> str:
         """The page's HTML text."""

@@ -9,7 +9,7 @@ from dockerqa.model import Library
 
 
 class JSONExporter(Exporter):
-    """The library as one JSON document (UTF-8, sorted keys, stable bytes)."""
+    """The library as one JSON document (UTF-8, keys in model order, stable bytes)."""
 
     name = "json"
     description = "the whole library as lossless JSON (read back with Library.model_validate_json)"

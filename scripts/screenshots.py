@@ -18,8 +18,6 @@ Usage: ``python scripts/screenshots.py [--question ID] [--out DIR] [--chromium P
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import struct
 import subprocess
 import sys
@@ -29,6 +27,9 @@ from pathlib import Path
 from typing import Any
 
 import dockerqa
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from engines import CHROMIUM_FLAGS, find_chromium  # the tests' Chromium settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "docs" / "screenshots"
@@ -45,16 +46,6 @@ CARD_WINDOWS = {
 #: Printing from the command line uses Letter unless the page names a size: pick A4.
 A4_PAPER = "<style>@page { size: A4; }</style>\n"
 
-_CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-)
 
 #: What Anki's reviewer puts around a card, before the note type's own CSS.
 _REVIEWER_CSS = """
@@ -64,17 +55,12 @@ body.nightMode { background: #2c2c2c; color: #ffffff; }
 """
 
 
-def find_chromium(explicit: str | None) -> str:
+def chromium_or_exit(explicit: str | None) -> str:
     """The Chromium executable to use; exits with a message when there is none."""
-    for candidate in (
-        explicit,
-        os.environ.get("DOCKERQA_CHROMIUM"),
-        "chromium",
-        "chromium-browser",
-    ):
-        if candidate and (path := shutil.which(candidate)):
-            return path
-    sys.exit("screenshots: headless Chromium not found (apt-get install chromium)")
+    found = find_chromium(explicit)
+    if found is None:
+        sys.exit("screenshots: headless Chromium not found (apt-get install chromium)")
+    return found
 
 
 def screenshot(chromium: str, page: Path, png: Path, window: tuple[int, int]) -> None:
@@ -83,7 +69,7 @@ def screenshot(chromium: str, page: Path, png: Path, window: tuple[int, int]) ->
         subprocess.run(
             [
                 chromium,
-                *_CHROMIUM_FLAGS,
+                *CHROMIUM_FLAGS,
                 f"--user-data-dir={profile}",
                 f"--window-size={window[0]},{window[1]}",
                 f"--screenshot={png}",
@@ -205,7 +191,7 @@ def cheatsheet_screenshot(chromium: str, library: dockerqa.Library, out: Path) -
             subprocess.run(
                 [
                     chromium,
-                    *_CHROMIUM_FLAGS,
+                    *CHROMIUM_FLAGS,
                     f"--user-data-dir={profile}",
                     f"--print-to-pdf={pdf}",
                     "--no-pdf-header-footer",
@@ -226,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the PNGs go")
     parser.add_argument("--chromium", help="Chromium executable (default: chromium on PATH)")
     args = parser.parse_args(argv)
-    chromium = find_chromium(args.chromium)
+    chromium = chromium_or_exit(args.chromium)
     library = dockerqa.load()
     args.out.mkdir(parents=True, exist_ok=True)
     cheatsheet_screenshot(chromium, library, args.out)

@@ -41,6 +41,17 @@ def run_cli(
     )
 
 
+def fresh_export(format: str, out: Path, seed: str, *flags: str) -> bytes:
+    """The bytes ``dockerqa export FORMAT`` writes for the bundled corpus (with its committed
+    lock) in a fresh process with hash seed ``seed`` and a far-away time zone."""
+    done = run_cli(
+        "export", format, "--locked", "--out", str(out), *flags,
+        env={"PYTHONHASHSEED": seed, "TZ": "Pacific/Kiritimati"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return out.read_bytes()
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     executable = find_chromium()

@@ -78,6 +78,19 @@ def live_html(markup: str) -> list[str]:
 
 # --- headless Chromium ---------------------------------------------------------------------------
 
+#: How Chromium runs here (tests and scripts/screenshots.py): headless, as root, on a machine with
+#: no network beyond loopback (the background services would only try to connect).
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+)
+
 
 class Browser:
     """Headless Chromium driven over the DevTools protocol on a pipe (fds 3 and 4)."""
@@ -95,14 +108,7 @@ class Browser:
         self.proc = subprocess.Popen(
             [
                 executable,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--hide-scrollbars",
+                *CHROMIUM_FLAGS,
                 f"--user-data-dir={self._profile.name}",
                 "--remote-debugging-pipe",
                 "about:blank",
@@ -209,8 +215,9 @@ class Tab:
         self.browser.send("Target.closeTarget", targetId=self.target)
 
 
-def find_chromium() -> str | None:
-    explicit = os.environ.get("DOCKERQA_CHROMIUM")
+def find_chromium(explicit: str | None = None) -> str | None:
+    """The Chromium to run: ``explicit``, ``$DOCKERQA_CHROMIUM``, or one on the PATH."""
+    explicit = explicit or os.environ.get("DOCKERQA_CHROMIUM")
     if explicit:
-        return explicit
+        return shutil.which(explicit) or explicit
     return next((p for name in ("chromium", "chromium-browser") if (p := shutil.which(name))), None)

@@ -24,6 +24,9 @@ import os
 import re
 import shutil
 import stat
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,6 +90,83 @@ def remove(name: str) -> Callable[[Path], None]:
     return lambda d: (d / name).unlink()
 
 
+def _gone_pid() -> int:
+    """The pid of a process that has exited (and been reaped)."""
+    proc = subprocess.Popen([sys.executable, "-c", ""])
+    proc.wait()
+    return proc.pid
+
+
+def temporary(name: str, pid: Callable[[], int]) -> Callable[[Path], None]:
+    """A temporary file as a run killed while writing ``name`` leaves it, an hour old;
+    ``name`` may hold ``{pid}``, replaced by the writer's pid."""
+
+    def setup(d: Path) -> None:
+        path = d / name.format(pid=pid())
+        path.write_bytes(b"half")
+        old = time.time() - 3600
+        os.utime(path, (old, old))
+
+    return setup
+
+
+#: A third-party exporter that raises where ``BOOM_AT`` says (init, filename, state, stream,
+#: build); its stream writes a first piece before failing.
+PLUGIN = """
+import os
+from dockerqa.exporting import Exporter
+
+
+def _fail(where):
+    if os.environ.get("BOOM_AT") == where:
+        raise ValueError(f"bad value in {where}\\nsecond line")
+
+
+class Boom(Exporter):
+    name = "zboom"
+    description = "a plugin that fails"
+    default_filename = "{key}.boom"
+
+    def __init__(self, **options):
+        _fail("init")
+        super().__init__(**options)
+
+    def filename(self, key="dockerqa"):
+        _fail("filename")
+        return super().filename(key)
+
+    def next_state(self, previous, now):
+        _fail("state")
+        return None
+
+    def stream(self, library, context):
+        if os.environ.get("BOOM_AT") != "stream":
+            yield from super().stream(library, context)
+            return
+        yield b"first piece"
+        _fail("stream")
+
+    def build(self, library, context):
+        _fail("build")
+        return b"boom"
+"""
+
+
+def plugin(d: Path) -> None:
+    """Install `PLUGIN` in ``site/`` the way pip would (a module and its dist-info)."""
+    write("site/boom.py", PLUGIN)(d)
+    write("site/boom-0.1.dist-info/METADATA", "Metadata-Version: 2.1\nName: boom\nVersion: 0.1\n")(
+        d
+    )
+    write("site/boom-0.1.dist-info/entry_points.txt", "[dockerqa.exporters]\nzboom = boom:Boom\n")(
+        d
+    )
+
+
+def boom(where: str) -> dict[str, str]:
+    return {"PYTHONPATH": "site", "BOOM_AT": where}
+
+
 @dataclass(frozen=True)
 class Case:
     """One promise: break something, run the command, check the answer and the files."""
@@ -98,6 +178,10 @@ class Case:
     """Regex the first stderr line must match (from its start); None: stderr must be empty."""
     unchanged: tuple[str, ...] = ("page.mdx", "page.toml", "page.lock")
     absent: tuple[str, ...] = ()
+    present: tuple[str, ...] = ()
+    """Regular files that must exist afterwards."""
+    output: str | None = None
+    """Regex stdout must contain (searched anywhere)."""
     setup: tuple[Callable[[Path], None], ...] = ()
     env: dict[str, str] = field(default_factory=dict)
     root: bool = False
@@ -108,6 +192,8 @@ EXPORT = ("export", "json", "--source", "page.mdx")
 #: An export that refreshes (or, with --locked, checks) the lock.
 LOCKED_EXPORT = ("export", "csv", "--source", "page.mdx")
 EXPORT_ANKI = ("export", "anki", "--source", "page.mdx")
+#: A temporary file of a process that runs (this one), beside the lock.
+LIVE_TEMPORARY = f".page.lock.{os.getpid()}-0123456789abcdef.tmp"
 
 
 def _in_questions(text: str, old: str, new: str) -> str:
@@ -164,6 +250,60 @@ CASES = [
         1,
         rf"{ERR}bad\.mdx:6:1: <Accordion> \(line 4\) is not closed before </AccordionGroup>$",
         setup=(write("bad.mdx", (FIXTURES / "invalid" / "unclosed_accordion.mdx").read_bytes()),),
+    ),
+    Case(
+        "title-is-a-string-in-braces",
+        ("list", "--source", "page.mdx"),
+        0,
+        None,
+        output=r'  Image vs "Container"\?\n',
+        setup=(
+            edit(
+                "page.mdx", 'title="1. Image vs Container"', r'title={"1. Image vs \"Container\"?"}'
+            ),
+        ),
+    ),
+    Case(
+        "title-is-a-quoted-string-in-braces",
+        ("list", "--source", "page.mdx"),
+        0,
+        None,
+        output=r"  Image's \{Container\}\n",
+        setup=(
+            edit(
+                "page.mdx", 'title="1. Image vs Container"', r"title={ '1. Image\'s {Container}' }"
+            ),
+        ),
+    ),
+    Case(
+        "title-is-a-template-string-in-braces",
+        ("list", "--source", "page.mdx"),
+        0,
+        None,
+        output=r"  Image \u00e9 `Container`\n",
+        setup=(
+            edit(
+                "page.mdx",
+                'title="1. Image vs Container"',
+                r"title={`1. Image \u00e9 \`Container\``}",
+            ),
+        ),
+    ),
+    Case(
+        "title-is-an-expression",
+        ("validate", "page.mdx"),
+        1,
+        rf"{ERR}page\.mdx:11:14: <Accordion> title=\{{props\.title\}}: MDX expressions are not "
+        r"evaluated; ",
+        setup=(edit("page.mdx", 'title="1. Image vs Container"', "title={props.title}"),),
+    ),
+    Case(
+        "title-is-a-template-with-a-substitution",
+        ("validate", "page.mdx"),
+        1,
+        rf"{ERR}page\.mdx:11:14: <Accordion> title=\{{`1\. \$\{{x\}}`\}}: MDX expressions "
+        r"are not evaluated; ",
+        setup=(edit("page.mdx", 'title="1. Image vs Container"', "title={`1. ${x}`}"),),
     ),
     # --- the metadata file ----------------------------------------------------------------------
     Case(
@@ -400,6 +540,116 @@ CASES = [
         setup=(device("null", NULL),),
         root=True,
     ),
+    Case(
+        "output-directory-with-a-slash-missing",
+        (*EXPORT, "--out", "newdir/"),
+        1,
+        rf"{ERR}newdir/: no such directory; create it first, or give a file name$",
+        absent=("newdir",),
+    ),
+    Case(
+        "output-file-with-a-slash",
+        (*EXPORT, "--out", "o.json/"),
+        1,
+        rf"{ERR}o\.json/: not a directory$",
+        unchanged=("page.mdx", "page.toml", "page.lock", "o.json"),
+        setup=(write("o.json", "old"),),
+    ),
+    Case(
+        "export-all-into-a-new-directory-with-a-slash",
+        ("export", "all", "--source", "page.mdx", "--out", "newdir/"),
+        0,
+        None,
+        present=("newdir/page.json", "newdir/page.apkg"),
+    ),
+    Case(
+        "stale-temporary-beside-the-lock-removed-by-another-output",
+        (*EXPORT, "--out", "o.json"),
+        0,
+        None,
+        present=("o.json",),
+        setup=(temporary(".page.lock.{pid}-0123456789abcdef.tmp", _gone_pid),),
+    ),
+    Case(
+        "stale-temporary-beside-an-up-to-date-lock",
+        (*EXPORT_ANKI, "--out", "out/d.apkg"),
+        0,
+        None,
+        present=("out/d.apkg",),
+        setup=(
+            lambda d: (d / "out").mkdir(),
+            temporary(".page.lock.{pid}-0123456789abcdef.tmp", _gone_pid),
+        ),
+    ),
+    Case(
+        "stale-temporary-beside-another-output",
+        ("export", "all", "--source", "page.mdx", "--out", "out"),
+        0,
+        None,
+        setup=(
+            lambda d: (d / "out").mkdir(),
+            temporary("out/.old.csv.{pid}-0123456789abcdef.tmp", _gone_pid),
+        ),
+    ),
+    Case(
+        "temporary-of-a-running-process-is-kept",
+        (*LOCKED_EXPORT, "--out", "o.csv"),
+        0,
+        None,
+        unchanged=("page.mdx", "page.toml", "page.lock", LIVE_TEMPORARY),
+        setup=(temporary(LIVE_TEMPORARY, os.getpid),),
+    ),
+    # --- a third-party exporter that fails ------------------------------------------------------
+    Case(
+        "plugin-fails-in-export-all",
+        ("export", "all", "--source", "page.mdx", "--out", "out"),
+        1,
+        rf"{ERR}the zboom exporter \(boom:Boom\) failed: ValueError: bad value in build second "
+        r"line \(at .*boom\.py:\d+\); out/page\.boom is left as it was \(already written: "
+        r"out/page\.apkg, out/page\.csv, out/page-cheatsheet\.html, out/page\.json\)$",
+        unchanged=("page.mdx", "page.toml", "page.lock", "out/page.boom"),
+        setup=(plugin, write("out/page.boom", "old")),
+        env=boom("build"),
+    ),
+    Case(
+        "plugin-fails-while-streaming",
+        ("export", "zboom", "--source", "page.mdx", "--out", "o.boom"),
+        1,
+        rf"{ERR}the zboom exporter \(boom:Boom\) failed: ValueError: bad value in stream second "
+        r"line \(at .*boom\.py:\d+\); o\.boom is left as it was \(nothing else written\)$",
+        unchanged=("page.mdx", "page.toml", "page.lock", "o.boom"),
+        setup=(plugin, write("o.boom", "old")),
+        env=boom("stream"),
+    ),
+    Case(
+        "plugin-fails-when-made",
+        ("export", "all", "--source", "page.mdx", "--out", "out"),
+        1,
+        rf"{ERR}the zboom exporter \(boom:Boom\) failed: ValueError: bad value in init second "
+        r"line \(at .*boom\.py:\d+\); nothing written$",
+        absent=("out",),
+        setup=(plugin,),
+        env=boom("init"),
+    ),
+    Case(
+        "plugin-fails-naming-its-file",
+        ("export", "all", "--source", "page.mdx", "--out", "out"),
+        1,
+        rf"{ERR}the zboom exporter \(boom:Boom\) failed: ValueError: bad value in filename ",
+        absent=("out",),
+        setup=(plugin,),
+        env=boom("filename"),
+    ),
+    Case(
+        "plugin-fails-updating-its-state",
+        ("export", "all", "--source", "page.mdx", "--out", "out"),
+        1,
+        rf"{ERR}the zboom exporter \(boom:Boom\) failed: ValueError: bad value in state second "
+        r"line \(at .*boom\.py:\d+\); nothing written$",
+        absent=("out",),
+        setup=(plugin,),
+        env=boom("state"),
+    ),
 ]
 
 
@@ -456,8 +706,11 @@ def test_bad_input(case: Case, page_dir: Path, tmp_path: Path) -> None:
             assert result.stderr.count("\n") == 1, result.stderr
     assert {name: _state(d / name) for name in case.unchanged} == before
     assert [name for name in case.absent if _state(d / name) is not None] == []
-    leftovers = [p.name for p in d.rglob(".*.tmp")]
-    assert leftovers == []
+    assert [name for name in case.present if not (d / name).is_file()] == []
+    if case.output is not None:
+        assert re.search(case.output, result.stdout), result.stdout
+    leftovers = [str(p.relative_to(d)) for p in d.rglob(".*.tmp")]
+    assert [name for name in leftovers if name not in case.unchanged] == []
 
 
 def test_a_write_through_a_link_lands_in_its_target(page_dir: Path, tmp_path: Path) -> None:

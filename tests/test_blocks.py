@@ -3,10 +3,14 @@ whole paragraph gives."""
 
 from __future__ import annotations
 
+import html
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dockerqa._blocks import _label_in, _label_of, _md, split
+from dockerqa._blocks import _label_of, _md, split
+from dockerqa._text import decode_inline
 
 #: Pieces of label paragraphs, and the inline Markdown that could change where a label ends.
 PIECES = ["**", "__", "*", "_", ":", " ", "  ", "\n", "`", "``", "[", "]", "(x)", "\\", "\\*",
@@ -14,9 +18,27 @@ PIECES = ["**", "__", "*", "_", ":", " ", "  ", "\n", "`", "``", "[", "]", "(x)"
           ":**", "**:", "***", "___", "é", "-", "."]  # fmt: skip
 
 
+_OPENING_BOLD = re.compile(
+    r"<p><strong>(?P<label>(?:(?!</strong>).)*)</strong>(?P<after>.*)</p>\n", re.S
+)
+
+
 def _reference(content: str, env: dict[str, object]) -> str | None:
-    """The label the whole paragraph gives (what `_label_of` must agree with)."""
-    return _label_in(_md.parseInline(content, env)[0].children or [])
+    """The label the whole paragraph gives, read from markdown-it's HTML of it (what
+    `_label_of` must agree with): bold text, plain or code only, that opens the paragraph and
+    ends with a colon or is followed by one (or by nothing)."""
+    m = _OPENING_BOLD.fullmatch(_md.render(content, env))
+    if m is None:
+        return None
+    inner = m.group("label").replace("<code>", "").replace("</code>", "")
+    if "<" in inner or "\n" in inner:  # other markup, or a line break, inside the bold
+        return None
+    label = html.unescape(inner).strip()  # labels are text: entities decoded, as the parser does
+    if label.endswith(":"):
+        return decode_inline(label[:-1].strip())
+    if m.group("after").startswith(":") or not m.group("after"):
+        return decode_inline(label)
+    return None
 
 
 @settings(max_examples=400, deadline=None)

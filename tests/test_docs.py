@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 from conftest import ROOT
 
@@ -40,3 +41,11 @@ def test_readme_pictures_exist_with_a_phone_view_day_and_night() -> None:
     pictures = re.findall(r"\]\((docs/screenshots/[^)]+\.png)\)", text)
     assert [p for p in pictures if not (ROOT / p).is_file()] == []
     assert {f"docs/screenshots/card-back-phone-{m}.png" for m in ("day", "night")} <= set(pictures)
+
+
+def test_readme_lists_the_forms_of_the_rule_tables() -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import grammar
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert grammar.readme_part(readme) == grammar.markdown()

@@ -20,7 +20,6 @@ import pytest
 
 from dockerqa import ExportError
 from dockerqa._files import write_output
-from dockerqa.exporting import atomic_output, write_bytes_atomic
 
 ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason="making device nodes needs root")
 #: (major, minor) of the kernel's null and full devices.
@@ -39,7 +38,7 @@ def _listing(directory: Path) -> list[str]:
 @ROOT_ONLY
 def test_a_device_gets_the_bytes_and_stays_a_device(tmp_path: Path) -> None:
     null = _device(tmp_path / "null", NULL)
-    assert write_bytes_atomic(null, b"data") == null
+    assert write_output(null, b"data") == null
     assert stat.S_ISCHR(null.lstat().st_mode)
     assert _listing(tmp_path) == ["null"]
 
@@ -48,7 +47,7 @@ def test_a_device_gets_the_bytes_and_stays_a_device(tmp_path: Path) -> None:
 def test_a_full_device_is_one_clear_error(tmp_path: Path) -> None:
     full = _device(tmp_path / "full", FULL)
     with pytest.raises(ExportError) as err:
-        write_bytes_atomic(full, b"data")
+        write_output(full, b"data")
     assert str(err.value) == f"{full}: cannot write: no space left on device"
     assert stat.S_ISCHR(full.lstat().st_mode)
     assert _listing(tmp_path) == ["full"]
@@ -59,7 +58,7 @@ def test_a_device_through_a_link_keeps_both(tmp_path: Path) -> None:
     null = _device(tmp_path / "null", NULL)
     link = tmp_path / "out.json"
     link.symlink_to(null)
-    write_bytes_atomic(link, b"data")
+    write_output(link, b"data")
     assert link.is_symlink() and stat.S_ISCHR(null.lstat().st_mode)
 
 
@@ -69,7 +68,7 @@ def test_a_fifo_gets_the_bytes_and_stays_a_fifo(tmp_path: Path) -> None:
     received: list[bytes] = []
     reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
     reader.start()
-    write_bytes_atomic(fifo, b"through the pipe")
+    write_output(fifo, b"through the pipe")
     reader.join(timeout=30)
     assert received == [b"through the pipe"]
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
@@ -84,13 +83,13 @@ def test_a_link_is_kept_and_its_target_written(tmp_path: Path) -> None:
     link.symlink_to(Path("real") / "deck.json")
     chain = tmp_path / "chain.json"
     chain.symlink_to(link.name)
-    write_bytes_atomic(chain, b"new")
+    write_output(chain, b"new")
     assert chain.is_symlink() and link.is_symlink()
     assert target.read_bytes() == b"new"
     assert _listing(target.parent) == ["deck.json"]
     dangling = tmp_path / "later.json"
     dangling.symlink_to(Path("real") / "later.json")
-    write_bytes_atomic(dangling, b"made")
+    write_output(dangling, b"made")
     assert dangling.is_symlink() and (target.parent / "later.json").read_bytes() == b"made"
 
 
@@ -100,8 +99,8 @@ def test_a_regular_file_is_always_0644(tmp_path: Path) -> None:
     dest.chmod(0o600)
     old = os.umask(0o077)
     try:
-        write_bytes_atomic(dest, b"new")
-        write_bytes_atomic(tmp_path / "fresh.csv", b"new")
+        write_output(dest, b"new")
+        write_output(tmp_path / "fresh.csv", b"new")
     finally:
         os.umask(old)
     assert stat.S_IMODE(dest.stat().st_mode) == 0o644
@@ -131,28 +130,28 @@ def test_stale_temporary_files_of_killed_runs_are_removed(tmp_path: Path) -> Non
         p.write_bytes(b"half")
         if p is not fresh:
             os.utime(p, (old, old))
-    write_bytes_atomic(dest, b"deck")
-    assert not stale.exists()
-    assert running.exists() and fresh.exists() and foreign.exists() and other.exists()
+    write_output(dest, b"deck")
+    assert not stale.exists() and not other.exists()  # a temporary of another file too
+    assert running.exists() and fresh.exists() and foreign.exists()
     assert dest.read_bytes() == b"deck"
 
 
 def test_a_missing_directory_is_not_created(tmp_path: Path) -> None:
     dest = tmp_path / "no" / "such" / "x.json"
     with pytest.raises(ExportError, match=r"x\.json: no such directory .*; create it first$"):
-        write_bytes_atomic(dest, b"{}")
+        write_output(dest, b"{}")
     assert _listing(tmp_path) == []
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     with pytest.raises(ExportError, match=r"x\.json: cannot write: not a directory$"):
-        write_bytes_atomic(blocker / "x.json", b"{}")
+        write_output(blocker / "x.json", b"{}")
 
 
 def test_a_directory_is_refused(tmp_path: Path) -> None:
     with pytest.raises(
         ExportError, match=r": cannot write: is a directory; give a file name inside it$"
     ):
-        write_bytes_atomic(tmp_path, b"{}")
+        write_output(tmp_path, b"{}")
 
 
 @contextlib.contextmanager
@@ -176,21 +175,9 @@ def test_a_full_file_system_leaves_the_old_file_and_no_temporary(tmp_path: Path)
         dest = small / "deck.apkg"
         dest.write_bytes(b"old deck")
         with pytest.raises(ExportError, match=r"deck\.apkg: cannot write: no space left on device"):
-            write_bytes_atomic(dest, b"x" * (1 << 20))
+            write_output(dest, b"x" * (1 << 20))
         assert dest.read_bytes() == b"old deck"
         assert _listing(small) == ["deck.apkg"]
-
-
-def test_atomic_output_writes_only_on_success(tmp_path: Path) -> None:
-    dest = tmp_path / "out.txt"
-    with atomic_output(dest, "w") as fh:
-        fh.write("line\r\n")
-    assert dest.read_bytes() == b"line\r\n"
-    with pytest.raises(RuntimeError), atomic_output(dest) as fh:
-        fh.write(b"half")
-        raise RuntimeError("boom")
-    assert dest.read_bytes() == b"line\r\n"
-    assert _listing(tmp_path) == ["out.txt"]
 
 
 def test_standard_output_takes_text_and_refuses_binary(capfd: pytest.CaptureFixture[str]) -> None:

@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 
 import dockerqa
 from conftest import CORPUS
+from dockerqa._document import TITLE_FORMS
+from dockerqa._fields import FOLLOW_UP_FORMS, LABEL_RULES
 from dockerqa._text import words
 
 TEXT = CORPUS.read_text(encoding="utf-8")
@@ -141,30 +143,49 @@ def _content(draw: st.DrawFn, page: _Page, where: str, depth_max: int = 3) -> li
     return blocks
 
 
-#: Follow-up forms of the template: blocks with ``{m}`` (the list marker), ``{q}`` (question
-#: words) and ``{a}`` (answer words; a form without it has no answer).
-FOLLOW_UP_FORMS = (
-    ['{m} *"{q}?"* ({a}.)'],
-    ['{m} "{q}?" -- {a}.'],
-    ['{m} *"{q}?"* -- {a}.'],
-    ['{m}  **"{q}?"**\n    {a}.'],
-    ["{m}  **{q}?** {a}."],
-    ["{m} {q}? (Answer: {a}.)"],
-    ['{m} *"{q}?"*\n   - {a}'],
-    ["{m} {q}? (Tests {a}.)"],
-    ['{m} *"{q}?"*'],
-    ["{m} {q}?"],
-    ["**Q:** {q}?", "**A:** {a}."],
-    ["- **Q:** {q}?", "- **A:** {a}."],
-)
+_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def _template(item: str, question: str, answer: str | None) -> str:
+    """A follow-up example with its question and answer as ``{q}`` and ``{a}`` slots."""
+    assert question in item and (answer is None or answer in item), item
+    out = item.replace(question, "\x00q\x00", 1)
+    if answer is not None:
+        out = out.replace(answer, "\x00a\x00", 1)
+    return (
+        out.replace("{", "{{")
+        .replace("}", "}}")
+        .replace("\x00q\x00", "{q}")
+        .replace("\x00a\x00", "{a}")
+    )
+
+
+#: Follow-up items generated from the examples of `FOLLOW_UP_FORMS`: (template, the example's
+#: question and answer, whether the form may stand as a paragraph).
+FOLLOW_UP_ITEMS = [
+    (_template(item, q, a), q, a, form.paragraph)
+    for form in FOLLOW_UP_FORMS
+    for item, q, a in form.examples
+]
+
+
+def _fresh_words(page: _Page, where: str, text: str) -> str:
+    """``text`` with each of its words replaced by a fresh token recorded under ``where``."""
+    return _WORD.sub(lambda m: page.words(where, 1), text)
 
 
 def _follow_up(draw: st.DrawFn, page: _Page, n: int, marker: str) -> list[str]:
-    """The follow-up ``n`` (1-based within its question) in one of the template's forms."""
-    form = draw(st.sampled_from(FOLLOW_UP_FORMS))
-    q = page.words(f"follow_up_{n}_question", draw(st.integers(1, 3)))
-    a = page.words(f"follow_up_{n}_answer", 2) if "{a}" in "".join(form) else ""
-    return [block.format(m=marker, q=q, a=a) for block in form]
+    """The follow-up ``n`` (1-based within its question), in one of the table's forms, as
+    a list item, or as a paragraph where the form may be one (its ``**A:**`` line then may
+    be a paragraph of its own too)."""
+    template, question, answer, paragraph = draw(st.sampled_from(FOLLOW_UP_ITEMS))
+    q = _fresh_words(page, f"follow_up_{n}_question", question)
+    a = _fresh_words(page, f"follow_up_{n}_answer", answer) if answer is not None else ""
+    item = template.format(q=q, a=a)
+    if paragraph and draw(st.booleans()):
+        return item.replace("\n**A", "\n\n**A").split("\n\n")
+    pad = " " * (len(marker) + 1)
+    return [f"{marker} " + item.replace("\n", "\n" + pad)]
 
 
 @st.composite
@@ -187,8 +208,10 @@ def _accordion(draw: st.DrawFn, page: _Page, number: int) -> list[str]:
             target = draw(st.sampled_from(sorted(TEXT_LABELS)))
             label = draw(st.sampled_from(TEXT_LABELS[target]))
             body.append(f"{label} {page.words(target, 1)}")
-            body += _content(draw, page, target)
-            current = target
+            # the intent inside an answer is the paragraph it labels; the answer goes on
+            then = "answer" if (target, current) == ("interviewer_intent", "answer") else target
+            body += _content(draw, page, then)
+            current = then
         elif kind == "work-sample":
             label = draw(st.sampled_from(["**Work-sample scenario:**", "**Work-sample prompt:**"]))
             body.append(f"{label} {page.words('prompt', 3)}")
@@ -201,7 +224,7 @@ def _accordion(draw: st.DrawFn, page: _Page, number: int) -> list[str]:
             for _ in range(draw(st.integers(1, 4))):
                 n_follow += 1
                 chain += _follow_up(draw, page, n_follow, marker)
-            first = chain[0].removeprefix(marker).strip()
+            first = chain[0].removeprefix(f"{marker} ").strip()
             if "\n" not in first and "**Q:**" not in first and draw(st.booleans()):
                 body.append(f"{label} {first}")  # the first follow-up on the label's line
                 chain = chain[1:]
@@ -305,3 +328,63 @@ def test_cut_grammar_pages_raise_only_parse_error(
 @given(grammar_page())
 def test_grammar_pages_long_run(built: tuple[str, _Page]) -> None:
     _check_page(*built)
+
+
+# --------------------------------------------------------------------------- mutated examples
+#
+# Every rule table's examples, assembled into pages and mutated with the characters the page's
+# own forms are made of; whatever comes of it, the parser, the lock and every exporter either
+# succeed or raise a `DockerQAError`, never anything else.
+
+#: What the mutations insert: the page's own markup, line breaks, indentation and CRLF.
+MUTATIONS = ['"', "**", "*", "_", "--", " — ", "(", ")", "\n\n", "\n", "    ", "\r\n", "`",
+             ":", "1. ", "4. ", "- ", "?", "**Q:** ", "**A:** ", "<Note>", "</Note>"]  # fmt: skip
+EXAMPLE_BUDGET = int(os.environ.get("DOCKERQA_FUZZ_EXAMPLES", "40"))
+
+
+def _chain_item(item: str) -> str:
+    return "1. " + item.replace("\n", "\n   ")
+
+
+@st.composite
+def examples_page(draw: st.DrawFn) -> str:
+    """A page of questions built from the tables' examples, then mutated."""
+    accordions: list[str] = []
+    for _ in range(draw(st.integers(1, 3))):
+        title = draw(st.sampled_from([t for f in TITLE_FORMS for t, _n, _t in f.examples]))
+        body: list[str] = []
+        for _ in range(draw(st.integers(1, 4))):
+            if draw(st.booleans()):
+                label = draw(st.sampled_from([x for r in LABEL_RULES for x in r.examples]))
+                body.append(f"**{label}:** {draw(st.sampled_from(['Text.', '', 'A `b`.']))}")
+            else:
+                items = draw(
+                    st.lists(st.sampled_from([e[0] for f in FOLLOW_UP_FORMS for e in f.examples]),
+                             min_size=1, max_size=3)
+                )  # fmt: skip
+                body.append("**Follow-up questions:**")
+                body += [draw(st.sampled_from([item, _chain_item(item)])) for item in items]
+        text = "\n\n".join(body)
+        accordions.append(f'<Accordion title="{title}">\n{text}\n</Accordion>')
+    page = "# Page\n\n## Basics\n\n<AccordionGroup>\n" + "\n\n".join(accordions)
+    page += "\n</AccordionGroup>\n"
+    for _ in range(draw(st.integers(1, 8))):
+        at = draw(st.integers(0, len(page)))
+        page = page[:at] + draw(st.sampled_from(MUTATIONS)) + page[at:]
+    return page
+
+
+@settings(
+    max_examples=EXAMPLE_BUDGET,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(text=examples_page())
+def test_mutated_examples_raise_only_dockerqa_errors(
+    text: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:  # fmt: skip
+    folder = tmp_path_factory.mktemp("page")
+    page = folder / "page.mdx"
+    page.write_bytes(text.encode("utf-8"))
+    with contextlib.suppress(dockerqa.DockerQAError):
+        dockerqa.export(page, "all", folder / "out")

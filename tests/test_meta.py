@@ -87,11 +87,6 @@ def test_bad_metadata_is_one_line_naming_file_line_and_key(
     assert isinstance(err.value, dockerqa.DockerQAError)
 
 
-def test_the_page_key_is_read() -> None:
-    meta = read_meta(FIXTURES / "anki" / "story.toml")
-    assert meta.key is None
-
-
 @pytest.mark.parametrize("key", ["docker", "docker-2024", "a.b_c-d", "0day"])
 def test_a_valid_page_key(tmp_path: Path, key: str) -> None:
     page = _page(tmp_path, f'key = "{key}"\ntitle = "Keyed"\n')
