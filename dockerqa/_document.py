@@ -16,7 +16,7 @@ from dockerqa._blocks import split
 from dockerqa._fields import CALLOUTS, FieldAssigner, callout_markdown
 from dockerqa._mdx import Component, Run, scan
 from dockerqa._meta import CorpusMeta
-from dockerqa._text import decode_entities, decode_inline, page_key, slugify
+from dockerqa._text import decode_entities, decode_inline, page_key, slugify, title_slug
 from dockerqa.errors import ParseError
 from dockerqa.model import (
     SLOT_LIMIT,
@@ -164,7 +164,7 @@ def _topic_base(title: str) -> str:
 
 def natural_id(section_id: str, title: str) -> str:
     """The id a title gives: ``section/slug`` of the title up to a dash-separated subtitle."""
-    base = slugify(_topic_base(title)) or slugify(title) or "question"
+    base = title_slug(_topic_base(title)) or title_slug(title) or "question"
     return f"{section_id}/{base}"
 
 

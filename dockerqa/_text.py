@@ -48,6 +48,42 @@ def _find_closing_run(text: str, start: int, width: int) -> int | None:
     return None
 
 
+#: Scripts written without spaces between words: each of their characters is a token.
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_TOKEN = re.compile(rf"[^\W_{_UNSPACED}]+|[{_UNSPACED}]")
+
+
+def _fold(text: str) -> str:
+    """Lowercase, compatibility forms unfolded and accents dropped (``Café²`` → ``cafe2``)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def tokens(text: str) -> list[str]:
+    """The words of a text in any script, markup aside: `words` for Latin text; a word of
+    another alphabet as written, lowercased; each character of Chinese, Japanese or Korean."""
+    return _TOKEN.findall(_fold(decode_inline(text)))
+
+
+def title_slug(text: str) -> str:
+    """A slug from a title's own characters, in any script, never empty.
+
+    A title whose letters and digits all fold to ASCII gets `slugify` (its id never changes);
+    any other keeps its letters and digits as written, lowercased: ``Docker 容器`` →
+    ``docker-容器``; a title without letters or digits is spelled with its characters' Unicode
+    names: ``🐳`` → ``spouting-whale``.
+    """
+    folded = _fold(text)
+    if all(ord(c) < 128 or not c.isalnum() for c in folded):
+        slug = slugify(text)
+    else:
+        slug = "-".join("".join(c if c.isalnum() else " " for c in folded).split())
+    if slug:
+        return slug
+    names = (unicodedata.name(c, "") for c in text if not c.isspace())
+    return slugify(" ".join(names))
+
+
 def slugify(text: str) -> str:
     """A lowercase ASCII slug: ``Exposing Ports (`-p`)`` → ``exposing-ports-p``."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -57,6 +93,11 @@ def slugify(text: str) -> str:
 def fingerprint(text: str) -> str:
     """A short, stable content hash (first 16 hex digits of SHA-256)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def words_fingerprint(text: str) -> str:
+    """A short fingerprint of a text's words (markup, case and punctuation aside)."""
+    return hashlib.blake2b(" ".join(words(text)).encode(), digest_size=8).hexdigest()
 
 
 def words(text: str) -> list[str]:

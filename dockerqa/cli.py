@@ -151,6 +151,11 @@ def _common_export_options(all_formats: bool) -> list[click.Option]:
             is_flag=True,
             help="Fail instead of updating the lock file when it is out of date (for CI).",
         ),
+        click.Option(
+            ["--quiet"],
+            is_flag=True,
+            help="Print what the lock refresh decided only as a summary, not per question.",
+        ),
     ]
     if not all_formats:
         params.append(
@@ -172,6 +177,7 @@ def _run_export(format: str, kwargs: dict[str, Any]) -> None:
     source = kwargs.pop("source", None)
     out = kwargs.pop("out", None)
     locked = kwargs.pop("locked", False)
+    quiet = kwargs.pop("quiet", False)
     options = {k: v for k, v in kwargs.items() if v is not None and k != "raw_options"}
     for raw in kwargs.get("raw_options") or ():
         key, sep, value = raw.partition("=")
@@ -187,6 +193,7 @@ def _run_export(format: str, kwargs: dict[str, Any]) -> None:
         filters=filters,
         report=lambda line: click.echo(line, err=to_stdout),
         progress=_progress,
+        explain=None if quiet else lambda line: click.echo(f"  {line}", err=to_stdout),
         **options,
     )
 
@@ -407,17 +414,55 @@ def export() -> None:
     """Export the library as one format (see `dockerqa exporters`), or `all` into dist/."""
 
 
-@main.command(epilog=_examples("dockerqa lock", "dockerqa lock --check --source k8s.mdx"))
+@main.command(
+    epilog=_examples(
+        "dockerqa lock",
+        "dockerqa lock --check --source k8s.mdx",
+        "dockerqa lock --rename basics/ports=basics/exposing-ports --source k8s.mdx",
+    )
+)
 @_source_option
 @click.option("--check", is_flag=True, help="Only check; exit 1 if the lock is out of date.")
+@click.option(
+    "--rename",
+    "renames",
+    multiple=True,
+    metavar="OLD=NEW",
+    help="The question the page now calls NEW keeps OLD's identity (OLD may be retired); "
+    "repeatable. Recorded in the lock.",
+)
+@click.option(
+    "--new",
+    "news",
+    multiple=True,
+    metavar="NEW",
+    help="NEW is a new question: whatever it was matched with is retired; repeatable. "
+    "Recorded in the lock.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary, not each decision.")
 @_nice_errors
-def lock(source: str | None, check: bool) -> None:
-    """Refresh the lock file that keeps question identity and change times."""
+def lock(
+    source: str | None, check: bool, renames: tuple[str, ...], news: tuple[str, ...], quiet: bool
+) -> None:
+    """Refresh the lock file that keeps question identity and change times.
+
+    Prints one line per identity decision (each rename and the signals behind it, each new,
+    retired or returning question), then a summary.
+    """
     from dockerqa.pipeline import refresh_lock
 
+    rename: dict[str, str] = {}
+    for raw in renames:
+        old, sep, new = raw.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise click.BadParameter(f"{raw!r} is not OLD=NEW", param_hint="--rename")
+        rename[new.strip()] = old.strip()
     _settled()
 
-    result = refresh_lock(source, locked=check)
+    result = refresh_lock(source, locked=check, rename=rename, new=[n.strip() for n in news])
+    if not quiet:
+        for line in result.decisions():
+            click.echo(line)
     click.echo(f"lock {'written' if result.changes.written else 'up to date'}: {result.summary()}")
 
 

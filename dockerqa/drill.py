@@ -345,7 +345,7 @@ class Stats:
 class Drill:
     """A mock interview over a library and a store.
 
-    ``library`` carries the ids the lock keeps (see `dockerqa.lock.apply_renames`); ``lock``
+    ``library`` carries the ids the lock keeps (see `dockerqa.identity.apply_renames`); ``lock``
     gives each follow-up its slot (without one, a follow-up's slot is its place in the
     chain). ``now`` is the session's clock (default: the current time). Use `open` to read a
     page the way ``dockerqa drill`` does.
@@ -384,15 +384,13 @@ class Drill:
         retired questions are the ones the Anki deck sees. ``filters`` are `Library.filter`
         keywords; ``store`` is a `Store` or its path (default: `default_store`).
         """
-        from dockerqa._load import load, lock_path, resolve_source
-        from dockerqa.lock import apply_renames, refresh
-        from dockerqa.pipeline import apply_filters
+        from dockerqa.pipeline import open_page
 
-        library = load(source)
-        lock = refresh(library, lock_path(resolve_source(source)))
-        library = apply_filters(apply_renames(library, lock), filters or {})
+        page = open_page(source, use="refresh", filters=filters)
         opened = store if isinstance(store, Store) else Store(store)
-        return cls(library, opened, lock=lock, now=now)
+        drill = cls(page.library, opened, lock=page.lock, now=now)
+        drill.key = page.key  # the key the lock keeps for the page's cards
+        return drill
 
     def slots(self, question: Question) -> list[tuple[int, int, FollowUp]]:
         """(slot, place in the chain, follow-up) of each answered follow-up."""

@@ -6,7 +6,7 @@ diffs line by line and two refreshes of the same source give the same bytes.
 
 For every question it records:
 
-* ``id`` — the id the question keeps, even after its title is edited (see *renames*);
+* ``id`` — the id the question keeps, even after its title is edited (see `dockerqa.identity`);
 * ``title``, ``section`` — as printed now, for people reading the diff;
 * ``content`` — a fingerprint of everything the question shows (title, section, kind, level,
   topic tags and every text field), never of line numbers or the printed number;
@@ -31,48 +31,33 @@ The lock also records the sections in source order (deck names number them from 
 filtered exports), the page key, and under ``exporters`` the state an exporter keeps for
 itself (the Anki exporter's note-type versions, say). The core never reads that state.
 
-`refresh` computes the next lock from a whole library and the current lock file:
-
-* an unchanged question keeps ``changed``; a changed one gets ``max(now, changed + 1)``;
-* a new question gets ``now`` (``SOURCE_DATE_EPOCH`` when set, else the clock);
-* a question gone from the source stays, marked ``retired`` at ``max(now, changed + 1)``;
-  a retired question that comes back is active again with a newer ``changed``;
-* a new id whose body shares at least `RENAME_SIMILARITY` with a question that disappeared in
-  the same refresh is a rename: it keeps the old id (the section may differ).
-
-Renames have one owner, this module: `dockerqa.load` never reads the lock, and the export
-pipeline applies `apply_renames` once to the library it exports.
+What goes into an entry (fingerprints, sketches, follow-up slots, renames) is computed by
+`dockerqa.identity`; `dockerqa.pipeline.refresh` reads, computes and writes the file. This
+module is the file: its models, reading (every message names the file and line) and its
+canonical text.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
-from dockerqa._files import json_chunks, remove_stale_temporaries, write_output
-from dockerqa._load import BUNDLED_NAME, bundled_source, lock_path
-from dockerqa._parse import natural_id
-from dockerqa._text import fingerprint, words
-from dockerqa.errors import DockerQAError, LockError
+from dockerqa._files import json_chunks
+from dockerqa._load import bundled_source, lock_path
+from dockerqa._text import words_fingerprint
+from dockerqa.errors import LockError
 from dockerqa.model import SLOT_LIMIT as SLOT_LIMIT  # follow-up slots before reuse
-from dockerqa.model import Library, Question, SourceSpan
+from dockerqa.model import Question, SourceSpan
 
 #: Version of the lock file format (1 is read and upgraded on the next refresh).
 FORMAT_VERSION = 2
-#: Smallest estimated similarity at which an edited follow-up keeps its slot.
-FOLLOW_UP_SIMILARITY = 0.5
-#: Number of hashes kept in a body sketch.
-SKETCH_SIZE = 32
-#: Smallest estimated body similarity at which a new id is taken for a renamed question.
-RENAME_SIMILARITY = 0.6
 #: Times in a lock file and ``SOURCE_DATE_EPOCH`` are whole UTC seconds from 0 to this value,
 #: the last second of year 9999: every date library can show it, and an Anki package built from
 #: it (note ids are times in milliseconds) stays within SQLite's 64-bit integers.
@@ -84,18 +69,6 @@ ABOUT = (
     "dockerqa lock file: keeps question ids and change times across edits. "
     "Commit it with its source; refresh it with `dockerqa lock`, never by hand."
 )
-
-# Fields of a question that are not part of its content: identity, numbering and position.
-_NOT_CONTENT = frozenset({"id", "number", "heading", "source"})
-# Content fields stored beside the snapshot rather than in it.
-_BESIDE_SNAPSHOT = frozenset({"title", "section"})
-_SHINGLE = 3
-# Question fields of format 1, whose content fingerprints included empty values.
-_V1_FIELDS = (
-    "kind", "level", "prompt", "steps", "answer", "interviewer_intent", "red_flag", "follow_ups",
-    "weak_answer", "strong_answer", "senior_view", "staff_view", "parts", "tags", "title",
-    "section",
-)  # fmt: skip
 
 
 def _valid_time(value: int) -> int:
@@ -179,7 +152,7 @@ class LockEntry(_Frozen):
     def slot_of(self, question: Question) -> list[int | None]:
         """1-based slot of each of the question's follow-ups, in chain order (None: no slot)."""
         where = {slot.split(" ", 1)[0]: n for n, slot in enumerate(self.follow_ups, 1)}
-        return [where.get(_follow_up_fingerprint(f.question)) for f in question.follow_ups]
+        return [where.get(words_fingerprint(f.question)) for f in question.follow_ups]
 
     @property
     def mod(self) -> int:
@@ -207,6 +180,10 @@ class LockChanges(_Frozen):
     """Ids new in the source."""
     renamed: tuple[tuple[str, str], ...] = ()
     """(id the new title gives, id kept) pairs."""
+    why: tuple[tuple[str, str], ...] = ()
+    """(id kept, the signals behind the rename) pairs, sorted by id."""
+    first: bool = False
+    """Whether there was no lock before (every question is new; nothing was decided)."""
     retired: tuple[str, ...] = ()
     """Ids that left the source."""
     revived: tuple[str, ...] = ()
@@ -318,6 +295,29 @@ class Lock(_Frozen):
                 return i
         return None
 
+    def decisions(self) -> list[str]:
+        """One line per identity decision of the refresh that made this lock: each rename with
+        the signals behind it, each new question, each question retired or back, by id and
+        title."""
+        c = self.changes
+        if c.first:
+            return []
+
+        def title(id: str) -> str:
+            entry = self.entry(id)
+            return json.dumps(entry.title if entry is not None else "", ensure_ascii=False)
+
+        why = dict(c.why)
+        lines = [
+            f"kept {kept} for {title(kept)}: {why.get(kept) or 'decided by hand'}"
+            for kept in sorted(k for _, k in c.renamed)
+        ]
+        lines += [f"new question {id}: {title(id)}" for id in c.added]
+        lines += [f"retired {id}: {title(id)}" for id in c.retired]
+        kept = {k for _, k in c.renamed}
+        lines += [f"back in the source {id}: {title(id)}" for id in c.revived if id not in kept]
+        return lines
+
     def summary(self) -> str:
         """One line: how many questions, how many retired, and what the refresh changed."""
         n, r = len(self.active), len(self.retired)
@@ -340,35 +340,6 @@ class Lock(_Frozen):
             for name in type(self).model_fields
             if name != "changes"
         )
-
-
-# --- sketches --------------------------------------------------------------------------------
-
-
-def body_text(question: Question) -> str:
-    """The question's body: every text field except the title, in study order."""
-    return "\n\n".join(question.text_fields().values())
-
-
-def sketch(text: str) -> str:
-    """Bottom-k MinHash of a text's word 3-shingles (see `similarity`)."""
-    ws = words(text)
-    if not ws:
-        return ""
-    shingles = {" ".join(ws[i : i + _SHINGLE]) for i in range(max(1, len(ws) - _SHINGLE + 1))}
-    hashes = sorted(
-        {int.from_bytes(hashlib.blake2b(s.encode(), digest_size=4).digest()) for s in shingles}
-    )
-    return " ".join(f"{h:08x}" for h in hashes[:SKETCH_SIZE])
-
-
-def similarity(a: str, b: str) -> float:
-    """Estimated Jaccard similarity of the shingle sets two sketches stand for (0 to 1)."""
-    sa, sb = set(a.split()), set(b.split())
-    if not sa or not sb:
-        return 0.0
-    union = sorted(sa | sb, key=lambda h: int(h, 16))[:SKETCH_SIZE]
-    return sum(1 for h in union if h in sa and h in sb) / len(union)
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -412,16 +383,32 @@ def parse_lock(text: str, path: str | os.PathLike[str] = "<lock>") -> Lock:
     data = _upgrade(data)
     try:
         lock = Lock.model_validate(data)
-        for entry in lock.retired:  # the snapshots that are rebuilt into questions
-            entry.question(str(path))
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
+        for i, entry in enumerate(lock.questions):  # every snapshot, as the question it holds
+            try:
+                entry.question(str(path))
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                loc: tuple[Any, ...] = ("questions", i, "snapshot", *err["loc"])
+                raise _Invalid(loc, str(err["msg"])) from None
+    except (ValidationError, _Invalid) as exc:
+        if isinstance(exc, _Invalid):
+            loc, msg = exc.loc, exc.msg
+        else:
+            err = exc.errors()[0]
+            loc, msg = tuple(err["loc"]), str(err["msg"])
         line = _line_of(text, data, loc)
         where = ".".join(str(p) for p in loc) or "lock"
-        message = str(err["msg"]).removeprefix("Value error, ")
+        message = msg.removeprefix("Value error, ")
         raise LockError(f"{path}:{line}: {where}: {message}; {_rebuild(path)}") from None
     return lock
+
+
+class _Invalid(Exception):
+    """A snapshot value that is not valid for its question (where, and why)."""
+
+    def __init__(self, loc: tuple[Any, ...], msg: str) -> None:
+        super().__init__(msg)
+        self.loc, self.msg = loc, msg
 
 
 def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
@@ -434,15 +421,20 @@ def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def lock_command(path: Path, page: str | os.PathLike[str] | None = None) -> str:
+    """The command that refreshes the lock file at ``path`` (of ``page``, default: the page
+    beside it): the one way every message phrases the advice."""
+    if path.resolve() == lock_path(bundled_source()).resolve():
+        return "dockerqa lock"
+    return f"dockerqa lock --source {page if page is not None else path.with_suffix('.mdx')}"
+
+
 def _rebuild(path: Path) -> str:
     """The end of every damaged-lock message: how to get a good lock file back."""
-    from dockerqa._load import bundled_source, lock_path
-
-    if path.resolve() == lock_path(bundled_source()).resolve():
-        command = "dockerqa lock"
-    else:
-        command = f"dockerqa lock --source {path.with_suffix('.mdx')}"
-    return f"restore it from version control, or delete it and run `{command}` to rebuild it"
+    return (
+        "restore it from version control, or delete it and run "
+        f"`{lock_command(path)}` to rebuild it"
+    )
 
 
 def _line_of(text: str, data: Mapping[str, Any], loc: tuple[Any, ...]) -> int:
@@ -461,7 +453,7 @@ def _line_of(text: str, data: Mapping[str, Any], loc: tuple[Any, ...]) -> int:
     return text[: text.index(needle)].count("\n") + 1
 
 
-# --- computing -------------------------------------------------------------------------------
+# --- the clock -------------------------------------------------------------------------------
 
 
 def source_date_epoch() -> int | None:
@@ -486,338 +478,6 @@ def current_time() -> int:
     return sde if sde is not None else int(time.time())
 
 
-def _content(question: Question) -> dict[str, Any]:
-    """What a question shows, without empty values (so a new optional field changes nothing)."""
-    data = question.model_dump(mode="json", exclude=set(_NOT_CONTENT))
-    return {k: v for k, v in data.items() if v not in (None, [], "")}
-
-
-def _v1_content(question: Question) -> dict[str, Any]:
-    """What format 1 fingerprinted: every field of its time, empty ones included."""
-    data = question.model_dump(mode="json", include=set(_V1_FIELDS))
-    return {k: data.get(k) for k in _V1_FIELDS}
-
-
-def content_fingerprint(question: Question) -> str:
-    """Fingerprint of everything the question shows."""
-    return fingerprint(_canonical(_content(question)))
-
-
-def _follow_up_fingerprint(text: str) -> str:
-    return hashlib.blake2b(" ".join(words(text)).encode(), digest_size=8).hexdigest()
-
-
-def _follow_up_slot(text: str) -> str:
-    ws = words(text)
-    pairs = {" ".join(ws[i : i + 2]) for i in range(max(1, len(ws) - 1))} if ws else set()
-    hashes = sorted(
-        {int.from_bytes(hashlib.blake2b(p.encode(), digest_size=4).digest()) for p in pairs}
-    )
-    return " ".join([_follow_up_fingerprint(text), *(f"{h:08x}" for h in hashes[:8])])
-
-
-def follow_up_slots(question: Question, previous: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """The question's follow-up slots after ``previous``.
-
-    A follow-up whose question is unchanged keeps its slot; an edited one keeps the vacated
-    slot it is most similar to (at least `FOLLOW_UP_SIMILARITY`); a new one takes a new slot,
-    or once `SLOT_LIMIT` slots exist, the first vacated one. Vacated slots are kept, so a
-    follow-up that comes back finds its slot again.
-    """
-    slots = list(previous)
-    current = [_follow_up_slot(f.question) for f in question.follow_ups]
-    by_fingerprint = {slot.split(" ", 1)[0]: i for i, slot in enumerate(slots)}
-    placed: dict[int, int] = {}  # follow-up index → slot index
-    for j, slot in enumerate(current):
-        i = by_fingerprint.get(slot.split(" ", 1)[0])
-        if i is not None and i not in placed.values():
-            placed[j] = i
-    vacated = [i for i in range(len(slots)) if i not in placed.values()]
-    candidates = sorted(
-        (-similarity(_sketch_of(current[j]), _sketch_of(slots[i])), i, j)
-        for j in range(len(current))
-        if j not in placed
-        for i in vacated
-    )
-    for score, i, j in candidates:
-        if -score >= FOLLOW_UP_SIMILARITY and j not in placed and i not in placed.values():
-            placed[j] = i
-    for j in range(len(current)):
-        if j in placed:
-            slots[placed[j]] = current[j]
-            continue
-        free = [i for i in range(len(slots)) if i not in placed.values()]
-        if len(slots) < SLOT_LIMIT or not free:
-            slots.append(current[j])
-            placed[j] = len(slots) - 1
-        else:
-            slots[free[0]] = current[j]
-            placed[j] = free[0]
-    return tuple(slots)
-
-
-def _sketch_of(slot: str) -> str:
-    return slot.split(" ", 1)[1] if " " in slot else ""
-
-
-def _canonical(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def _is_natural(question: Question) -> bool:
-    """Whether the question's id is the one its title gives (possibly with a ``-N`` suffix)."""
-    natural = natural_id(question.section, question.title)
-    return (
-        question.id == natural
-        or re.fullmatch(re.escape(natural) + r"-\d+", question.id) is not None
-    )
-
-
-def _snapshot(content: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in content.items() if k not in _BESIDE_SNAPSHOT and v not in (None, [])}
-
-
-def entry_for(
-    question: Question,
-    *,
-    changed: int,
-    alias: str | None = None,
-    retired: int | None = None,
-    follow_ups: tuple[str, ...] = (),
-) -> LockEntry:
-    """A lock entry describing ``question`` as it is now."""
-    content = _content(question)
-    return LockEntry(
-        id=question.id,
-        title=question.title,
-        section=question.section,
-        content=fingerprint(_canonical(content)),
-        follow_ups=follow_up_slots(question, follow_ups),
-        title_hash=fingerprint(question.title),
-        sketch=sketch(body_text(question)),
-        changed=changed,
-        retired=retired,
-        alias=alias,
-        snapshot=_snapshot(content),
-    )
-
-
-def apply_renames(library: Library, lock: Lock) -> Library:
-    """The library with renamed questions carrying the ids the lock keeps for them.
-
-    A mapping applies only where its kept id is not already used in the library, so applying
-    it twice, or to a library loaded with the renames, changes nothing.
-    """
-    renames = lock.renames()
-    ids = {q.id for q in library}
-    if not any(q.id in renames and renames[q.id] not in ids for q in library):
-        return library
-    questions = tuple(
-        q.model_copy(update={"id": renames[q.id]})
-        if q.id in renames and renames[q.id] not in ids
-        else q
-        for q in library
-    )
-    return library.model_copy(update={"questions": questions})
-
-
-def _detect_renames(library: Library, previous: Lock | None) -> list[tuple[str, str]]:
-    """(new id, kept id) pairs: new ids whose body is close to one that just disappeared."""
-    if previous is None:
-        return []
-    current = {q.id for q in library}
-    known = {e.id for e in previous.questions}
-    vanished = [e for e in previous.active if e.id not in current]
-    fresh = [q for q in library if q.id not in known]
-    if not vanished or not fresh:
-        return []
-    candidates: list[tuple[float, str, str]] = []
-    for q in fresh:
-        s = sketch(body_text(q))
-        for e in vanished:
-            score = similarity(s, e.sketch)
-            if score >= RENAME_SIMILARITY:
-                candidates.append((-score, e.id, q.id))
-    pairs: list[tuple[str, str]] = []
-    used_old: set[str] = set()
-    used_new: set[str] = set()
-    for _, old, new in sorted(candidates):
-        if old not in used_old and new not in used_new:
-            pairs.append((new, old))
-            used_old.add(old)
-            used_new.add(new)
-    return sorted(pairs)
-
-
-def compute(library: Library, previous: Lock | None = None, *, now: int | None = None) -> Lock:
-    """The lock that records ``library`` (the whole source) after ``previous``; writes nothing.
-
-    ``library`` may be loaded with or without the previous lock's renames.
-    """
-    now = current_time() if now is None else int(now)
-    if previous is not None:
-        library = apply_renames(library, previous)
-    renames = _detect_renames(library, previous)
-    mapping = dict(renames)
-    prev = {e.id: e for e in previous.questions} if previous is not None else {}
-    upgraded = (
-        previous.version if previous is not None and previous.version != FORMAT_VERSION else None
-    )
-
-    changed: list[str] = []
-    added: list[str] = []
-    revived: list[str] = []
-    retired: list[str] = []
-    entries: dict[str, LockEntry] = {}
-    for q in library:
-        alias: str | None = None
-        if q.id in mapping:
-            alias, q = q.id, q.model_copy(update={"id": mapping[q.id]})
-        p = prev.get(q.id)
-        if alias is None and p is not None and p.alias and not _is_natural(q):
-            alias = p.alias  # still renamed
-        slots = p.follow_ups if p is not None else ()
-        shown = _content(q)
-        content = fingerprint(_canonical(shown))
-        if p is None:
-            added.append(q.id)
-            new = entry_for(q, changed=now, alias=alias)
-        elif p.retired is not None:
-            revived.append(q.id)
-            new = entry_for(q, changed=max(now, p.mod + 1), alias=alias, follow_ups=slots)
-        elif p.content == content and upgraded is None:
-            # unchanged: keep the entry (and its sketch, the costly part)
-            # unchanged content means unchanged follow-ups: their slots stand as they are
-            if len(slots) < len(q.follow_ups):
-                slots = follow_up_slots(q, slots)
-            update: dict[str, Any] = {"alias": alias, "follow_ups": slots}
-            snapshot = _snapshot(shown)
-            if snapshot == p.snapshot:  # the same texts: hold the page's strings, not copies
-                update["snapshot"] = snapshot
-            new = p.model_copy(update=update)
-        elif upgraded is not None and p.content == fingerprint(_canonical(_v1_content(q))):
-            new = entry_for(q, changed=p.changed, alias=alias, follow_ups=slots)
-        else:
-            new = entry_for(q, changed=max(now, p.changed + 1), alias=alias, follow_ups=slots)
-            if q.id not in mapping.values():
-                changed.append(q.id)
-        entries[q.id] = new
-    for p in prev.values():
-        if p.id in entries:
-            continue
-        if p.retired is None:
-            retired.append(p.id)
-            p = p.model_copy(update={"retired": max(now, p.changed + 1), "alias": None})
-        entries[p.id] = p
-
-    sections = tuple(SectionEntry(id=s.id, title=s.title) for s in library.sections)
-
-    return Lock(
-        key=library.metadata.key,
-        exporters=previous.exporters if previous is not None else {},
-        sections=sections,
-        questions=tuple(entries[k] for k in sorted(entries)),
-        changes=LockChanges(
-            changed=tuple(sorted(changed)),
-            added=tuple(sorted(added)),
-            renamed=tuple(renames),
-            retired=tuple(sorted(retired)),
-            revived=tuple(sorted(revived)),
-            sections=previous is not None and previous.sections != sections,
-            upgraded=upgraded is not None,
-        ),
-    )
-
-
-def build_lock(library: Library, *, now: int | None = None) -> Lock:
-    """A first lock for ``library``, in memory (``now`` defaults as in `refresh`)."""
-    return compute(library, None, now=now)
-
-
-def _names(library: Library, path: Path) -> tuple[str, str]:
-    """How to name the lock file and the command that refreshes it, in messages."""
-    source = library.metadata.source_file
-    if source == BUNDLED_NAME and path.resolve() == lock_path(bundled_source()).resolve():
-        return "corpus/docker.lock", "dockerqa lock"
-    return str(path), f"dockerqa lock --source {source}"
-
-
-def refresh(
-    library: Library,
-    path: str | os.PathLike[str],
-    *,
-    now: int | None = None,
-    locked: bool = False,
-    adjust: Callable[[Lock], Lock] | None = None,
-    fix: str | None = None,
-) -> Lock:
-    """Bring the lock file at ``path`` up to date with ``library`` (the whole source).
-
-    A filtered library (see `Library.is_whole`) only checks its questions against the lock.
-    Returns the new lock; its ``changes`` say what moved. ``adjust`` may amend the computed
-    lock before it is saved (the export pipeline records exporter state with it). The file is
-    rewritten (atomically) only when what it records changes; ``fix`` is the command that
-    messages recommend (default: ``dockerqa lock``). A lock that records the same thing in
-    another layout (formatted by hand) is left as it is. With ``locked``, nothing is written
-    and `LockError` is raised when the lock is missing or would change. ``now`` defaults to
-    ``SOURCE_DATE_EPOCH`` when set, else the current time.
-    """
-    path = Path(path)
-    name, lock_command = _names(library, path)
-    command = fix or lock_command
-    previous = read_lock(path) if path.exists() else None  # the text is dropped once parsed
-    if locked and previous is None:
-        raise LockError(f"{name} does not exist; run `{command}`")
-    key = library.metadata.key
-    if previous is not None and previous.key is not None and previous.key != key:
-        raise LockError(
-            f"{name} belongs to the page with key {previous.key!r}, not to this one ({key!r}): "
-            "give this page's own lock file (if you changed the page's key on purpose, delete "
-            'the lock\'s "key" line)'
-        )
-    if library.is_whole:
-        lock = compute(library, previous, now=now)
-    elif previous is None:
-        raise LockError(
-            f"{name} does not exist, and a filtered library cannot make one (it would retire "
-            f"the questions left out); run `{command}` on the whole page first"
-        )
-    else:  # a selection: its questions must already be recorded; only ``adjust`` may write
-        check(apply_renames(library, previous), previous, lock_command)
-        lock = previous
-    if adjust is not None:
-        lock = adjust(lock)
-    if previous is not None and (lock is previous or lock.same_as(previous)):
-        if not locked:  # a killed run's temporary lock goes even when the lock stays as it is
-            remove_stale_temporaries(path)
-        return lock  # the common case: the same record, nothing to write (nor to format)
-    if locked:
-        what = lock.changes.describe() or "recorded details differ"
-        raise LockError(f"{name} is out of date: {what}; run `{command}`")
-    try:
-        write_output(path, lock.encoded())
-    except DockerQAError as exc:
-        raise LockError(str(exc)) from None
-    return lock.model_copy(update={"changes": lock.changes.model_copy(update={"written": True})})
-
-
 def retired_questions(lock: Lock, file: str = "<lock>") -> tuple[Question, ...]:
     """The retired questions, rebuilt from their snapshots, sorted by id."""
     return tuple(e.question(file) for e in lock.retired)
-
-
-def check(library: Library, lock: Lock, command: str = "dockerqa lock") -> None:
-    """`LockError` unless every question of ``library`` is in ``lock`` with the same content."""
-    stale: list[str] = []
-    for q in library:
-        entry = lock.entry(q.id)
-        if entry is None or entry.retired is not None:
-            stale.append(f"{q.id} (not in the lock)")
-        elif entry.content != content_fingerprint(q):
-            stale.append(f"{q.id} (content changed)")
-    if stale:
-        more = f" and {len(stale) - 3} more" if len(stale) > 3 else ""
-        raise LockError(
-            f"the lock does not match the library: {', '.join(stale[:3])}{more}; "
-            f"refresh it first (`{command}`)"
-        )

@@ -9,11 +9,26 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from dockerqa._files import Output, make_directory, write_output, write_stdout
-from dockerqa._load import display_name, load, lock_path, metadata_path, resolve_source
+from dockerqa._files import (
+    Output,
+    make_directory,
+    remove_stale_temporaries,
+    write_output,
+    write_stdout,
+)
+from dockerqa._load import (
+    BUNDLED_NAME,
+    bundled_source,
+    display_name,
+    load,
+    lock_path,
+    metadata_path,
+    resolve_source,
+)
 from dockerqa.errors import DockerQAError, ExportError, LockError, LookupFailed
 from dockerqa.exporting import (
     DEFAULT_DIR,
@@ -22,7 +37,8 @@ from dockerqa.exporting import (
     available_exporters,
     get_exporter,
 )
-from dockerqa.lock import Lock, apply_renames, current_time, read_lock, refresh
+from dockerqa.identity import apply_renames, check, compute, keyed, with_page_key
+from dockerqa.lock import Lock, current_time, read_lock
 from dockerqa.model import Library, Question
 
 #: Filter names accepted by `Library.filter`.
@@ -35,29 +51,100 @@ _SEPARATORS = tuple(sep for sep in (os.sep, os.altsep) if sep)
 Source = Library | str | os.PathLike[str] | None
 
 
-def refresh_lock(source: str | os.PathLike[str] | None = None, *, locked: bool = False) -> Lock:
+def refresh_lock(
+    source: str | os.PathLike[str] | None = None,
+    *,
+    locked: bool = False,
+    rename: Mapping[str, str] | None = None,
+    new: Iterable[str] = (),
+) -> Lock:
     """Bring the lock file beside ``source`` up to date (or check it, with ``locked``).
 
     Exporter state kept in the lock is carried over untouched. Raises `LockError` when
-    ``locked`` and the lock is stale.
+    ``locked`` and the lock is stale. ``rename`` overrules the rename detection: it maps an id
+    the page gives now (NEW) to the lock's id that question keeps (OLD, retired or not);
+    ``new`` lists ids the page gives that are new questions, whatever they were matched with
+    being retired. Both are recorded in the lock, so later refreshes keep them; an unknown id
+    is a `LockError` naming the valid ones. ``Lock.decisions()`` of the result says what was
+    decided.
     """
     path = resolve_source(source)
-    return refresh(load(source), lock_path(path), locked=locked)
+    return refresh(load(source), lock_path(path), locked=locked, rename=rename, new=new)
+
+
+#: How `open_page` treats the lock: refresh it (writing when the page changed), check it (fail
+#: when stale, never write), read it (fail when damaged), or read it when it is readable.
+LockUse = Literal["refresh", "check", "read", "if-readable"]
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page opened for a command: its questions with the ids the lock keeps, filtered."""
+
+    library: Library
+    """The questions selected, with the ids the lock keeps (renames applied before filters)."""
+    lock: Lock | None
+    """The lock as refreshed or read (None when there is none, or it was not readable)."""
+    lock_file: Path | None
+    """The lock file (None for a `Library` given without one)."""
+    key: str
+    """The key the page's notes and drill cards carry: its metadata's, else the one its lock
+    recorded (see `dockerqa.identity.with_page_key`); the library keeps the key it was loaded
+    with, which names the output files."""
+
+
+def open_page(
+    source: Source,
+    *,
+    lock: str | os.PathLike[str] | None = None,
+    use: LockUse = "read",
+    filters: Mapping[str, Any] | None = None,
+    now: int | None = None,
+    adjust: Callable[[Lock], Lock] | None = None,
+    fix: str | None = None,
+) -> Page:
+    """Open a page the one way every command does: load, lock, renames, then filters.
+
+    ``source`` is a page path (default: the bundled corpus) or a loaded `Library`; ``lock``
+    the lock file (default: ``NAME.lock`` beside a page path). ``use`` says what to do with
+    the lock (see `LockUse`; ``refresh`` and ``check`` as in `refresh`, with ``now``,
+    ``adjust`` and ``fix``). The renames the lock keeps are applied to the whole page before
+    ``filters`` (`Library.filter` keywords) select from it, so a filter sees the ids the deck
+    carries and a filtered refresh checks the right entries.
+    """
+    if isinstance(source, Library):
+        library, lock_file = source, Path(lock) if lock is not None else None
+    else:
+        library = load(source)
+        lock_file = Path(lock) if lock is not None else lock_path(resolve_source(source))
+    current: Lock | None = None
+    if use in ("refresh", "check"):
+        if lock_file is None:
+            raise LockError("a library without its page needs lock= to keep identity")
+        current = refresh(
+            library, lock_file, now=now, locked=use == "check", adjust=adjust, fix=fix
+        )
+    elif lock_file is not None and lock_file.is_file():
+        try:
+            current = read_lock(lock_file)
+        except LockError:
+            if use == "read":
+                raise
+        foreign = current is not None and current.key not in (None, library.metadata.key)
+        if use == "if-readable" and foreign and keyed(library):
+            current = None  # another page's lock: its ids are not this page's
+    key = library.metadata.key
+    if current is not None:
+        key = with_page_key(library, current).metadata.key
+        library = apply_renames(library, current)
+    return Page(apply_filters(library, filters or {}), current, lock_file, key)
 
 
 def read_library(source: str | os.PathLike[str] | None = None) -> Library:
     """The page with the ids its lock keeps, for reading (what ``list``, ``show``, ``stats``
     and ``tags`` print): the ids match the deck, the JSON and the cheat sheet. The lock is
     read when it is there and readable, and never written; a damaged lock is ignored here."""
-    library = load(source)
-    lock_file = lock_path(resolve_source(source))
-    try:
-        lock = read_lock(lock_file) if lock_file.is_file() else None
-    except LockError:
-        return library
-    if lock is None or lock.key not in (None, library.metadata.key):
-        return library
-    return apply_renames(library, lock)
+    return open_page(source, use="if-readable").library
 
 
 def find_question(
@@ -88,6 +175,7 @@ def export(
     now: int | None = None,
     report: Callable[[str], None] | None = None,
     progress: Callable[[str], None] | None = None,
+    explain: Callable[[str], None] | None = None,
     **options: Any,
 ) -> list[Path]:
     """Export a page in ``format`` (or ``"all"`` formats into a directory); the paths written.
@@ -103,7 +191,8 @@ def export(
     `ExportError` naming the exporter and what was written, with the exception as its cause;
     the output it was writing is left as it was.
     ``report`` receives one line per change to the lock and per file written; ``progress`` one
-    line per stage.
+    line per stage; ``explain`` one line per identity decision of the lock's refresh (each
+    rename and why, each new and each retired question; see `Lock.decisions`).
     """
     note = progress or (lambda _msg: None)
     exporters = _exporters(format, options)
@@ -161,16 +250,26 @@ def export(
         note(f"checking {lock_file}" if locked else f"updating {lock_file}")
         shown = library.metadata.source_file if isinstance(source, Library) else source
         fix = f"dockerqa export {format}" + (f" --source {shown}" if shown is not None else "")
-        current = refresh(
-            library, lock_file, now=when, locked=locked, adjust=record_states, fix=fix
+        opened = open_page(
+            library,
+            lock=lock_file,
+            use="check" if locked else "refresh",
+            filters=filters,
+            now=when,
+            adjust=record_states,
+            fix=fix,
         )
+        current = opened.lock
+        assert current is not None  # refreshed or checked
         if report is not None and current.changes.describe():
             report(f"updated {lock_file.name}: {current.changes.describe()}")
-    elif lock_file is not None and lock_file.is_file():
-        current = read_lock(lock_file)  # for the ids it keeps through renames
-    if current is not None:
-        library = apply_renames(library, current)
-    selected = apply_filters(library, filters or {})
+        if explain is not None:
+            for line in current.decisions():
+                explain(line)
+    else:  # the lock only for the ids it keeps through renames
+        opened = open_page(library, lock=lock_file, filters=filters)
+        current = opened.lock
+    selected = opened.library
 
     if targets and (format == "all" or destination is None):
         make_directory(targets[0].parent)  # an output directory of ours (dist/, export all's)
@@ -178,7 +277,7 @@ def export(
     for e, target in zip(exporters, targets, strict=True):
         note(f"building {e.name}")
         context = ExportContext(
-            key=library.metadata.key,
+            key=opened.key,
             destination=target,
             lock=current,
             state=states.get(e.name),
@@ -349,6 +448,92 @@ def _checked(pieces: Iterable[bytes], e: Exporter) -> Iterator[bytes]:
         yield bytes(piece)
 
 
+def _names(library: Library, path: Path) -> tuple[str, str]:
+    """How to name the lock file and the command that refreshes it, in messages."""
+    source = library.metadata.source_file
+    if source == BUNDLED_NAME and path.resolve() == lock_path(bundled_source()).resolve():
+        return "corpus/docker.lock", "dockerqa lock"
+    return str(path), f"dockerqa lock --source {source}"
+
+
+def refresh(
+    library: Library,
+    path: str | os.PathLike[str],
+    *,
+    now: int | None = None,
+    locked: bool = False,
+    adjust: Callable[[Lock], Lock] | None = None,
+    fix: str | None = None,
+    rename: Mapping[str, str] | None = None,
+    new: Iterable[str] = (),
+) -> Lock:
+    """Bring the lock file at ``path`` up to date with ``library`` (the whole source).
+
+    A filtered library (see `Library.is_whole`) only checks its questions against the lock.
+    Returns the new lock; its ``changes`` say what moved. ``adjust`` may amend the computed
+    lock before it is saved (the export pipeline records exporter state with it). The file is
+    rewritten (atomically) only when what it records changes; ``fix`` is the command that
+    messages recommend (default: ``dockerqa lock``). A lock that records the same thing in
+    another layout (formatted by hand) is left as it is. With ``locked``, nothing is written
+    and `LockError` is raised when the lock is missing or would change. ``now`` defaults to
+    ``SOURCE_DATE_EPOCH`` when set, else the current time. ``rename`` and ``new`` are a
+    person's decisions, as in `compute`.
+    """
+    path = Path(path)
+    new = tuple(new)
+    name, lock_command = _names(library, path)
+    command = fix or lock_command
+    previous = read_lock(path) if path.exists() else None  # the text is dropped once parsed
+    if locked and previous is None:
+        raise LockError(f"{name} does not exist; run `{command}`")
+    library = with_page_key(library, previous)
+    key = library.metadata.key
+    if previous is not None and previous.key is not None and previous.key != key:
+        raise LockError(
+            f"{name} belongs to the page with key {previous.key!r}, not to this one ({key!r}): "
+            "give this page's own lock file (if you changed the page's key on purpose, delete "
+            'the lock\'s "key" line)'
+        )
+    if (rename or new) and previous is None:
+        raise LockError(
+            f"{name} does not exist, so there is no decision to overrule; run `{command}`"
+        )
+    if (rename or new) and (locked or not library.is_whole):
+        raise LockError(
+            f"{name}: a rename or new question decided by hand changes the lock: refresh it "
+            "from the whole page, not a selection or a check"
+        )
+    if library.is_whole:
+        try:
+            lock = compute(library, previous, now=now, rename=rename, new_ids=new)
+        except LockError as exc:
+            if not (rename or new):
+                raise
+            raise LockError(f"{name}: {exc}") from None  # a decision names an unknown id
+    elif previous is None:
+        raise LockError(
+            f"{name} does not exist, and a filtered library cannot make one (it would retire "
+            f"the questions left out); run `{command}` on the whole page first"
+        )
+    else:  # a selection: its questions must already be recorded; only ``adjust`` may write
+        check(apply_renames(library, previous), previous, lock_command)
+        lock = previous
+    if adjust is not None:
+        lock = adjust(lock)
+    if previous is not None and (lock is previous or lock.same_as(previous)):
+        if not locked:  # a killed run's temporary lock goes even when the lock stays as it is
+            remove_stale_temporaries(path)
+        return lock  # the common case: the same record, nothing to write (nor to format)
+    if locked:
+        what = lock.changes.describe() or "recorded details differ"
+        raise LockError(f"{name} is out of date: {what}; run `{command}`")
+    try:
+        write_output(path, lock.encoded())
+    except DockerQAError as exc:
+        raise LockError(str(exc)) from None
+    return lock.model_copy(update={"changes": lock.changes.model_copy(update={"written": True})})
+
+
 def apply_filters(library: Library, filters: Mapping[str, Any]) -> Library:
     """`Library.filter` with ``filters``, as `ExportError` when a value is unknown or nothing
     matches (None and empty values are ignored)."""
@@ -386,4 +571,13 @@ def apply_filters(library: Library, filters: Mapping[str, Any]) -> Library:
     return selected
 
 
-__all__ = ["FILTERS", "LockError", "apply_filters", "export", "refresh_lock"]
+__all__ = [
+    "FILTERS",
+    "LockError",
+    "Page",
+    "apply_filters",
+    "export",
+    "open_page",
+    "refresh",
+    "refresh_lock",
+]

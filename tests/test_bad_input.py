@@ -39,7 +39,7 @@ from engines import Tab, live_html
 
 import dockerqa
 from conftest import FIXTURES, run_cli
-from dockerqa.lock import refresh
+from dockerqa.pipeline import refresh
 
 SMALL = FIXTURES / "exporters" / "small.mdx"
 T0 = 1_700_000_000

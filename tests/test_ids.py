@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+import pytest
 
 import dockerqa
 from conftest import CORPUS
 from dockerqa._load import metadata_path
 from dockerqa._meta import read_meta
+from dockerqa.identity import apply_renames, build_lock
+from dockerqa.pipeline import refresh
 
 META = read_meta(metadata_path(CORPUS))
+T0 = 1_700_000_000
 
 
 def _parse(text: str) -> dockerqa.Library:
@@ -97,3 +103,87 @@ def test_same_title_twice_in_one_section_is_deterministic() -> None:
     lib = dockerqa.loads(page)
     assert [q.id for q in lib] == ["s/same", "s/same-2", "s/same-3"]
     assert [d.code for d in lib.diagnostics].count("duplicate-id") == 2
+
+
+ANY_SCRIPT = """---
+title: "Any Script"
+---
+
+## 1. Fundamentals
+
+<AccordionGroup>
+{questions}
+</AccordionGroup>
+"""
+
+
+def _any_script_page(*titles: str) -> str:
+    questions = "\n".join(
+        f'  <Accordion title="{n}. {t}">\n**Answer**: {t} 的答案。\n  </Accordion>'
+        for n, t in enumerate(titles, 1)
+    )
+    return ANY_SCRIPT.format(questions=questions)
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("容器是什么", "容器是什么"),
+        ("Docker 容器", "docker-容器"),
+        ("Docker 镜像", "docker-镜像"),
+        ("Что такое Docker", "что-такое-docker"),
+        ("🐳", "spouting-whale"),
+        ("Café Crème", "cafe-creme"),  # Latin letters fold to ASCII as before
+        ("Docker’s Daemon — Deep Dive", "dockers-daemon"),  # unchanged
+    ],
+)
+def test_a_title_in_any_script_gets_a_slug_of_its_own_characters(title: str, slug: str) -> None:
+    (q,) = dockerqa.loads(_any_script_page(title)).questions
+    assert q.id == f"fundamentals/{slug}"
+
+
+def test_inserting_a_question_before_titles_without_latin_letters_moves_no_id(
+    tmp_path: Path,
+) -> None:
+    titles = ("容器是什么", "🐳", "Docker 容器", "Docker 镜像")
+    page = tmp_path / "p.mdx"
+    page.write_text(_any_script_page(*titles), encoding="utf-8")
+    before = [q.id for q in dockerqa.load(page)]
+    assert len(set(before)) == 4
+    refresh(dockerqa.load(page), page.with_suffix(".lock"), now=T0)
+    page.write_text(_any_script_page("镜像是什么", *titles), encoding="utf-8")
+    after = [q.id for q in dockerqa.load(page)]
+    assert after[1:] == before
+    lock = refresh(dockerqa.load(page), page.with_suffix(".lock"), now=T0 + 10)
+    assert lock.changes.describe() == "1 question added"
+    assert lock.decisions() == ['new question fundamentals/镜像是什么: "镜像是什么"']
+
+
+def test_ids_already_in_a_lock_are_kept(tmp_path: Path) -> None:
+    """A lock made when such titles got positional ids keeps them: the same title in the same
+    section is the same question."""
+    titles = ("容器是什么", "🐳", "Docker 容器", "Docker 镜像")
+    page = tmp_path / "p.mdx"
+    page.write_text(_any_script_page(*titles), encoding="utf-8")
+    library = dockerqa.load(page)
+    legacy = ("question", "question-2", "docker", "docker-2")  # what the titles used to give
+    old = library.model_copy(
+        update={
+            "questions": tuple(
+                q.model_copy(update={"id": f"fundamentals/{slug}"})
+                for q, slug in zip(library, legacy, strict=True)
+            )
+        }
+    )
+    page.with_suffix(".lock").write_text(build_lock(old, now=T0).dumps(), encoding="utf-8")
+    lock = refresh(dockerqa.load(page), page.with_suffix(".lock"), now=T0 + 10)
+    assert lock.changes.added == () and lock.changes.retired == ()
+    assert sorted(kept for _, kept in lock.changes.renamed) == sorted(
+        f"fundamentals/{slug}" for slug in legacy
+    )
+    kept = [q.id for q in apply_renames(dockerqa.load(page), lock)]
+    assert kept == [f"fundamentals/{slug}" for slug in legacy]
+    assert (
+        refresh(dockerqa.load(page), page.with_suffix(".lock"), now=T0 + 20).changes.describe()
+        == ""
+    )

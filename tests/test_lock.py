@@ -12,18 +12,16 @@ import pytest
 import dockerqa
 from conftest import FIXTURES, ROOT, run_cli
 from dockerqa import LockError
-from dockerqa.lock import (
+from dockerqa.identity import (
     RENAME_SIMILARITY,
-    Lock,
     apply_renames,
     build_lock,
     check,
-    read_lock,
-    refresh,
-    retired_questions,
     similarity,
     sketch,
 )
+from dockerqa.lock import Lock, read_lock, retired_questions
+from dockerqa.pipeline import refresh
 
 STORY = FIXTURES / "anki"
 T0 = 1_700_000_000
@@ -45,7 +43,7 @@ def test_first_lock_honours_source_date_epoch(page: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1234567890")
     lock = refresh(dockerqa.load(page), page.with_suffix(".lock"))
     assert {e.changed for e in lock.questions} == {1234567890}
-    assert lock.key == "deck"
+    assert lock.key is not None and lock.key.startswith("deck-")  # minted with the first lock
     assert read_lock(page.with_suffix(".lock")).same_as(lock)
 
 
@@ -477,5 +475,49 @@ def test_the_lock_command_says_whether_it_wrote(page: Path) -> None:
     _page(page, "v2")
     changed = run_cli("lock", "--source", str(page))
     assert (
-        changed.stdout.startswith("lock written: ") and lock.read_text(encoding="utf-8") != compact
+        changed.stdout.splitlines()[-1].startswith("lock written: ")
+        and lock.read_text(encoding="utf-8") != compact
     )
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "field"),
+    [
+        ("level", "expert", "level"),
+        ("kind", "riddle", "kind"),
+        ("answer", 42, "answer"),
+        ("follow_ups", "ask more", "follow_ups"),
+        ("colour", "red", "colour"),
+    ],
+    ids=["level", "kind", "numeric-answer", "follow-ups-string", "unknown-key"],
+)
+def test_every_snapshot_value_is_checked_when_the_lock_is_read(
+    page: Path, tmp_path: Path, key: str, value: object, field: str
+) -> None:
+    """An active question's snapshot too: the first command that reads the lock says which
+    file, line and field, and nothing is written."""
+    path = page.with_suffix(".lock")
+    refresh(dockerqa.load(page), path, now=T0)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    entry = data["questions"][0]  # basics/docker-swarm-basics, the one that leaves below
+    assert entry["retired"] is None
+    entry["snapshot"][key] = value
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    line = text[: text.index(f'"id": "{entry["id"]}"')].count("\n") + 1
+    with pytest.raises(LockError, match=rf"^{path}:{line}: questions\.0\.snapshot\.{field}: "):
+        read_lock(path)
+    checked = run_cli("lock", "--check", "--source", str(page))
+    assert checked.returncode == 1 and checked.stdout == ""
+    assert checked.stderr.startswith(f"dockerqa: error: {path}:{line}: questions.0.snapshot.")
+    assert len(checked.stderr.splitlines()) == 1
+    # the question leaves the page: the export fails before writing the lock or the deck
+    text_page = page.read_text(encoding="utf-8")
+    start = text_page.index('  <Accordion title="4. Docker Swarm Basics">')
+    end = text_page.index("</Accordion>", start) + len("</Accordion>\n")
+    page.write_text(text_page[:start] + text_page[end:], encoding="utf-8")
+    before = path.read_bytes()
+    exported = run_cli("export", "anki", "--source", str(page), "--out", str(tmp_path / "d.apkg"))
+    assert exported.returncode == 1 and "Traceback" not in exported.stderr
+    assert exported.stderr.startswith(f"dockerqa: error: {path}:{line}: ")
+    assert path.read_bytes() == before and not (tmp_path / "d.apkg").exists()

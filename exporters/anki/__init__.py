@@ -89,7 +89,8 @@ import genanki
 
 from dockerqa.errors import ExportError
 from dockerqa.exporting import ExportContext, Exporter, Option
-from dockerqa.lock import Lock, LockEntry, check
+from dockerqa.identity import check
+from dockerqa.lock import Lock, LockEntry
 from dockerqa.model import CARD_TYPES, FIELD_LABELS, Kind, Library, Question
 from dockerqa.render import escape_text, render_inline, render_markdown
 from dockerqa.study import Back, ask, inline_steps_as_list, study_back

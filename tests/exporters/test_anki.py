@@ -30,7 +30,9 @@ from conftest import FIXTURES, ROOT, run_cli
 from dockerqa import ExportError, LockError
 from dockerqa.exporters.anki import FIELDS, QUESTION_MODEL_ID, AnkiExporter, notetypes
 from dockerqa.exporting import ExportContext
-from dockerqa.lock import Lock, apply_renames, build_lock, refresh
+from dockerqa.identity import apply_renames, build_lock
+from dockerqa.lock import Lock
+from dockerqa.pipeline import refresh
 
 STORY = FIXTURES / "anki"
 T0 = 1_700_000_000

@@ -1,0 +1,719 @@
+"""Question identity: what makes a question the same one across edits of its page.
+
+Everything the lock records about a question is computed here, and only here:
+
+* its **content fingerprint** (`content_fingerprint`: every field it shows, never its line
+  numbers or printed number) and its **body sketch** (`sketch`: a bottom-k MinHash of word
+  shingles, one implementation for bodies and follow-ups, compared with `similarity`);
+* its **follow-up slots** (`follow_up_slots`): a follow-up keeps its slot when others are
+  inserted, removed or reordered, and when its own wording is edited;
+* its **renames** (`apply_renames` maps a loaded library to the ids the lock keeps, `compute`
+  decides new ones): the one owner of renames. `dockerqa.load` never reads the lock; every
+  command opens a page through `dockerqa.pipeline.open_page`, which applies the renames before
+  any filter.
+
+`compute` gives the next lock from a whole library and the previous lock:
+
+* an unchanged question keeps ``changed``; a changed one gets ``max(now, changed + 1)``;
+* a new question gets ``now`` (``SOURCE_DATE_EPOCH`` when set, else the clock);
+* a question gone from the source stays, marked ``retired`` at ``max(now, changed + 1)``;
+  a retired question that comes back is active again with a newer ``changed``;
+* a question that left and a new one that came in the same refresh are the same question
+  when what a person would look at says so (see *Renames* below); it keeps the old id.
+
+Renames
+-------
+When a refresh finds ids that left the page and new ids on it, each pair is weighed on what a
+person would look at:
+
+* **title** — the words of the two titles, without case, punctuation and small words: the
+  share of the shorter title's words found in the other (1.0 when one title contains the other);
+* **body** — the share of the old body's distinct words still in the new body (containment:
+  an answer that grew tenfold still keeps most of what it said), and the estimated Jaccard
+  similarity of the two bodies' shingle sketches (an unchanged body under a new title);
+* **place** — whether the question is in the same section.
+
+Words are compared in any script (`dockerqa._text.tokens`: a Chinese, Japanese or Korean
+character is a word). A question with the same title words in the same section whose id
+changed anyway (ids of titles without Latin letters used to be positional) is the same
+question: ids already in a lock are kept.
+
+A pair can be a rename when its title and body both hold (`TITLE_MATCH` and `BODY_KEPT`), or
+when its body alone is nearly the same (`RENAME_SIMILARITY`, a rewritten title over the same
+answer, or a question moved to another section). Among the pairs that can, one assignment is
+chosen that gives the best total score (title + body + place; see `assign`), so no question is
+taken twice and none is taken first-come. A question whose old title is still on the page (a
+reorder, a duplicate) is never taken as renamed.
+
+The thresholds come from the page's published history (``tests/fixtures/history/docker``):
+
+* the five retitles there keep 70–100% of the old body's words (``OOMKilled`` → ``OOMKilled
+  (Exit Code 137)`` is the lowest, 70%), and 67–100% of the old title's words
+  (``Docker Content Trust`` → ``Image Signing — Content Trust, Cosign, and Notation``: 2 of 3);
+* among all other pairs of questions of consecutive versions whose titles share at least half
+  their words, the most old body words another question of the same section repeats is 62%
+  (``Image Layers & Union File System`` → ``Image vs Container``, title 1 of 2) and, for a title
+  fully contained, 50% (``Docker Secrets`` → ``BuildKit Deep Dive — Cache Mounts, Secrets, and
+  SSH``). `BODY_KEPT` sits between 62% and 70%, `TITLE_MATCH` between 50% and 67%.
+* an unrelated question put in place of another shares almost no title words (at most one of
+  two), so the title gate keeps it a new question even when common words fill both bodies
+  (up to 83% of a short old body's words appear in an unrelated neighbour's).
+* the synthetic cases of ``tests/test_renames.py`` hold them: ``Docker Swarm Basics`` replaced
+  by ``Docker Compose Basics`` (title 2 of 3 words, so past `TITLE_MATCH`, but an unrelated
+  body) stays a new question; an answer grown fourfold around the old one under a longer title
+  is a rename; two retitled questions that swap places each keep their own id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dockerqa._load import metadata_path
+from dockerqa._meta import read_meta
+from dockerqa._parse import natural_id
+from dockerqa._text import fingerprint, page_key, tokens, words, words_fingerprint
+from dockerqa.errors import LockError
+from dockerqa.lock import (
+    FORMAT_VERSION,
+    Lock,
+    LockChanges,
+    LockEntry,
+    SectionEntry,
+    current_time,
+)
+from dockerqa.model import SLOT_LIMIT, Library, Question
+
+#: Smallest share of the shorter title's words found in the other title for a rename.
+TITLE_MATCH = 0.6
+#: Smallest share of the old body's distinct words still in the new body for a rename.
+BODY_KEPT = 0.65
+#: Smallest estimated body similarity at which a new id is taken for a renamed question
+#: whatever its title (the body is nearly unchanged).
+RENAME_SIMILARITY = 0.6
+#: Words a title comparison ignores.
+_SMALL_WORDS = frozenset({
+    "a", "an", "and", "as", "at", "by", "for", "from", "how", "in", "into", "is", "it", "of",
+    "on", "or", "the", "to", "vs", "what", "when", "where", "which", "who", "why", "with",
+})  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What a candidate rename looks like to a person."""
+
+    title: float
+    """Share of the shorter title's words in the other (0 to 1)."""
+    contains: str
+    """``new`` when the new title holds every word of the old one, ``old`` for the reverse,
+    ``same`` when they are the same words, else empty."""
+    kept: float
+    """Share of the old body's distinct words still in the new body (0 to 1)."""
+    alike: float
+    """Estimated Jaccard similarity of the two bodies (0 to 1)."""
+    same_section: bool
+    """Whether both are in the same section."""
+
+    @property
+    def eligible(self) -> bool:
+        """Whether the pair can be a rename at all."""
+        return (
+            (self.title >= TITLE_MATCH and self.kept >= BODY_KEPT)
+            or self.alike >= RENAME_SIMILARITY
+            or (self.contains == "same" and self.same_section)  # only the id changed
+        )
+
+    @property
+    def score(self) -> float:
+        """What `assign` maximises: title + body + place, each from 0 to 1."""
+        return self.title + max(self.kept, self.alike) + (1.0 if self.same_section else 0.0)
+
+    def describe(self) -> str:
+        """``title contains the old one, same section, 70% of the old answer kept``."""
+        if self.contains == "same":
+            title = "same title words"
+        elif self.contains == "new":
+            title = "title contains the old one"
+        elif self.contains == "old":
+            title = "old title contains the new one"
+        elif self.title > 0:
+            title = f"title shares {self.title:.0%} of its words"
+        else:
+            title = "new title"
+        parts = [
+            title,
+            "same section" if self.same_section else "other section",
+            f"{self.kept:.0%} of the old answer kept",
+        ]
+        if self.alike >= RENAME_SIMILARITY:
+            parts.append(f"body {self.alike:.0%} alike")
+        return ", ".join(parts)
+
+
+def title_words(title: str) -> frozenset[str]:
+    """The words a title comparison looks at (all of them when every word is small)."""
+    ws = set(tokens(title))
+    return frozenset(ws - _SMALL_WORDS or ws)
+
+
+def _title_key(title: str) -> tuple[str, ...]:
+    """What makes two titles the same title: their words, else their characters."""
+    return tuple(tokens(title)) or tuple(title.casefold().split())
+
+
+def signals(
+    old_title: str,
+    old_body: str,
+    old_section: str,
+    new_title: str,
+    new_body: str,
+    new_section: str,
+    alike: float,
+) -> Signals:
+    """The signals of one candidate pair; ``alike`` is the bodies' sketch similarity."""
+    old, new = (
+        _Side.of(old_title, old_body, old_section),
+        _Side.of(new_title, new_body, new_section),
+    )
+    return _weigh(old, new, alike)
+
+
+@dataclass(frozen=True)
+class _Side:
+    """What the signals look at in one question, computed once per refresh."""
+
+    title: str
+    title_words: frozenset[str]
+    body_words: frozenset[str]
+    section: str
+
+    @classmethod
+    def of(cls, title: str, body: str, section: str) -> _Side:
+        return cls(title, title_words(title), frozenset(tokens(body)), section)
+
+
+def _weigh(old: _Side, new: _Side, alike: float) -> Signals:
+    a, b = old.title_words, new.title_words
+    title = len(a & b) / min(len(a), len(b)) if a and b else 0.0
+    same = a == b and bool(a or old.title.casefold().split() == new.title.casefold().split())
+    contains = "same" if same else "new" if a and a <= b else "old" if b and b <= a else ""
+    ws = old.body_words
+    kept = len(ws & new.body_words) / len(ws) if ws else 0.0
+    return Signals(title, contains, kept, alike, old.section == new.section)
+
+
+def assign(weights: Sequence[Sequence[float | None]]) -> list[tuple[int, int]]:
+    """The (row, column) pairs of a one-to-one assignment with the largest total weight.
+
+    ``None`` marks a pair that may not be chosen; rows and columns may stay unassigned. The
+    Hungarian method on the padded square matrix, O(n³) for n rows and columns.
+    """
+    rows = len(weights)
+    cols = max((len(r) for r in weights), default=0)
+    n = max(rows, cols)
+    if n == 0:
+        return []
+    top = max((w for r in weights for w in r if w is not None), default=0.0)
+    # costs to minimise: a forbidden or padded pair costs what a pair of weight 0 would
+    cost = [
+        [
+            top - w
+            if i < rows and j < len(weights[i]) and (w := weights[i][j]) is not None
+            else top
+            for j in range(n)
+        ]
+        for i in range(n)
+    ]
+    inf = float("inf")
+    u = [0.0] * (n + 1)
+    v = [0.0] * (n + 1)
+    match = [0] * (n + 1)  # column → row (1-based; 0: none)
+    way = [0] * (n + 1)
+    for i in range(1, n + 1):
+        match[0] = i
+        j0 = 0
+        minv = [inf] * (n + 1)
+        used = [False] * (n + 1)
+        while True:
+            used[j0] = True
+            i0, delta, j1 = match[j0], inf, 0
+            for j in range(1, n + 1):
+                if not used[j]:
+                    cur = cost[i0 - 1][j - 1] - u[i0] - v[j]
+                    if cur < minv[j]:
+                        minv[j], way[j] = cur, j0
+                    if minv[j] < delta:
+                        delta, j1 = minv[j], j
+            for j in range(n + 1):
+                if used[j]:
+                    u[match[j]] += delta
+                    v[j] -= delta
+                else:
+                    minv[j] -= delta
+            j0 = j1
+            if match[j0] == 0:
+                break
+        while j0:
+            j1 = way[j0]
+            match[j0] = match[j1]
+            j0 = j1
+    pairs = []
+    for j in range(1, n + 1):
+        i = match[j] - 1
+        if i < rows and j - 1 < len(weights[i]) and weights[i][j - 1] is not None:
+            pairs.append((i, j - 1))
+    return sorted(pairs)
+
+
+# --- fingerprints, sketches and follow-up slots ---------------------------------------------
+
+
+#: Smallest estimated similarity at which an edited follow-up keeps its slot.
+FOLLOW_UP_SIMILARITY = 0.5
+#: Number of hashes kept in a body sketch.
+SKETCH_SIZE = 32
+#: Fields of a question that are not part of its content: identity, numbering and position.
+_NOT_CONTENT = frozenset({"id", "number", "heading", "source"})
+#: Content fields stored beside the snapshot rather than in it.
+_BESIDE_SNAPSHOT = frozenset({"title", "section"})
+_SHINGLE = 3
+#: Question fields of format 1, whose content fingerprints included empty values.
+_V1_FIELDS = (
+    "kind", "level", "prompt", "steps", "answer", "interviewer_intent", "red_flag", "follow_ups",
+    "weak_answer", "strong_answer", "senior_view", "staff_view", "parts", "tags", "title",
+    "section",
+)  # fmt: skip
+
+
+def body_text(question: Question) -> str:
+    """The question's body: every text field except the title, in study order."""
+    return "\n\n".join(question.text_fields().values())
+
+
+def sketch(text: str, shingle: int = _SHINGLE, size: int = SKETCH_SIZE) -> str:
+    """Bottom-k MinHash of a text's word shingles (see `similarity`): the ``size`` smallest
+    4-byte hashes of its ``shingle``-word runs, as sorted 8-digit hex words."""
+    ws = words(text)
+    if not ws:
+        return ""
+    runs = {" ".join(ws[i : i + shingle]) for i in range(max(1, len(ws) - shingle + 1))}
+    hashes = sorted(
+        {int.from_bytes(hashlib.blake2b(s.encode(), digest_size=4).digest()) for s in runs}
+    )
+    return " ".join(f"{h:08x}" for h in hashes[:size])
+
+
+def similarity(a: str, b: str) -> float:
+    """Estimated Jaccard similarity of the shingle sets two sketches stand for (0 to 1)."""
+    sa, sb = set(a.split()), set(b.split())
+    if not sa or not sb:
+        return 0.0
+    union = sorted(sa | sb, key=lambda h: int(h, 16))[:SKETCH_SIZE]
+    return sum(1 for h in union if h in sa and h in sb) / len(union)
+
+
+def _content(question: Question) -> dict[str, Any]:
+    """What a question shows, without empty values (so a new optional field changes nothing)."""
+    data = question.model_dump(mode="json", exclude=set(_NOT_CONTENT))
+    return {k: v for k, v in data.items() if v not in (None, [], "")}
+
+
+def _v1_content(question: Question) -> dict[str, Any]:
+    """What format 1 fingerprinted: every field of its time, empty ones included."""
+    data = question.model_dump(mode="json", include=set(_V1_FIELDS))
+    return {k: data.get(k) for k in _V1_FIELDS}
+
+
+def content_fingerprint(question: Question) -> str:
+    """Fingerprint of everything the question shows."""
+    return fingerprint(_canonical(_content(question)))
+
+
+def _follow_up_slot(text: str) -> str:
+    """A slot: the follow-up's fingerprint, then a sketch of its word pairs (8 hashes)."""
+    return " ".join(filter(None, [words_fingerprint(text), sketch(text, shingle=2, size=8)]))
+
+
+def follow_up_slots(question: Question, previous: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The question's follow-up slots after ``previous``.
+
+    A follow-up whose question is unchanged keeps its slot; an edited one keeps the vacated
+    slot it is most similar to (at least `FOLLOW_UP_SIMILARITY`); a new one takes a new slot,
+    or once `SLOT_LIMIT` slots exist, the first vacated one. Vacated slots are kept, so a
+    follow-up that comes back finds its slot again.
+    """
+    slots = list(previous)
+    current = [_follow_up_slot(f.question) for f in question.follow_ups]
+    by_fingerprint = {slot.split(" ", 1)[0]: i for i, slot in enumerate(slots)}
+    placed: dict[int, int] = {}  # follow-up index → slot index
+    for j, slot in enumerate(current):
+        i = by_fingerprint.get(slot.split(" ", 1)[0])
+        if i is not None and i not in placed.values():
+            placed[j] = i
+    vacated = [i for i in range(len(slots)) if i not in placed.values()]
+    candidates = sorted(
+        (-similarity(_sketch_of(current[j]), _sketch_of(slots[i])), i, j)
+        for j in range(len(current))
+        if j not in placed
+        for i in vacated
+    )
+    for score, i, j in candidates:
+        if -score >= FOLLOW_UP_SIMILARITY and j not in placed and i not in placed.values():
+            placed[j] = i
+    for j in range(len(current)):
+        if j in placed:
+            slots[placed[j]] = current[j]
+            continue
+        free = [i for i in range(len(slots)) if i not in placed.values()]
+        if len(slots) < SLOT_LIMIT or not free:
+            slots.append(current[j])
+            placed[j] = len(slots) - 1
+        else:
+            slots[free[0]] = current[j]
+            placed[j] = free[0]
+    return tuple(slots)
+
+
+def _sketch_of(slot: str) -> str:
+    return slot.split(" ", 1)[1] if " " in slot else ""
+
+
+def _canonical(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def keyed(library: Library) -> bool:
+    """Whether the page names its own key (its metadata, or ``loads(key=...)``)."""
+    source = library.metadata.source_file
+    if library.metadata.key != page_key(source):
+        return True
+    meta = None if source.startswith("<") else metadata_path(Path(source))
+    return meta is not None and meta.is_file() and read_meta(meta).key is not None
+
+
+def with_page_key(library: Library, lock: Lock | None) -> Library:
+    """The library with the key its notes carry.
+
+    A page whose metadata names a key keeps it. Any other page gets its key once, when its
+    lock is first made (`dockerqa.identity.mint_key`: its file name and a digest of its
+    content then), and from then on the key the lock records, never its file name or folder:
+    a page renamed or moved with its lock keeps every note, and two pages of one file name
+    never share one. A lock without a key (format 1) keeps the file name's.
+    """
+    if keyed(library):
+        return library
+    key = (lock.key or library.metadata.key) if lock is not None else mint_key(library)
+    if key == library.metadata.key:
+        return library
+    return library.model_copy(update={"metadata": library.metadata.model_copy(update={"key": key})})
+
+
+def mint_key(library: Library) -> str:
+    """A key for a page whose metadata names none, made when its first lock is: the key its
+    file name gives and a digest of its questions' content, so two fresh builds of one page
+    agree and two pages of one file name differ."""
+    content = "\n".join(content_fingerprint(q) for q in library)
+    digest = hashlib.blake2b(content.encode(), digest_size=4).hexdigest()
+    return f"{library.metadata.key}-{digest}"
+
+
+def _is_natural(question: Question) -> bool:
+    """Whether the question's id is the one its title gives (possibly with a ``-N`` suffix)."""
+    natural = natural_id(question.section, question.title)
+    return (
+        question.id == natural
+        or re.fullmatch(re.escape(natural) + r"-\d+", question.id) is not None
+    )
+
+
+def _snapshot(content: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in content.items() if k not in _BESIDE_SNAPSHOT and v not in (None, [])}
+
+
+def entry_for(
+    question: Question,
+    *,
+    changed: int,
+    alias: str | None = None,
+    retired: int | None = None,
+    follow_ups: tuple[str, ...] = (),
+) -> LockEntry:
+    """A lock entry describing ``question`` as it is now."""
+    content = _content(question)
+    return LockEntry(
+        id=question.id,
+        title=question.title,
+        section=question.section,
+        content=fingerprint(_canonical(content)),
+        follow_ups=follow_up_slots(question, follow_ups),
+        title_hash=fingerprint(question.title),
+        sketch=sketch(body_text(question)),
+        changed=changed,
+        retired=retired,
+        alias=alias,
+        snapshot=_snapshot(content),
+    )
+
+
+def _unrenamed(library: Library, lock: Lock | None) -> Library:
+    """The library with the ids its titles give (the lock's renames undone)."""
+    if lock is None:
+        return library
+    aliases = {e.id: e.alias for e in lock.active if e.alias}
+    if not any(q.id in aliases for q in library):
+        return library
+    questions = tuple(
+        q.model_copy(update={"id": aliases[q.id]}) if q.id in aliases and not _is_natural(q)
+        else q
+        for q in library
+    )  # fmt: skip
+    return library.model_copy(update={"questions": questions})
+
+
+def apply_renames(library: Library, lock: Lock) -> Library:
+    """The library with renamed questions carrying the ids the lock keeps for them.
+
+    A mapping applies only where its kept id is not already used in the library, so applying
+    it twice, or to a library loaded with the renames, changes nothing.
+    """
+    renames = lock.renames()
+    ids = {q.id for q in library}
+    if not any(q.id in renames and renames[q.id] not in ids for q in library):
+        return library
+    questions = tuple(
+        q.model_copy(update={"id": renames[q.id]})
+        if q.id in renames and renames[q.id] not in ids
+        else q
+        for q in library
+    )
+    return library.model_copy(update={"questions": questions})
+
+
+def _detect_renames(
+    library: Library,
+    previous: Lock | None,
+    skip: frozenset[str] | set[str] = frozenset(),
+) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """(new id, kept id) pairs of the questions taken as renamed, and why (by kept id).
+
+    See `dockerqa.identity` for the signals, the thresholds and the assignment.
+    """
+    if previous is None:
+        return [], {}
+    current = {q.id for q in library}
+    known = {e.id for e in previous.questions}
+    vanished = [e for e in previous.active if e.id not in current]
+    fresh = [q for q in library if q.id not in known and q.id not in skip]
+    if not vanished or not fresh:
+        return [], {}
+    olds = [_Side.of(e.title, body_text(e.question()), e.section) for e in vanished]
+    news = [_Side.of(q.title, body_text(q), q.section) for q in fresh]
+    sketches = [sketch(body_text(q)) for q in fresh]
+    weights: list[list[float | None]] = []
+    found: dict[tuple[int, int], Signals] = {}
+    on_page: dict[tuple[str, ...], set[str]] = {}  # title words → ids of questions with them
+    for q in library:
+        on_page.setdefault(_title_key(q.title), set()).add(q.id)
+    for i, e in enumerate(vanished):
+        holders = on_page.get(_title_key(e.title), set())
+        row: list[float | None] = []
+        for j, q in enumerate(fresh):
+            s = _weigh(olds[i], news[j], similarity(sketches[j], e.sketch))
+            taken = bool(holders - {q.id})  # the old title is still on the page
+            row.append(s.score if s.eligible and not taken else None)
+            found[i, j] = s
+        weights.append(row)
+    rows = [i for i, row in enumerate(weights) if any(w is not None for w in row)]
+    cols = [j for j in range(len(fresh)) if any(weights[i][j] is not None for i in rows)]
+    small = [[weights[i][j] for j in cols] for i in rows]  # only questions that can pair
+    pairs = [(rows[i], cols[j]) for i, j in assign(small)]
+    renames = sorted((fresh[j].id, vanished[i].id) for i, j in pairs)
+    why = {vanished[i].id: found[i, j].describe() for i, j in pairs}
+    return renames, why
+
+
+def _overrule(
+    library: Library,
+    previous: Lock | None,
+    rename: Mapping[str, str],
+    new: Iterable[str],
+) -> tuple[Library, Lock | None, dict[str, str]]:
+    """The library and previous lock with a person's decisions applied, and the renames they
+    force (new id → kept id); `LockError` naming the valid choices for an unknown id.
+
+    ``library`` comes with its own ids (the previous lock's renames not applied).
+    """
+    new = tuple(new)
+    if not rename and not new:
+        return library, previous, {}
+    if previous is None:
+        raise LockError("there is no lock yet, so no question to keep or retire")
+    twice = sorted({o for o in rename.values() if list(rename.values()).count(o) > 1})
+    both = sorted(set(rename) & set(new))
+    if twice or both:
+        what = f"{twice[0]!r} is kept by two questions" if twice else f"{both[0]!r} is renamed"
+        raise LockError(f"{what}: decide one thing per question")
+    ids = {q.id for q in library}
+    renamed_now = {a: k for a, k in previous.renames().items() if a in ids}
+    choices = sorted(
+        (ids - {e.id for e in previous.questions if e.alias is None}) | set(renamed_now)
+    )
+    for id in (*rename, *new):
+        if id not in ids:
+            raise LockError(
+                f"{id!r} is not a question on the page (new or retitled: "
+                f"{', '.join(choices) or 'none'}; any id the page's titles give works)"
+            )
+    kept = {e.id for e in previous.questions}
+    for new_id, old in rename.items():
+        if old not in kept or (old in ids and old != new_id):
+            free = sorted(kept - ids)
+            what = "is not in the lock" if old not in kept else "is still on the page"
+            raise LockError(
+                f"{old!r} {what} (ids the lock keeps for no question on the page: "
+                f"{', '.join(free) or 'none'})"
+            )
+    taken = set(rename) | set(new)
+    olds = set(rename.values())
+    questions = tuple(
+        e.model_copy(update={"alias": None})
+        if e.alias is not None and (e.alias in taken or e.id in olds)
+        else e
+        for e in previous.questions
+    )
+    previous = previous.model_copy(update={"questions": questions})
+    return library, previous, dict(rename)
+
+
+def compute(
+    library: Library,
+    previous: Lock | None = None,
+    *,
+    now: int | None = None,
+    rename: Mapping[str, str] | None = None,
+    new_ids: Iterable[str] = (),
+) -> Lock:
+    """The lock that records ``library`` (the whole source) after ``previous``; writes nothing.
+
+    ``library`` may be loaded with or without the previous lock's renames. ``rename`` maps
+    ids the page gives now to ids of the lock they keep, ``new_ids`` lists ids the page gives that
+    are new questions (whatever they were matched with is retired): a person's decisions,
+    which the next refreshes keep (a rename is the entry's ``alias``, a new question an entry
+    of its own).
+    """
+    now = current_time() if now is None else int(now)
+    library = with_page_key(library, previous)
+    forced: dict[str, str] = {}
+    new_ids = tuple(new_ids)
+    if rename or new_ids:
+        library, previous, forced = _overrule(
+            _unrenamed(library, previous), previous, rename or {}, new_ids
+        )
+    if previous is not None:
+        library = apply_renames(library, previous)
+    if forced:
+        questions = tuple(
+            q.model_copy(update={"id": forced[q.id]}) if q.id in forced else q for q in library
+        )
+        library = library.model_copy(update={"questions": questions})
+    renames, why = _detect_renames(library, previous, skip=set(new_ids))
+    forced_pairs = [(alias, kept) for alias, kept in forced.items()]
+    renames = sorted(renames + forced_pairs)
+    mapping = dict(renames)
+    prev = {e.id: e for e in previous.questions} if previous is not None else {}
+    upgraded = (
+        previous.version if previous is not None and previous.version != FORMAT_VERSION else None
+    )
+
+    changed: list[str] = []
+    added: list[str] = []
+    revived: list[str] = []
+    retired: list[str] = []
+    entries: dict[str, LockEntry] = {}
+    by_hand = {kept: alias for alias, kept in forced.items()}
+    for q in library:
+        alias: str | None = by_hand.get(q.id)
+        if q.id in mapping:
+            alias, q = q.id, q.model_copy(update={"id": mapping[q.id]})
+        p = prev.get(q.id)
+        if alias is None and p is not None and p.alias and not _is_natural(q):
+            alias = p.alias  # still renamed
+        slots = p.follow_ups if p is not None else ()
+        shown = _content(q)
+        content = fingerprint(_canonical(shown))
+        if p is None:
+            added.append(q.id)
+            new = entry_for(q, changed=now, alias=alias)
+        elif p.retired is not None:
+            revived.append(q.id)
+            new = entry_for(q, changed=max(now, p.mod + 1), alias=alias, follow_ups=slots)
+        elif p.content == content and upgraded is None:
+            # unchanged: keep the entry (and its sketch, the costly part)
+            # unchanged content means unchanged follow-ups: their slots stand as they are
+            if len(slots) < len(q.follow_ups):
+                slots = follow_up_slots(q, slots)
+            update: dict[str, Any] = {"alias": alias, "follow_ups": slots}
+            snapshot = _snapshot(shown)
+            if snapshot == p.snapshot:  # the same texts: hold the page's strings, not copies
+                update["snapshot"] = snapshot
+            new = p.model_copy(update=update)
+        elif upgraded is not None and p.content == fingerprint(_canonical(_v1_content(q))):
+            new = entry_for(q, changed=p.changed, alias=alias, follow_ups=slots)
+        else:
+            new = entry_for(q, changed=max(now, p.changed + 1), alias=alias, follow_ups=slots)
+            if q.id not in mapping.values():
+                changed.append(q.id)
+        entries[q.id] = new
+    for p in prev.values():
+        if p.id in entries:
+            continue
+        if p.retired is None:
+            retired.append(p.id)
+            p = p.model_copy(update={"retired": max(now, p.changed + 1), "alias": None})
+        entries[p.id] = p
+
+    sections = tuple(SectionEntry(id=s.id, title=s.title) for s in library.sections)
+
+    return Lock(
+        key=library.metadata.key,
+        exporters=previous.exporters if previous is not None else {},
+        sections=sections,
+        questions=tuple(entries[k] for k in sorted(entries)),
+        changes=LockChanges(
+            changed=tuple(sorted(changed)),
+            added=tuple(sorted(added)),
+            renamed=tuple(renames),
+            why=tuple(sorted(why.items())),
+            retired=tuple(sorted(retired)),
+            revived=tuple(sorted(revived)),
+            sections=previous is not None and previous.sections != sections,
+            first=previous is None,
+            upgraded=upgraded is not None,
+        ),
+    )
+
+
+def build_lock(library: Library, *, now: int | None = None) -> Lock:
+    """A first lock for ``library``, in memory (``now`` defaults as in `refresh`)."""
+    return compute(library, None, now=now)
+
+
+def check(library: Library, lock: Lock, command: str = "dockerqa lock") -> None:
+    """`LockError` unless every question of ``library`` is in ``lock`` with the same content."""
+    stale: list[str] = []
+    for q in library:
+        entry = lock.entry(q.id)
+        if entry is None or entry.retired is not None:
+            stale.append(f"{q.id} (not in the lock)")
+        elif entry.content != content_fingerprint(q):
+            stale.append(f"{q.id} (content changed)")
+    if stale:
+        more = f" and {len(stale) - 3} more" if len(stale) > 3 else ""
+        raise LockError(
+            f"the lock does not match the library: {', '.join(stale[:3])}{more}; run `{command}`"
+        )

@@ -1,0 +1,306 @@
+"""Renames: title, place and body containment, one best assignment, printed decisions, and a
+person's overrules (`dockerqa lock --rename/--new`)."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+import dockerqa
+from conftest import FIXTURES, run_cli
+from dockerqa import LockError
+from dockerqa.identity import BODY_KEPT, TITLE_MATCH, apply_renames, assign, signals
+from dockerqa.lock import read_lock
+from dockerqa.pipeline import open_page, refresh, refresh_lock
+
+T0 = 1_700_000_000
+STORY = FIXTURES / "anki"
+PORTS = (
+    "`-p 8080:80` publishes container port 80 on host port 8080, so `localhost:8080` reaches "
+    "the service from the host."
+)
+SWARM = (
+    "Swarm turns several Docker hosts into one cluster with services, replicas and rolling "
+    "updates; most teams now choose Kubernetes instead."
+)
+GROWN = (
+    " `EXPOSE` in a Dockerfile only documents the port; nothing is published until `-p` or "
+    "`-P` asks for it. With `-P` Docker picks random high ports for every exposed port, which "
+    "`docker port` lists. Binding to `127.0.0.1:8080:80` keeps the service off other "
+    "interfaces, a common fix when a database was reachable from the whole network. In Compose "
+    "the `ports:` key does the same, and `expose:` only documents ports between services on "
+    "one network. Firewalls such as ufw are bypassed by Docker's own iptables rules, so a port "
+    "published on all interfaces is open even when the firewall says otherwise."
+)
+
+
+@pytest.fixture
+def page(tmp_path: Path) -> Path:
+    path = tmp_path / "deck.mdx"
+    shutil.copyfile(STORY / "story_v1.mdx", path)
+    shutil.copyfile(STORY / "story.toml", path.with_suffix(".toml"))
+    refresh(dockerqa.load(path), path.with_suffix(".lock"), now=T0)
+    return path
+
+
+def edit(page: Path, *pairs: tuple[str, str]) -> None:
+    text = page.read_text(encoding="utf-8")
+    for old, new in pairs:
+        assert old in text, old
+        text = text.replace(old, new)
+    page.write_text(text, encoding="utf-8")
+
+
+def relock(page: Path, **kwargs: object) -> dockerqa.Lock:
+    return refresh(dockerqa.load(page), page.with_suffix(".lock"), now=T0 + 100, **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_retitle_whose_answer_grew_keeps_its_id(page: Path) -> None:
+    """The history's case: the old title's words in the new one, the answer grown 4x around
+    the old one (body Jaccard near 0, containment near 1)."""
+    edit(page, ("2. Exposing Ports", "2. Exposing and Publishing Ports"), (PORTS, PORTS + GROWN))
+    lock = relock(page)
+    assert lock.changes.renamed == (
+        ("basics/exposing-and-publishing-ports", "basics/exposing-ports"),
+    )
+    assert lock.changes.added == () and lock.changes.retired == ()
+    assert lock.decisions() == [
+        'kept basics/exposing-ports for "Exposing and Publishing Ports": title contains the old '
+        "one, same section, 100% of the old answer kept"
+    ]
+    kept = apply_renames(dockerqa.load(page), lock).get("basics/exposing-ports")
+    assert kept.title == "Exposing and Publishing Ports"
+
+
+def test_an_unrelated_question_in_the_same_place_is_a_new_note(page: Path) -> None:
+    """Same number, same section, a title sharing two of three words: the body is another
+    question's, so it is a new question and the old one is retired."""
+    compose = (
+        "Compose describes a multi-container application in one YAML file, so `docker compose "
+        "up` starts the services, networks and volumes together on a single host."
+    )
+    edit(page, ("4. Docker Swarm Basics", "4. Docker Compose Basics"), (SWARM, compose))
+    s = signals("Docker Swarm Basics", SWARM, "basics", "Docker Compose Basics", compose,
+                "basics", 0.0)  # fmt: skip
+    assert s.title >= TITLE_MATCH and s.kept < BODY_KEPT and not s.eligible
+    lock = relock(page)
+    assert lock.changes.renamed == ()
+    assert lock.changes.added == ("basics/docker-compose-basics",)
+    assert lock.changes.retired == ("basics/docker-swarm-basics",)
+    assert lock.decisions() == [
+        'new question basics/docker-compose-basics: "Docker Compose Basics"',
+        'retired basics/docker-swarm-basics: "Docker Swarm Basics"',
+    ]
+
+
+def test_two_questions_swapping_places_keep_their_ids(page: Path) -> None:
+    text = page.read_text(encoding="utf-8")
+    a = text.index('  <Accordion title="2. Exposing Ports">')
+    b = text.index('  <Accordion title="3. Volumes and Bind Mounts">')
+    c = text.index('  <Accordion title="4. Docker Swarm Basics">')
+    page.write_text(text[:a] + text[b:c] + text[a:b] + text[c:], encoding="utf-8")
+    lock = relock(page)
+    assert lock.changes.describe() == "" and lock.decisions() == []
+
+
+def test_two_questions_swapping_places_and_retitled_keep_their_own_ids(page: Path) -> None:
+    """Both retitled and moved into each other's place in one edit: each goes to its own."""
+    text = page.read_text(encoding="utf-8")
+    a = text.index('  <Accordion title="2. Exposing Ports">')
+    b = text.index('  <Accordion title="3. Volumes and Bind Mounts">')
+    c = text.index('  <Accordion title="4. Docker Swarm Basics">')
+    ports = text[a:b].replace("2. Exposing Ports", "3. Exposing Ports (-p)")
+    volumes = text[b:c].replace("3. Volumes and Bind Mounts", "2. Volumes, Bind Mounts, tmpfs")
+    page.write_text(text[:a] + volumes + ports + text[c:], encoding="utf-8")
+    lock = relock(page)
+    assert lock.changes.renamed == (
+        ("basics/exposing-ports-p", "basics/exposing-ports"),
+        ("basics/volumes-bind-mounts-tmpfs", "basics/volumes-and-bind-mounts"),
+    )
+
+
+def test_a_question_whose_old_title_is_still_on_the_page_is_not_renamed(page: Path) -> None:
+    """The question moved to another section under its title; a new question in its old
+    place grew from its answer: the old id goes with the title, never to the newcomer."""
+    text = page.read_text(encoding="utf-8")
+    a = text.index('  <Accordion title="2. Exposing Ports">')
+    b = text.index('  <Accordion title="3. Volumes and Bind Mounts">')
+    block = text[a:b]
+    newcomer = block.replace("2. Exposing Ports", "2. Exposing Ports in Compose").replace(
+        PORTS, PORTS + GROWN
+    )
+    moved = block.replace("2. Exposing Ports", "Scenario 2: Exposing Ports")
+    text = text[:a] + newcomer + text[b:]
+    text = text.rstrip("\n").removesuffix("</AccordionGroup>") + moved + "</AccordionGroup>\n"
+    page.write_text(text, encoding="utf-8")
+    lock = relock(page)
+    assert lock.changes.renamed == (("scenarios/exposing-ports", "basics/exposing-ports"),)
+    assert lock.changes.added == ("basics/exposing-ports-in-compose",)
+
+
+def test_the_assignment_is_the_best_total_not_first_come() -> None:
+    # first come would take (0, 0) = 1.0 and leave row 1 alone: 1.0 in all
+    assert assign([[1.0, 0.9], [0.8, None]]) == [(0, 1), (1, 0)]
+    assert assign([]) == [] and assign([[None]]) == []
+    assert assign([[0.5], [0.7], [0.6]]) == [(1, 0)]
+    rng = random.Random(7)
+    for _ in range(200):
+        rows, cols = rng.randint(1, 4), rng.randint(1, 4)
+        w = [[rng.choice([None, round(rng.random(), 2)]) for _ in range(cols)] for _ in range(rows)]
+        got = assign(w)
+        assert len({i for i, _ in got}) == len(got) == len({j for _, j in got})
+        total = sum(w[i][j] or 0.0 for i, j in got)
+        best = 0.0
+        for perm in itertools.permutations(range(max(rows, cols)), rows):
+            t = sum(w[i][j] or 0.0 for i, j in enumerate(perm) if j < cols and w[i][j] is not None)
+            best = max(best, t)
+        assert total == pytest.approx(best)
+
+
+def test_lock_and_export_print_each_decision_and_quiet_keeps_the_summary(page: Path) -> None:
+    edit(
+        page, ("4. Docker Swarm Basics", "4. Docker Contexts"), (SWARM, "Contexts name endpoints.")
+    )
+    quiet = run_cli("lock", "--source", str(page), "--quiet")
+    assert quiet.stdout == "lock written: 5 questions, 1 retired; 1 question added, 1 retired\n"
+    shutil.copyfile(STORY / "story_v1.mdx", page)
+    loud = run_cli("lock", "--source", str(page))
+    assert loud.stdout.splitlines() == [
+        'retired basics/docker-contexts: "Docker Contexts"',
+        'back in the source basics/docker-swarm-basics: "Docker Swarm Basics"',
+        "lock written: 5 questions, 1 retired; 1 question retired, 1 back in the source",
+    ]
+    edit(page, ("2. Exposing Ports", "2. Exposing and Publishing Ports"), (PORTS, PORTS + GROWN))
+    out = page.parent / "d.apkg"
+    exported = run_cli("export", "anki", "--source", str(page), "--out", str(out))
+    assert exported.returncode == 0, exported.stderr
+    assert exported.stdout.splitlines() == [
+        "updated deck.lock: 1 question renamed, anki exporter state changed",
+        '  kept basics/exposing-ports for "Exposing and Publishing Ports": title contains the '
+        "old one, same section, 100% of the old answer kept",
+        f"wrote {out}",
+    ]
+    edit(page, ("2. Exposing and Publishing Ports", "2. Exposing Ports (-p)"))
+    quiet_export = run_cli("export", "anki", "--source", str(page), "--out", str(out), "--quiet")
+    assert quiet_export.stdout.splitlines() == [
+        "updated deck.lock: 1 question renamed",
+        f"wrote {out}",
+    ]
+
+
+COMPOSE = "Compose runs several containers from one YAML file on a single host."
+
+
+def test_a_person_can_say_a_new_question_is_a_rename_and_it_lasts(page: Path) -> None:
+    edit(page, ("4. Docker Swarm Basics", "4. Docker Compose Basics"), (SWARM, COMPOSE))
+    assert relock(page).changes.retired == ("basics/docker-swarm-basics",)
+    rename = {"basics/docker-compose-basics": "basics/docker-swarm-basics"}
+    lock = refresh_lock(page, rename=rename)
+    assert lock.decisions() == [
+        'kept basics/docker-swarm-basics for "Docker Compose Basics": decided by hand',
+        'retired basics/docker-compose-basics: "Docker Compose Basics"',
+    ]
+    assert read_lock(page.with_suffix(".lock")).renames() == {
+        "basics/docker-compose-basics": "basics/docker-swarm-basics"
+    }
+    again = run_cli("lock", "--source", str(page))
+    assert again.stdout == "lock up to date: 5 questions, 1 retired; no change\n"
+    listed = run_cli("list", "--source", str(page))
+    assert "basics/docker-swarm-basics" in listed.stdout
+    assert "basics/docker-compose-basics" not in listed.stdout
+
+
+def test_a_person_can_say_a_rename_is_a_new_question_and_it_lasts(page: Path) -> None:
+    edit(page, ("2. Exposing Ports", "2. Exposing and Publishing Ports"), (PORTS, PORTS + GROWN))
+    assert relock(page).changes.renamed  # taken as a rename
+    result = run_cli("lock", "--source", str(page), "--new", "basics/exposing-and-publishing-ports")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        'new question basics/exposing-and-publishing-ports: "Exposing and Publishing Ports"',
+        'retired basics/exposing-ports: "Exposing and Publishing Ports"',  # as last seen
+        "lock written: 5 questions, 1 retired; 1 question added, 1 retired",
+    ]
+    lock = read_lock(page.with_suffix(".lock"))
+    retired = lock.entry("basics/exposing-ports")
+    assert lock.renames() == {} and retired is not None and retired.retired is not None
+    again = run_cli("lock", "--source", str(page))
+    assert again.stdout == "lock up to date: 5 questions, 1 retired; no change\n"
+    # and back: the person changes their mind, the old id comes back with its history
+    back = run_cli("lock", "--source", str(page), "--rename",
+                   "basics/exposing-ports=basics/exposing-and-publishing-ports")  # fmt: skip
+    assert back.returncode == 0, back.stderr
+    assert back.stdout.splitlines()[0] == (
+        'kept basics/exposing-ports for "Exposing and Publishing Ports": decided by hand'
+    )
+    assert read_lock(page.with_suffix(".lock")).renames() == {
+        "basics/exposing-and-publishing-ports": "basics/exposing-ports"
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("--rename", "basics/nope=basics/docker-compose-basics"),
+            "'basics/nope' is not in the lock (ids the lock keeps for no question on the page: "
+            "basics/docker-swarm-basics)",
+        ),
+        (
+            ("--rename", "basics/exposing-ports=basics/docker-compose-basics"),
+            "'basics/exposing-ports' is still on the page (ids the lock keeps for no question "
+            "on the page: basics/docker-swarm-basics)",
+        ),
+        (
+            ("--new", "basics/nope"),
+            "'basics/nope' is not a question on the page (new or retitled: "
+            "basics/docker-compose-basics; any id the page's titles give works)",
+        ),
+    ],
+)
+def test_an_unknown_id_is_one_line_naming_the_valid_ones(
+    page: Path, args: tuple[str, ...], message: str
+) -> None:
+    edit(page, ("4. Docker Swarm Basics", "4. Docker Compose Basics"), (SWARM, COMPOSE))
+    before = page.with_suffix(".lock").read_bytes()
+    result = run_cli("lock", "--source", str(page), *args)
+    lock_file = page.with_suffix(".lock")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == f"dockerqa: error: {lock_file}: {message}\n"
+    assert lock_file.read_bytes() == before
+    with pytest.raises(LockError, match=r"not in the lock|still on the page|not a question"):
+        name = args[1]
+        if args[0] == "--rename":
+            old, new = name.split("=")
+            refresh_lock(page, rename={new: old})
+        else:
+            refresh_lock(page, new=[name])
+    bad = run_cli("lock", "--source", str(page), "--rename", "no-equals-sign")
+    assert bad.returncode == 2 and "is not OLD=NEW" in bad.stderr
+    twice = run_cli("lock", "--source", str(page), "--rename", "basics/docker-swarm-basics="
+                    "basics/docker-compose-basics", "--rename",
+                    "basics/docker-swarm-basics=basics/exposing-ports")  # fmt: skip
+    assert twice.returncode == 1 and twice.stderr == (
+        f"dockerqa: error: {lock_file}: 'basics/docker-swarm-basics' is kept by two questions: "
+        "decide one thing per question\n"
+    )
+    assert lock_file.read_bytes() == before
+
+
+def test_every_command_opens_a_page_the_same_way(page: Path, tmp_path: Path) -> None:
+    """open_page: load, lock, renames, then filters, for export, list and drill alike."""
+    edit(page, ("2. Exposing Ports", "2. Exposing and Publishing Ports"), (PORTS, PORTS + GROWN))
+    opened = open_page(page, use="refresh", filters={"section": "basics"})
+    ids = [q.id for q in opened.library]
+    assert "basics/exposing-ports" in ids and "basics/exposing-and-publishing-ports" not in ids
+    assert opened.lock is not None and opened.lock_file == page.with_suffix(".lock")
+    listed = run_cli("list", "--source", str(page), "--section", "basics")
+    assert [line.split()[0] for line in listed.stdout.splitlines()] == ids
+    with dockerqa.Store(tmp_path / "s.sqlite3") as store:
+        drill = dockerqa.Drill.open(page, store, filters={"section": "basics"})
+        assert [q.id for q in drill.library] == ids
+    exported = dockerqa.export(page, "json", "-", filters={"section": "basics"})
+    assert exported == [Path("-")]
