@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
 
 from dockerqa._mdx import FENCE, Component
 from dockerqa._text import decode_inline
@@ -27,6 +28,13 @@ _md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"
 #: label (`_label_of`), not for every paragraph of the page (most of markdown-it's time).
 _md_blocks = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 _md_blocks.disable("inline")
+#: A field's Markdown as the parser leaves it (callouts are ``:::`` containers): blocks only.
+_md_text = (
+    MarkdownIt("commonmark", {"html": False})
+    .enable(["table", "strikethrough"])
+    .use(container_plugin, name="callout", validate=lambda params, markup: True)
+)
+_md_text.disable("inline")
 
 
 @dataclass
@@ -37,8 +45,10 @@ class Block:
     line: int  # 1-based absolute line of its first source line
     label: str | None = None  # label as written, no colon
     rest: str = ""  # the paragraph text after its label
-    list_items: list[str] = field(default_factory=list)
+    list_items: list[str] = field(default_factory=list)  # a list's items, markers removed
     component: Component | None = None
+    kind: str = ""  # markdown-it's name for it: paragraph, bullet_list, fence, table, …
+    items: list[str] = field(default_factory=list)  # a list's items as written, with markers
 
 
 def indent(line: str) -> int:
@@ -125,16 +135,24 @@ def strip_label(text: str) -> str:
     return text[m.end() :].strip() if m else text
 
 
-def _list_items(lines: list[str], tokens: list[Token], open_index: int) -> list[str]:
-    """Source text of each item of the list opening at ``tokens[open_index]``, markers removed."""
-    items: list[str] = []
+def _item_lines(lines: list[str], tokens: list[Token], open_index: int) -> list[list[str]]:
+    """Source lines of each item of the list opening at ``tokens[open_index]``."""
+    found: list[list[str]] = []
     level = tokens[open_index].level + 1
     for k in range(open_index + 1, len(tokens)):
         tok = tokens[k]
         if tok.level < level:
             break
         if tok.type == "list_item_open" and tok.level == level and tok.map:
-            src = lines[tok.map[0] : tok.map[1]]
+            found.append(lines[tok.map[0] : tok.map[1]])
+    return found
+
+
+def _list_items(lines: list[str], tokens: list[Token], open_index: int) -> list[str]:
+    """Source text of each item of the list opening at ``tokens[open_index]``, markers removed."""
+    items: list[str] = []
+    for src in _item_lines(lines, tokens, open_index):
+        if src:
             m = _LIST_MARKER.match(src[0])
             width = m.end() if m and m.group(3) else (len(m.group(0)) + 1 if m else 0)
             body = [src[0][width:]] + [
@@ -145,7 +163,11 @@ def _list_items(lines: list[str], tokens: list[Token], open_index: int) -> list[
 
 
 def split(
-    raw: list[str], env: dict[str, object] | None = None, *, clean: bool = True
+    raw: list[str],
+    env: dict[str, object] | None = None,
+    *,
+    clean: bool = True,
+    md: MarkdownIt = _md_blocks,
 ) -> tuple[list[Token], list[str], list[tuple[int, int, str]]]:
     """Tokenize Markdown lines into blocks (inline tokens are not parsed); return the tokens,
     the cleaned lines and, for each top-level block, its opening token's index, its first line
@@ -154,7 +176,7 @@ def split(
 
     A block runs to the next block's first line, so no line is left out.
     """
-    tokens = _md_blocks.parse("\n".join(raw), {} if env is None else env)
+    tokens = md.parse("\n".join(raw), {} if env is None else env)
     lines = _clean_lines(raw, tokens) if clean else raw
     tops = [i for i, t in enumerate(tokens) if t.level == 0 and t.nesting >= 0 and t.map]
     starts = [tokens[i].map[0] for i in tops]  # type: ignore[index]
@@ -166,20 +188,42 @@ def split(
     return tokens, lines, blocks
 
 
-def _found_blocks(raw: list[str], first_line: int, *, clean: bool = True) -> list[Block]:
+def _found_blocks(
+    raw: list[str], first_line: int, *, clean: bool = True, md: MarkdownIt = _md_blocks
+) -> list[Block]:
     """The blocks of Markdown lines whose first line is ``first_line`` (1-based)."""
     env: dict[str, object] = {}
-    tokens, lines, found = split(raw, env, clean=clean)
+    tokens, lines, found = split(raw, env, clean=clean, md=md)
     out: list[Block] = []
     for i, start, text in found:
-        block = Block(text, first_line + start)
+        block = Block(text, first_line + start, kind=tokens[i].type.removesuffix("_open"))
         block.label = _label_of(tokens, i, env)
         if block.label is not None:
             block.rest = strip_label(text)
         if tokens[i].type in ("bullet_list_open", "ordered_list_open"):
             block.list_items = _list_items(lines, tokens, i)
+            block.items = ["\n".join(src).rstrip() for src in _item_lines(lines, tokens, i)]
         out.append(block)
     return out
+
+
+def text_blocks(markdown: str) -> list[Block]:
+    """The top-level blocks of a field's Markdown, read as the parser reads a page: each with
+    its kind, its source text (to the next block; joined by blank lines they give the text
+    back), its label, and a list's items. Callouts (``:::`` containers) are one block each."""
+    return _found_blocks(markdown.strip("\n").split("\n"), 1, clean=False, md=_md_text)
+
+
+_BOLD_ONLY = re.compile(r"^(\*\*|__)(?:(?!\1).)+\1\s*:?$", re.S)
+
+
+def is_lead_in(block: Block) -> bool:
+    """Whether a block only introduces what follows: a paragraph that ends with a colon (bold
+    aside: ``**Key details:**``, ``Practical usage:``) or is bold text alone."""
+    if block.kind != "paragraph":
+        return False
+    text = block.text.strip()
+    return text.rstrip("*_ ").endswith(":") or bool(_BOLD_ONLY.match(text))
 
 
 def reblock(text: str, line: int) -> list[Block]:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from dockerqa._blocks import is_lead_in, text_blocks
 from dockerqa._text import fingerprint
 from dockerqa.model import Kind, Question
 
@@ -233,49 +234,12 @@ def front_fingerprint(question: Question) -> str:
     return fingerprint(json.dumps(parts, ensure_ascii=False))[:8]
 
 
-_BLOCK_START = re.compile(r"^(```|~~~|:::|\|)")
-_LIST_ITEM = re.compile(r"^(\s*)([*+-]|\d{1,9}[.)])\s")
+_LIST_MARKER = re.compile(r"^(\s*)([*+-]|\d{1,9}[.)])\s")
 
 
 def _blocks(markdown: str) -> list[str]:
-    """Top-level blocks: paragraphs, lists, tables, fences and containers, blank-line split
-    except inside fences and containers."""
-    blocks: list[list[str]] = []
-    current: list[str] = []
-    fence: str | None = None
-    for line in markdown.split("\n"):
-        stripped = line.strip()
-        if fence is not None:
-            current.append(line)
-            if stripped.startswith(fence) and stripped.strip("`~:") == "":
-                fence = None
-            continue
-        m = re.match(r"^\s*(`{3,}|~{3,}|:{3,})", line)
-        if m:
-            fence = m.group(1)
-            current.append(line)
-            continue
-        if not stripped:
-            if current:
-                blocks.append(current)
-                current = []
-            continue
-        current.append(line)
-    if current:
-        blocks.append(current)
-    # a list item that continues after a blank line belongs to the list before it
-    merged: list[list[str]] = []
-    for block in blocks:
-        first = block[0]
-        if merged and (first.startswith((" ", "\t")) or _same_list(merged[-1], first)):
-            merged[-1] = [*merged[-1], "", *block]
-        else:
-            merged.append(block)
-    return ["\n".join(b) for b in merged]
-
-
-def _same_list(previous: list[str], first: str) -> bool:
-    return bool(_LIST_ITEM.match(first) and _LIST_ITEM.match(previous[0]))
+    """Top-level blocks (paragraphs, lists, tables, fences, callouts) as the parser reads them."""
+    return [b.text for b in text_blocks(markdown)] if markdown.strip() else []
 
 
 def words(markdown: str) -> int:
@@ -284,20 +248,9 @@ def words(markdown: str) -> int:
 
 
 def _list_items(block: str) -> list[str]:
-    """A list block's top-level items (one string each), or [] when the block is no list."""
-    lines = block.split("\n")
-    first = _LIST_ITEM.match(lines[0])
-    if first is None:
-        return []
-    indent = first.group(1)
-    items: list[list[str]] = []
-    for line in lines:
-        m = _LIST_ITEM.match(line)
-        if m is not None and m.group(1) == indent:
-            items.append([line])
-        else:
-            items[-1].append(line)
-    return ["\n".join(item).rstrip("\n") for item in items]
+    """A list block's top-level items, as written (markers kept), or [] when it is no list."""
+    found = text_blocks(block)
+    return found[0].items if len(found) == 1 else []
 
 
 def _cut_list(items: list[str], room: int) -> tuple[str, str]:
@@ -351,8 +304,9 @@ def split_core(markdown: str | None, limit: int = CORE_WORDS) -> tuple[str, str]
 
 
 def ends_with_lead_in(markdown: str) -> bool:
-    """Whether the text ends with a colon (``**Key details:**`` too): it introduces what follows."""
-    return markdown.rstrip().rstrip("*_").rstrip().endswith(":")
+    """Whether a block only introduces what follows (`dockerqa._blocks.is_lead_in`)."""
+    found = text_blocks(markdown)
+    return bool(found) and is_lead_in(found[-1])
 
 
 #: Opening sentences that talk about the interview or the topic's fame rather than state a
@@ -375,14 +329,15 @@ def first_sentence(markdown: str) -> str:
 
 def is_meta_talk(block: str) -> bool:
     """Whether a paragraph opens with talk about the interview rather than a fact."""
-    if _LIST_ITEM.match(block) or re.match(r"^\s*(```|~~~|:::|\||>)", block):
+    found = text_blocks(block)
+    if not found or found[0].kind != "paragraph":
         return False
     return bool(META_TALK.search(first_sentence(block)))
 
 
 def _item_head(item: str) -> str | None:
     """A list item's key point: its bold label, or its first sentence when short; else None."""
-    body = _LIST_ITEM.sub("", item.split("\n", 1)[0], count=1).strip()
+    body = _LIST_MARKER.sub("", item.split("\n", 1)[0], count=1).strip()
     m = _HEAD.match(body)
     if m is not None:
         return f"**{m.group('label').strip().rstrip(':')}**"
@@ -394,7 +349,7 @@ def _numbered(items: list[str], heads: list[str]) -> str:
     """The heads as a list, numbered as the source's list was (or bulleted)."""
     out = []
     for item, head in zip(items, heads, strict=True):
-        marker = _LIST_ITEM.match(item)
+        marker = _LIST_MARKER.match(item)
         assert marker is not None
         out.append(f"{marker.group(2)} {head}")
     return "\n".join(out)
@@ -414,7 +369,7 @@ def list_heads(block: str) -> str | None:
 def _block_head(block: str) -> str | None:
     """A labelled paragraph's key point: its bold label and first sentence (``**Fix**: …``)."""
     m = _HEAD.match(block.strip())
-    if m is None or _LIST_ITEM.match(block):
+    if m is None or _list_items(block):
         return None
     label = m.group("label").strip().rstrip(":")
     rest = block.strip()[m.end() :]
@@ -457,12 +412,11 @@ def study_back(markdown: str | None, limit: int = CORE_WORDS) -> Back:
     core, rest = split_core("\n\n".join(blocks), limit)
     core_blocks = _blocks(core)
     rest_blocks = _blocks(rest) if rest else []
-    if (
-        rest_blocks
-        and _list_items(core_blocks[-1])
-        and _same_list(core_blocks[-1].split("\n"), rest_blocks[0].split("\n")[0])
-    ):  # a list cut between its items: whole again, then as heads below
-        core_blocks[-1] = "\n".join([core_blocks[-1], rest_blocks.pop(0)])
+    joined = f"{core_blocks[-1]}\n{rest_blocks[0]}" if rest_blocks else ""
+    if rest_blocks and _list_items(rest_blocks[0]) and _list_items(joined):
+        # a list cut between its items: whole again, then as heads below
+        core_blocks[-1] = joined
+        rest_blocks.pop(0)
     if rest_blocks and ends_with_lead_in(core_blocks[-1]) and list_heads(rest_blocks[0]):
         core_blocks.append(rest_blocks.pop(0))  # a lead-in's list, folded whole: its heads show
     shown: list[str] = []
@@ -481,7 +435,7 @@ def study_back(markdown: str | None, limit: int = CORE_WORDS) -> Back:
         if head is not None:
             points.append(head)
         elif (heads := list_heads(block)) is not None:
-            points += [_LIST_ITEM.sub("", h, count=1) for h in heads.split("\n")]
+            points += [_LIST_MARKER.sub("", h, count=1) for h in heads.split("\n")]
     rest = "\n\n".join([*moved, *folded]).strip()
     return Back("\n\n".join(shown).strip(), tuple(points), rest)
 

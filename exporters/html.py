@@ -11,7 +11,6 @@ paragraph, red flag, follow-up questions) in two columns.
 from __future__ import annotations
 
 import os
-import re
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,24 +28,15 @@ from jinja2 import (
     TemplateSyntaxError,
 )
 from jinja2.loaders import split_template_path
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 from markupsafe import Markup
-from mdit_py_plugins.container import container_plugin
 
+from dockerqa._blocks import is_lead_in, text_blocks
 from dockerqa.errors import ExportError
 from dockerqa.exporting import ExportContext, Exporter, Option, encoded, file_name
 from dockerqa.model import PARTS_BY_NAME, Library, Question, Section
 from dockerqa.render import BASE_CSS, pygments_css, render_inline, render_markdown
 
 TEMPLATE = "cheatsheet.html.j2"
-
-# Block structure only (nothing is rendered with it): callouts are ``:::`` containers.
-_BLOCKS = (
-    MarkdownIt("commonmark")
-    .enable("table")
-    .use(container_plugin, name="callout", validate=lambda params, markup: True)
-)
 
 
 @dataclass(frozen=True)
@@ -88,36 +78,16 @@ def _inline(text: str) -> Markup:
     return Markup(render_inline(text))  # the renderer's output is safe HTML
 
 
-#: A paragraph shorter than this that ends with a colon is a lead-in label, not an excerpt.
-LEAD_IN_WORDS = 8
-_BOLD_ONLY = re.compile(r"^(\*\*|__)(?:(?!\1).)+\1\s*:?$", re.S)
-_WORD = re.compile(r"[\w'’-]+")
-
-
-def is_lead_in(paragraph: str) -> bool:
-    """Whether a paragraph only introduces what follows ("Practical usage:", a bold label)."""
-    text = paragraph.strip()
-    bare = text.rstrip("*_ ")
-    short_label = bare.endswith(":") and len(_WORD.findall(text)) < LEAD_IN_WORDS
-    return short_label or bool(_BOLD_ONLY.match(text))
-
-
 def first_paragraph(markdown: str) -> str:
     """The Markdown source of the first top-level paragraph that says something.
 
-    Callouts and lead-in labels (`is_lead_in`) are skipped. Text without such a paragraph (a
-    code-only answer, say) gives its first block instead.
+    Callouts and lead-ins (`dockerqa._blocks.is_lead_in`) are skipped. Text without such a
+    paragraph (a code-only answer, say) gives its first block instead.
     """
-    lines = markdown.splitlines()
-    blocks = [t for t in _BLOCKS.parse(markdown) if t.level == 0 and t.nesting >= 0 and t.map]
-
-    def source(token: Token) -> str:
-        assert token.map is not None
-        return "\n".join(lines[token.map[0] : token.map[1]]).strip()
-
-    paragraphs = (t for t in blocks if t.type == "paragraph_open" and not is_lead_in(source(t)))
-    chosen = next(paragraphs, blocks[0] if blocks else None)
-    return "" if chosen is None else source(chosen)
+    blocks = text_blocks(markdown) if markdown.strip() else []
+    chosen = next((b for b in blocks if b.kind == "paragraph" and not is_lead_in(b)), None)
+    chosen = chosen or (blocks[0] if blocks else None)
+    return "" if chosen is None else chosen.text.strip()
 
 
 def _full_blocks(q: Question) -> list[_Block]:

@@ -6,10 +6,12 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dockerqa._blocks import _label_of, _md, split
+import dockerqa
+from dockerqa._blocks import _label_of, _md, split, text_blocks
 from dockerqa._text import decode_inline
 
 #: Pieces of label paragraphs, and the inline Markdown that could change where a label ends.
@@ -67,3 +69,35 @@ def test_labels_the_corpus_uses() -> None:
         env: dict[str, object] = {}
         tokens, _, found = split(text.split("\n"), env)
         assert _label_of(tokens, found[0][0], env) == expected, text
+
+
+def test_field_blocks_are_the_blocks_the_renderer_sees(corpus: dockerqa.Library) -> None:
+    """One Markdown reading: the blocks the study rules and the cheat sheet cut fields into
+    (`text_blocks`) are the top-level blocks the renderer draws, for every corpus field."""
+    from dockerqa.render import _MD
+
+    checked = 0
+    for q in corpus:
+        for text in q.text_fields().values():
+            drawn = [t.type for t in _MD.parse(text) if t.level == 0 and t.nesting >= 0]
+            assert [b.kind for b in text_blocks(text)] == [
+                k.removesuffix("_open") for k in drawn
+            ], (q.id, text[:80])
+            checked += 1
+    assert checked > 300
+
+
+@pytest.mark.parametrize(
+    ("markdown", "kinds"),
+    [
+        ("- a\n\n1. b", ["bullet_list", "ordered_list"]),  # two lists, not one
+        ("1. a\n\n   ```sh\n   ls\n\n   ```\n2. b", ["ordered_list"]),  # a fence in an item
+        ("::: note\n- a\n\n```\nx\n```\n:::\n\nAfter.", ["container_callout", "paragraph"]),
+        ("**Label:**\n4. not a list", ["paragraph"]),  # 4. cannot interrupt a paragraph
+        ("| a |\n|---|\n| b |\n\nText.", ["table", "paragraph"]),
+    ],
+)
+def test_field_block_kinds(markdown: str, kinds: list[str]) -> None:
+    blocks = text_blocks(markdown)
+    assert [b.kind for b in blocks] == kinds
+    assert "\n\n".join(b.text for b in blocks).split() == markdown.split()
