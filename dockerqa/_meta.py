@@ -18,7 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from dockerqa._text import slugify
 from dockerqa.errors import MetadataError
-from dockerqa.model import Level
+from dockerqa.model import FrozenModel, Level
 
 _NUMBER = re.compile(r"^\d+\.\s+")
 
@@ -77,8 +77,8 @@ class CorpusMeta:
 _KEY = r"[a-z0-9][a-z0-9._-]*"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+class _Strict(FrozenModel):
+    model_config = ConfigDict(strict=True)
 
 
 class SectionFile(_Strict):
@@ -196,7 +196,7 @@ def _message(err: Any) -> str:
     return _MESSAGES.get(kind, str(err["msg"]))
 
 
-def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
+def _toml_line_of(text: str, loc: tuple[Any, ...]) -> int | None:
     """Best guess at the line of a key path: each part searched for after the previous one."""
     lines = text.splitlines()
     row, found = 0, False
@@ -229,7 +229,7 @@ def _validate(data: dict[str, Any], text: str, path: Path) -> MetaFile:
             loc = (*loc, err["ctx"]["at"])
         if loc and loc[-1] == "[key]":  # pydantic's marker for a bad dict key
             loc = loc[:-1]
-        raise MetadataError(_message(err), path, _line_of(text, loc), _key_path(loc)) from None
+        raise MetadataError(_message(err), path, _toml_line_of(text, loc), _key_path(loc)) from None
 
 
 def read_meta(path: Path) -> CorpusMeta:
@@ -261,7 +261,7 @@ def read_meta(path: Path) -> CorpusMeta:
             for tag, kws in meta.topics.items()
         },
         fronts={
-            qid: WrittenFront(f.ask, f.lead, f.content, _line_of(text, ("fronts", qid)) or 1)
+            qid: WrittenFront(f.ask, f.lead, f.content, _toml_line_of(text, ("fronts", qid)) or 1)
             for qid, f in meta.fronts.items()
         },
     )

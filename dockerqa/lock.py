@@ -47,14 +47,14 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
 from dockerqa._files import json_chunks
 from dockerqa._load import bundled_source, lock_path
 from dockerqa._text import words_fingerprint
 from dockerqa.errors import LockError
 from dockerqa.model import SLOT_LIMIT as SLOT_LIMIT  # follow-up slots before reuse
-from dockerqa.model import Question, SourceSpan
+from dockerqa.model import FrozenModel, Question, SourceSpan, grouped_by
 
 #: Version of the lock file format (1 is read and upgraded on the next refresh).
 FORMAT_VERSION = 2
@@ -77,11 +77,7 @@ def _valid_time(value: int) -> int:
     return value
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class SectionEntry(_Frozen):
+class SectionEntry(FrozenModel):
     """A section of the source, listed in source order."""
 
     id: str
@@ -90,7 +86,7 @@ class SectionEntry(_Frozen):
     """The heading without its number."""
 
 
-class LockEntry(_Frozen):
+class LockEntry(FrozenModel):
     """What the lock keeps for one question."""
 
     id: str
@@ -171,7 +167,7 @@ class LockEntry(_Frozen):
         )
 
 
-class LockChanges(_Frozen):
+class LockChanges(FrozenModel):
     """What a refresh changed, for messages (never written to the file)."""
 
     changed: tuple[str, ...] = ()
@@ -219,7 +215,7 @@ class LockChanges(_Frozen):
         return ", ".join(parts)
 
 
-class Lock(_Frozen):
+class Lock(FrozenModel):
     """The whole lock: sections, questions (active and retired) and note types."""
 
     about: str = ABOUT
@@ -265,14 +261,10 @@ class Lock(_Frozen):
             seen.add(entry.id)
         return value
 
-    # (the entries indexed, the index): rebuilt when a copy carries other entries
-    _index: tuple[tuple[LockEntry, ...], dict[str, LockEntry]] | None = PrivateAttr(None)
-
     def entry(self, id: str) -> LockEntry | None:
         """The entry of a question id, or None."""
-        if self._index is None or self._index[0] is not self.questions:
-            self._index = (self.questions, {e.id: e for e in self.questions})
-        return self._index[1].get(id)
+        found = grouped_by(self, "_by_id", self.questions, lambda e: e.id).get(id)
+        return found[0] if found else None
 
     @property
     def active(self) -> tuple[LockEntry, ...]:
@@ -396,7 +388,7 @@ def parse_lock(text: str, path: str | os.PathLike[str] = "<lock>") -> Lock:
         else:
             err = exc.errors()[0]
             loc, msg = tuple(err["loc"]), str(err["msg"])
-        line = _line_of(text, data, loc)
+        line = _json_line_of(text, data, loc)
         where = ".".join(str(p) for p in loc) or "lock"
         message = msg.removeprefix("Value error, ")
         raise LockError(f"{path}:{line}: {where}: {message}; {_rebuild(path)}") from None
@@ -437,7 +429,7 @@ def _rebuild(path: Path) -> str:
     )
 
 
-def _line_of(text: str, data: Mapping[str, Any], loc: tuple[Any, ...]) -> int:
+def _json_line_of(text: str, data: Mapping[str, Any], loc: tuple[Any, ...]) -> int:
     """Best guess at the line of a validation error: the entry's id, else the key's first use."""
     needle: str | None = None
     if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):

@@ -10,21 +10,43 @@ from __future__ import annotations
 import enum
 import functools
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from dockerqa.errors import LookupFailed
 
+_Item = TypeVar("_Item")
 
-class _Frozen(BaseModel):
+
+def grouped_by(
+    owner: BaseModel, name: str, items: tuple[_Item, ...], key: Callable[[_Item], str]
+) -> dict[str, tuple[_Item, ...]]:
+    """``items`` grouped by ``key``, kept on ``owner`` under ``name`` (outside its fields, so
+    equality and dumps ignore it) until the owner carries other items (a copy)."""
+    kept = vars(owner).get(name)
+    if kept is None or kept[0] is not items:
+        grouped: dict[str, list[_Item]] = {}
+        for item in items:
+            grouped.setdefault(key(item), []).append(item)
+        kept = (items, {k: tuple(v) for k, v in grouped.items()})
+        vars(owner)[name] = kept
+    return kept[1]
+
+
+class FrozenModel(BaseModel):
+    """The base of every record dockerqa reads or writes: immutable, unknown keys refused."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class _Frozen(FrozenModel):
     # Field docstrings become descriptions when a schema is first asked for (`document_fields`):
     # pydantic's use_attribute_docstrings reads and parses this file's source at import, which
     # cost every command ~40 ms.
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     @classmethod
     def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -378,27 +400,6 @@ class Counts(_Frozen):
     """How many questions have each part (and how many follow-ups there are)."""
 
 
-#: Recent libraries' questions by section: exporters ask for every section, and a scan of all
-#: questions per section is quadratic in a long page. Keyed by the identity of the (immutable)
-#: questions tuple, which each entry holds so the identity cannot be reused while it is here.
-_SECTION_INDEXES: dict[int, tuple[tuple[Question, ...], dict[str, tuple[Question, ...]]]] = {}
-_SECTION_INDEXES_KEPT = 8
-
-
-def _section_index(questions: tuple[Question, ...]) -> dict[str, tuple[Question, ...]]:
-    hit = _SECTION_INDEXES.get(id(questions))
-    if hit is not None and hit[0] is questions:
-        return hit[1]
-    grouped: dict[str, list[Question]] = {}
-    for q in questions:
-        grouped.setdefault(q.section, []).append(q)
-    index = {section: tuple(qs) for section, qs in grouped.items()}
-    while len(_SECTION_INDEXES) >= _SECTION_INDEXES_KEPT:
-        del _SECTION_INDEXES[next(iter(_SECTION_INDEXES))]
-    _SECTION_INDEXES[id(questions)] = (questions, index)
-    return index
-
-
 class Library(_Frozen):
     """All questions of one source page, in source order."""
 
@@ -415,6 +416,11 @@ class Library(_Frozen):
 
     _whole: bool = PrivateAttr(True)
     # False for a library made by `filter`: it is not the whole page, so it cannot refresh a lock
+    _by_section: tuple[tuple[Question, ...], dict[str, tuple[Question, ...]]] | None = PrivateAttr(
+        None
+    )
+    # (the questions indexed, their sections): exporters ask for every section, and a scan of
+    # all questions per section is quadratic in a long page; rebuilt when a copy carries others
 
     @property
     def is_whole(self) -> bool:
@@ -515,7 +521,10 @@ class Library(_Frozen):
 
     def in_section(self, section_id: str) -> tuple[Question, ...]:
         """The questions of one section, in source order."""
-        return _section_index(self.questions).get(section_id, ())
+        # exporters ask for every section: a scan per section is quadratic in a long page
+        return grouped_by(self, "_by_section", self.questions, lambda q: q.section).get(
+            section_id, ()
+        )
 
 
 def _tag_part(value: str) -> str:

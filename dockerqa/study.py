@@ -242,7 +242,7 @@ def _blocks(markdown: str) -> list[str]:
     return [b.text for b in text_blocks(markdown)] if markdown.strip() else []
 
 
-def words(markdown: str) -> int:
+def word_count(markdown: str) -> int:
     """How many words a Markdown text has (markup characters are not words)."""
     return len(re.findall(r"[\w'’-]+", markdown))
 
@@ -257,7 +257,7 @@ def _cut_list(items: list[str], room: int) -> tuple[str, str]:
     """The first items that fit in ``room`` words (at least one), and the others."""
     count, n = 0, 0
     for n, item in enumerate(items):
-        count += words(item)
+        count += word_count(item)
         if n and count > room:
             break
     else:
@@ -281,7 +281,7 @@ def split_core(markdown: str | None, limit: int = CORE_WORDS) -> tuple[str, str]
     taken: list[str] = []
     count = 0
     for i, block in enumerate(blocks):
-        n = words(block)
+        n = word_count(block)
         if taken and count + n > limit and not ends_with_lead_in(taken[-1]):
             break
         if count + n > CORE_MAX_WORDS:
@@ -342,7 +342,7 @@ def _item_head(item: str) -> str | None:
     if m is not None:
         return f"**{m.group('label').strip().rstrip(':')}**"
     sentence = first_sentence(body)
-    return sentence if words(sentence) <= 16 and "```" not in sentence else None
+    return sentence if word_count(sentence) <= 16 and "```" not in sentence else None
 
 
 def _numbered(items: list[str], heads: list[str]) -> str:
@@ -376,7 +376,7 @@ def _block_head(block: str) -> str | None:
     if not rest.strip() or rest.lstrip().startswith(("```", "|", "*", "-", "1.")):
         return None  # a lead-in: the block it introduces carries the point
     sentence = first_sentence(rest)
-    if words(sentence) > 30 or "```" in sentence:
+    if word_count(sentence) > 30 or "```" in sentence:
         return f"**{label}**"
     return f"**{label}**: {sentence}"
 
@@ -423,7 +423,7 @@ def study_back(markdown: str | None, limit: int = CORE_WORDS) -> Back:
     folded: list[str] = []
     for block in core_blocks:
         heads = list_heads(block)
-        if heads is not None and (words(block) > LIST_HEADS_WORDS or block not in blocks):
+        if heads is not None and (word_count(block) > LIST_HEADS_WORDS or block not in blocks):
             shown.append(heads)
             folded.append(block)
         else:

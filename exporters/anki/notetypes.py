@@ -6,7 +6,6 @@ contract these names keep).
 from __future__ import annotations
 
 import functools
-import hashlib
 import itertools
 import json
 from collections.abc import Mapping
@@ -14,11 +13,12 @@ from importlib import resources
 from typing import Any
 
 import genanki
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
+from dockerqa._text import fingerprint
 from dockerqa.errors import LockError
 from dockerqa.lock import MAX_TIME, SLOT_LIMIT
-from dockerqa.model import CARD_TYPES
+from dockerqa.model import CARD_TYPES, FrozenModel
 from dockerqa.render import BASE_CSS, pygments_css
 
 #: The note type's id: hard-coded forever (Anki matches note types by id).
@@ -143,16 +143,13 @@ def note_type_fingerprint() -> str:
         "templates": m.templates,
         "css": m.css,
     }
-    text = json.dumps(definition, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return fingerprint(json.dumps(definition, sort_keys=True, ensure_ascii=False))
 
 
 # --- this exporter's state in the lock ------------------------------------------------------
 
 
-class _Versioned(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class _Versioned(FrozenModel):
     changed: int = Field(ge=0, le=MAX_TIME)
     """When it last changed (UTC seconds)."""
 
@@ -167,10 +164,8 @@ class _FieldsState(_Versioned):
     """`FIELDS_VERSION` when it was recorded."""
 
 
-class AnkiState(BaseModel):
+class AnkiState(FrozenModel):
     """What the Anki exporter keeps in the lock, under ``exporters.anki``."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     note_types: _NoteTypeState
     """The note type's definition and the ``mod`` it carries."""
