@@ -14,7 +14,7 @@ import signal
 import sys
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -47,12 +47,15 @@ def _examples(*lines: str) -> str:
     return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
 
 
+#: ``--source``, which every command that reads a page takes.
+SOURCE_OPTION: dict[str, Any] = {
+    "type": click.Path(dir_okay=False, path_type=str),
+    "help": "Interview page to read (default: the bundled Docker corpus).",
+}
+
+
 def _source_option(func: F) -> F:
-    return click.option(
-        "--source",
-        type=click.Path(dir_okay=False, path_type=str),
-        help="Interview page to read (default: the bundled Docker corpus).",
-    )(func)
+    return click.option("--source", **SOURCE_OPTION)(func)
 
 
 #: The filters every listing and exporting command takes: (flag, click settings).
@@ -86,13 +89,13 @@ def _filter_options(func: F) -> F:
 
 
 def _filters(kwargs: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "level": kwargs.pop("level", None),
-        "min_level": kwargs.pop("min_level", None),
-        "section": list(kwargs.pop("section", ())) or None,
-        "kind": list(kwargs.pop("kind", ())) or None,
-        "tag": list(kwargs.pop("tag", ())) or None,
-    }
+    """The filter options' values (taken out of ``kwargs``) as `Library.filter` keywords."""
+    out: dict[str, Any] = {}
+    for flag, settings in FILTER_OPTIONS:
+        name = flag.removeprefix("--").replace("-", "_")
+        value = kwargs.pop(name, None)
+        out[name] = (list(value) or None) if settings.get("multiple") else value
+    return out
 
 
 def _settled() -> None:
@@ -140,11 +143,7 @@ def _common_export_options(all_formats: bool) -> list[click.Option]:
         "(default: dist/<name>)."
     )
     params = [
-        click.Option(
-            ["--source"],
-            type=click.Path(dir_okay=False, path_type=str),
-            help="Interview page to read (default: the bundled Docker corpus).",
-        ),
+        click.Option(["--source"], **SOURCE_OPTION),
         click.Option(["--out"], type=click.Path(path_type=str), help=out_help),
         click.Option(
             ["--locked"],
@@ -405,13 +404,16 @@ def validate(path: str | None, strict: bool) -> None:
     cls=_ExportGroup,
     epilog=_examples(
         "dockerqa export anki",
-        "dockerqa export anki --cards main,red-flag --level advanced",
-        "dockerqa export csv --plain --out -",
+        "dockerqa export anki --level advanced --out advanced.apkg",
+        "dockerqa export json --out -",
         "dockerqa export all --locked",
     ),
 )
 def export() -> None:
-    """Export the library as one format (see `dockerqa exporters`), or `all` into dist/."""
+    """Export the library as one format (see `dockerqa exporters`), or `all` into dist/.
+
+    Each format's own options are listed by `dockerqa export FORMAT --help`.
+    """
 
 
 @main.command(
@@ -607,29 +609,25 @@ def run() -> None:
     except (click.Abort, _Interrupted, KeyboardInterrupt):
         click.echo("dockerqa: interrupted", err=True)
         sys.exit(130)
-    except BrokenPipeError:
-        _quiet_stdout()
-        sys.exit(1)
     except OSError as exc:
-        if exc.errno == errno.EPIPE:
-            _quiet_stdout()
-            sys.exit(1)
-        click.echo(f"dockerqa: error: cannot write output: {exc.strerror}", err=True)
-        _quiet_stdout()
-        sys.exit(1)
+        _output_failed(exc)
     _flush_or_exit()
 
 
 def _flush_or_exit() -> None:
     try:
         sys.stdout.flush()
-    except BrokenPipeError:
-        _quiet_stdout()
-        sys.exit(1)
     except OSError as exc:
+        _output_failed(exc)
+
+
+def _output_failed(exc: OSError) -> NoReturn:
+    """Standard output can't be written: a closed pipe ends quietly, anything else is one line;
+    status 1 either way."""
+    if not isinstance(exc, BrokenPipeError) and exc.errno != errno.EPIPE:
         click.echo(f"dockerqa: error: cannot write output: {exc.strerror}", err=True)
-        _quiet_stdout()
-        sys.exit(1)
+    _quiet_stdout()
+    sys.exit(1)
 
 
 def _quiet_stdout() -> None:

@@ -263,3 +263,10 @@ def test_the_cli_names_every_level_and_kind_of_the_model() -> None:
 
     assert tuple(lv.value for lv in Level) == cli.LEVELS
     assert tuple(k.value for k in Kind) == cli.KINDS
+
+
+def test_the_cli_offers_every_filter_of_the_pipeline() -> None:
+    from dockerqa import cli
+    from dockerqa.pipeline import FILTERS
+
+    assert tuple(cli._filters({})) == FILTERS
