@@ -94,7 +94,7 @@ def _filters(kwargs: dict[str, Any]) -> dict[str, Any]:
     for flag, settings in FILTER_OPTIONS:
         name = flag.removeprefix("--").replace("-", "_")
         value = kwargs.pop(name, None)
-        out[name] = (list(value) or None) if settings.get("multiple") else value
+        out[name] = (list(value or ()) or None) if settings.get("multiple") else value
     return out
 
 
