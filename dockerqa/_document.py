@@ -7,7 +7,7 @@ goes, so the work is linear in the size of the page; the tree is walked with an 
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -445,6 +445,13 @@ class DocumentParser:
         )
 
     def _check_numbers(self, questions: list[Question]) -> None:
+        """Diagnostics about how questions and sections are numbered and named."""
+        self._check_question_numbers(questions)
+        self._check_section_numbers()
+        self._check_topics(questions)
+        self._check_follow_up_counts(questions)
+
+    def _check_question_numbers(self, questions: list[Question]) -> None:
         by_number: dict[tuple[Kind, int], list[Question]] = defaultdict(list)
         for q in questions:
             if q.number is not None:
@@ -457,20 +464,24 @@ class DocumentParser:
                     f"number {number} ({q.title}) was already used at line "
                     f"{qs[0].source.first_line} ({qs[0].title})",
                 )
+
+    def _check_section_numbers(self) -> None:
         heads: dict[int, _SectionDraft] = {}
         for s in self.sections:
             section_number = split_title(s.heading)[0]
-            if section_number is not None:
-                if section_number in heads:
-                    first = heads[section_number]
-                    self.warn(
-                        s.line,
-                        "duplicate-section-number",
-                        f"section number {section_number} ({s.heading}) was already used "
-                        f"at line {first.line}",
-                    )
-                else:
-                    heads[section_number] = s
+            if section_number is None:
+                continue
+            if section_number in heads:
+                self.warn(
+                    s.line,
+                    "duplicate-section-number",
+                    f"section number {section_number} ({s.heading}) was already used "
+                    f"at line {heads[section_number].line}",
+                )
+            else:
+                heads[section_number] = s
+
+    def _check_topics(self, questions: list[Question]) -> None:
         topics: dict[str, list[Question]] = defaultdict(list)
         for q in questions:
             topics[slugify(_topic_base(q.title))].append(q)
@@ -481,6 +492,8 @@ class DocumentParser:
                     "repeated-topic",
                     f"{q.title!r} repeats the topic of {qs[0].id} (line {qs[0].source.first_line})",
                 )
+
+    def _check_follow_up_counts(self, questions: list[Question]) -> None:
         for q in questions:
             if len(q.follow_ups) > SLOT_LIMIT:
                 self.warn(
@@ -489,10 +502,6 @@ class DocumentParser:
                     f"{q.title!r} has {len(q.follow_ups)} follow-ups; only {SLOT_LIMIT} can "
                     "have cards of their own, the rest stay on the question's back",
                 )
-        ids = Counter(q.id for q in questions)
-        for qid, count in ids.items():
-            if count > 1:  # only possible through a bad rename map
-                raise ParseError(f"question id {qid!r} is used {count} times", self.file, 1, 1)
 
 
 def _is_export_banner(text: str) -> bool:

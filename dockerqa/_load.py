@@ -6,8 +6,6 @@ import os
 from importlib import resources
 from pathlib import Path
 
-from dockerqa._document import DocumentParser
-from dockerqa._mdx import decode
 from dockerqa._meta import CorpusMeta, read_meta
 from dockerqa._parse import parse_document
 from dockerqa.errors import ParseError
@@ -52,22 +50,21 @@ def load(path: str | os.PathLike[str] | None = None) -> Library:
     read.
     """
     source = resolve_source(path)
+    meta_file = metadata_path(source)
+    meta = read_meta(meta_file) if source.is_file() and meta_file.is_file() else CorpusMeta()
+    # the bytes go straight to the parser, which lets go of them once decoded
+    return parse_document(_read_page(source), display_name(path), meta)
+
+
+def _read_page(source: Path) -> bytes:
     try:
-        data = source.read_bytes()
+        return source.read_bytes()
     except FileNotFoundError:
         raise ParseError("no such file", source, 1, 1) from None
     except IsADirectoryError:
         raise ParseError("is a directory, not a page", source, 1, 1) from None
     except OSError as exc:
         raise ParseError(f"cannot read: {exc.strerror}", source, 1, 1) from None
-    meta_file = metadata_path(source)
-    meta = read_meta(meta_file) if meta_file.is_file() else CorpusMeta()
-    name = display_name(path)
-    text, diagnostics = decode(data, name)
-    del data  # the page's bytes are not needed once decoded
-    parser = DocumentParser(text, name, meta, diagnostics)
-    del text  # the parser keeps the lines only
-    return parser.parse()
 
 
 def loads(

@@ -35,7 +35,10 @@ def parse_document(
 ) -> Library:
     """Parse one interview page into a `Library`; raises `ParseError` on malformed input."""
     text, diagnostics = decode(data, file)
-    return DocumentParser(text, file, meta or CorpusMeta(), diagnostics).parse()
+    del data  # the page's bytes are not needed once decoded
+    parser = DocumentParser(text, file, meta or CorpusMeta(), diagnostics)
+    del text  # the parser keeps the lines only
+    return parser.parse()
 
 
 def iter_body_texts(lib_file: str, data: str) -> list[tuple[int, int, str]]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from dockerqa._files import (
+    STDOUT,
     Output,
     make_directory,
     remove_stale_temporaries,
@@ -43,8 +44,6 @@ from dockerqa.model import Library, Question
 
 #: Filter names accepted by `Library.filter`.
 FILTERS = ("level", "min_level", "section", "kind", "tag")
-#: ``destination`` that means standard output (text formats only).
-STDOUT = "-"
 #: What ends a destination that names a directory (``--out newdir/``).
 _SEPARATORS = tuple(sep for sep in (os.sep, os.altsep) if sep)
 

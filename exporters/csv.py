@@ -72,7 +72,7 @@ _RED_FLAG_PROMPT = "Red flag: which answer gives a weak candidate away, and why 
 
 
 @dataclass(frozen=True)
-class _Note:
+class _Card:
     """One card-worthy note, before it is written in either variant."""
 
     id: str
@@ -83,16 +83,16 @@ class _Note:
     """1-based position in the follow-up chain, for follow-up notes."""
 
 
-def _notes(library: Library) -> Iterator[_Note]:
+def _cards(library: Library) -> Iterator[_Card]:
     sections = {s.id: s for s in library.sections}
     for q in library:
         section = sections[q.section]
-        yield _Note(q.id, "main", q, section)
+        yield _Card(q.id, "main", q, section)
         for i, f in enumerate(q.follow_ups, 1):
             if f.answer:
-                yield _Note(f"{q.id}#follow-up-{i}", "follow-up", q, section, i)
+                yield _Card(f"{q.id}#follow-up-{i}", "follow-up", q, section, i)
         if q.red_flag:
-            yield _Note(f"{q.id}#red-flag", "red-flag", q, section)
+            yield _Card(f"{q.id}#red-flag", "red-flag", q, section)
 
 
 # --- Anki variant: rendered HTML -------------------------------------------------------------
@@ -127,7 +127,7 @@ def _field(body: str, *, always: bool = True) -> str:
     return f'{style}<div class="{FIELD_CLASS}" style="text-align: left">\n{body}\n</div>'
 
 
-def _html_front(note: _Note) -> str:
+def _html_front(note: _Card) -> str:
     q = note.question
     title = f"<p><b>{render_inline(q.title)}</b></p>"
     if note.type == "main":
@@ -139,7 +139,7 @@ def _html_front(note: _Note) -> str:
     return title + f"\n<p>{_RED_FLAG_PROMPT}</p>"
 
 
-def _html_back(note: _Note) -> str:
+def _html_back(note: _Card) -> str:
     q = note.question
     if note.type == "follow-up":
         body = _html(q.follow_ups[note.follow_up - 1].answer or "")
@@ -174,7 +174,7 @@ def _anki_header() -> str:
     return "".join(f"{line}\r\n" for line in lines)
 
 
-def _anki_row(library: Library, note: _Note, key: str, lock: Lock | None) -> list[str]:
+def _anki_row(library: Library, note: _Card, key: str, lock: Lock | None) -> list[str]:
     return [
         genanki.guid_for(f"{key}{GUID_SUFFIX}", note.id),
         deck_name(library, note.section, lock),
@@ -191,7 +191,7 @@ def _md_block(label: str, markdown: str) -> str:
     return f"**{label}**\n\n{markdown}"
 
 
-def _plain_front(note: _Note) -> str:
+def _plain_front(note: _Card) -> str:
     q = note.question
     if note.type == "main":
         return q.title + (f"\n\n{q.prompt}" if q.prompt else "")
@@ -202,7 +202,7 @@ def _plain_front(note: _Note) -> str:
     return f"{q.title}\n\n{_RED_FLAG_PROMPT}"
 
 
-def _plain_back(note: _Note) -> str:
+def _plain_back(note: _Card) -> str:
     q = note.question
     if note.type == "follow-up":
         return q.follow_ups[note.follow_up - 1].answer or ""
@@ -221,7 +221,7 @@ def plain_cell(text: str) -> str:
     return f"'{text}" if text.startswith(FORMULA_START) else text
 
 
-def _plain_row(note: _Note) -> list[str]:
+def _plain_row(note: _Card) -> list[str]:
     q = note.question
     cells = [
         note.id,
@@ -276,10 +276,10 @@ class CSVExporter(Exporter):
         writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
         if self.plain:
             writer.writerow(PLAIN_COLUMNS)
-            rows: Iterator[list[str]] = (_plain_row(n) for n in _notes(library))
+            rows: Iterator[list[str]] = (_plain_row(n) for n in _cards(library))
         else:
             out.write(_anki_header())
-            rows = (_anki_row(library, n, key, lock) for n in _notes(library))
+            rows = (_anki_row(library, n, key, lock) for n in _cards(library))
         for row in rows:
             writer.writerow(row)
             if raw.tell() >= 1 << 16:

@@ -401,7 +401,7 @@ class AnkiExporter(Exporter):
         state = AnkiState(note_types=note_types, fields=fields).model_dump(mode="json")
         return dict(previous) if previous is not None and state == dict(previous) else state
 
-    def _fields(self, library: Library, item: _Item) -> tuple[list[str], bool] | None:
+    def _fields(self, library: Library, item: _Item) -> list[str] | None:
         """The note's fields, or None when the chosen card types give it no card."""
         q, entry, choice = item.question, item.entry, self.choice
         slots = entry.slot_of(q)
@@ -431,7 +431,7 @@ class AnkiExporter(Exporter):
             red_flag,
             *follow_ups,
         ]
-        return fields, bool(front)
+        return fields
 
     def build(self, library: Library, context: ExportContext) -> bytes:
         """The ``.apkg`` bytes (deterministic for a given library, lock and state)."""
@@ -452,10 +452,9 @@ class AnkiExporter(Exporter):
         }
         due = itertools.count(1)
         for item in _items(library, lock):
-            made = self._fields(library, item)
-            if made is None:
+            fields = self._fields(library, item)
+            if fields is None:
                 continue
-            fields, _ = made
             if item.deck not in decks:
                 decks[item.deck] = genanki.Deck(_deck_id(context.key, item.deck), item.deck)
             note = _Note(
