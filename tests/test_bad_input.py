@@ -36,6 +36,7 @@ import pytest
 from anki.collection import Collection, ImportAnkiPackageRequest
 from anki.import_export_pb2 import ImportAnkiPackageOptions
 from engines import Tab, live_html
+from test_meta import BAD_METADATA
 
 import dockerqa
 from conftest import FIXTURES, run_cli
@@ -305,57 +306,14 @@ CASES = [
         r"are not evaluated; ",
         setup=(edit("page.mdx", 'title="1. Image vs Container"', "title={`1. ${x}`}"),),
     ),
-    # --- the metadata file ----------------------------------------------------------------------
+    # --- the metadata file (every message of test_meta.BAD_METADATA is below, through the CLI) --
     Case(
-        "bad-toml",
+        "bad-toml-writes-nothing",
         (*EXPORT, "--out", "o.json"),
         1,
         rf"{ERR}page\.toml:2: invalid TOML: ",
         absent=("o.json",),
         setup=(write("page.toml", 'title = "T"\nsource_url = "x\n'),),
-    ),
-    Case(
-        "toml-wrong-type",
-        (*EXPORT, "--out", "o.json"),
-        1,
-        rf"{ERR}page\.toml:1: title: must be a string$",
-        absent=("o.json",),
-        setup=(write("page.toml", "title = 5\n"),),
-    ),
-    Case(
-        "toml-levels-list",
-        ("list", "--source", "page.mdx"),
-        1,
-        rf"{ERR}page\.toml:1: levels: must be a table$",
-        setup=(write("page.toml", "levels = [1]\n"),),
-    ),
-    Case(
-        "toml-unknown-key",
-        ("list", "--source", "page.mdx"),
-        1,
-        rf"{ERR}page\.toml:2: titel: unknown key \(known: fronts, key, levels, provenance, ",
-        setup=(write("page.toml", '# metadata\ntitel = "T"\n'),),
-    ),
-    Case(
-        "toml-section-id-table",
-        ("list", "--source", "page.mdx"),
-        1,
-        rf"{ERR}page\.toml:3: sections\[1\]\.id: must be a string$",
-        setup=(write("page.toml", '[[sections]]\nheading = "x"\n[sections.id]\na = 1\n'),),
-    ),
-    Case(
-        "toml-bad-level",
-        ("list", "--source", "page.mdx"),
-        1,
-        rf"{ERR}page\.toml:2: levels\.a/b: unknown level 'expert' \(choose from basic, ",
-        setup=(write("page.toml", '[levels]\n"a/b" = "expert"\n'),),
-    ),
-    Case(
-        "toml-bad-page-key",
-        ("list", "--source", "page.mdx"),
-        1,
-        rf"{ERR}page\.toml:1: key: must be a lowercase slug",
-        setup=(write("page.toml", 'key = "My Page"\n'),),
     ),
     # --- the lock file --------------------------------------------------------------------------
     Case(
@@ -650,6 +608,16 @@ CASES = [
         setup=(plugin,),
         env=boom("state"),
     ),
+]
+CASES += [
+    Case(
+        f"metadata-{name}",
+        ("list", "--source", "page.mdx"),
+        1,
+        f"{ERR}{expected}",
+        setup=(write("page.toml", toml),),
+    )
+    for name, toml, expected in BAD_METADATA
 ]
 
 

@@ -26,76 +26,83 @@ def _page(tmp_path: Path, toml: str) -> Path:
 GOOD_SECTION = '[[sections]]\nheading = "Candidate Comparison Patterns"\nid = "comparisons"\n'
 
 
-@pytest.mark.parametrize(
-    ("toml", "expected"),
-    [
-        ('title = "T"\nlevels = [1]\n', r"page\.toml:2: levels: must be a table"),
-        ("title = 5\n", r"page\.toml:1: title: must be a string"),
-        ('title = "T"\ntopics.x = 5\n', r"page\.toml:2: topics\.x: must be an array of strings"),
-        ('[topics]\nx = ["a", 2]\n', r"page\.toml:2: topics\.x\[2\]: must be a string"),
-        (
-            GOOD_SECTION + '[[sections]]\nheading = "Other"\n[sections.id]\nx = 1\n',
-            r"page\.toml:6: sections\[2\]\.id: must be a string",
-        ),
-        (
-            'titel = "T"\n',
-            r"page\.toml:1: titel: unknown key \(known: fronts, key, levels, provenance, sections, "
-            r"source_url, title, topics\)",
-        ),
-        (
-            GOOD_SECTION + 'levle = "basic"\n',
-            r"page\.toml:4: sections\[1\]\.levle: unknown key \(known: heading, id, level\)",
-        ),
-        ('[[sections]]\nid = "x"\n', r"page\.toml:1: sections\[1\]\.heading: missing"),
-        (
-            GOOD_SECTION + 'level = "expert"\n',
-            r"page\.toml:4: sections\[1\]\.level: unknown level 'expert' "
-            r"\(choose from basic, intermediate, advanced\)",
-        ),
-        ('[levels]\n"a/b" = 3\n', r"page\.toml:2: levels\.a/b: unknown level 3 \(choose from "),
-        ('key = "Docker"\n', r"page\.toml:1: key: must be a lowercase slug"),
-        ('key = ".x"\n', r"page\.toml:1: key: must be a lowercase slug"),
-        ("key = 1\n", r"page\.toml:1: key: must be a string"),
-        ('title = "T\n', r"page\.toml:1: invalid TOML: "),
-        ("sections = 3\n", r"page\.toml:1: sections: must be an array of tables"),
-        (
-            '# fronts\n[fronts."a/b"]\nask = "Why?"\ncontent = "xyz"\n',
-            r"page\.toml:4: fronts\.a/b\.content: must be 8 hex digits",
-        ),
-        (
-            '[fronts."a/b"]\ncontent = "0123abcd"\n',
-            r"page\.toml:1: fronts\.a/b\.ask: missing",
-        ),
-        (
-            '[fronts."a/b"]\nask = ""\ncontent = "0123abcd"\n',
-            r"page\.toml:2: fronts\.a/b\.ask: must not be empty",
-        ),
-        (
-            '[fronts."a/b"]\nask = "Why?"\ncontent = "0123abcd"\nanswer = "x"\n',
-            r"page\.toml:4: fronts\.a/b\.answer: unknown key \(known: ask, content, lead\)",
-        ),
-    ],
-    ids=[
-        "levels-list",
-        "title-int",
+#: The catalogue of bad metadata: (id, NAME.toml text, the message after the path, a regex).
+#: The API test below and the CLI catalogue in test_bad_input.py both run every row.
+BAD_METADATA: list[tuple[str, str, str]] = [
+    ("levels-list", 'title = "T"\nlevels = [1]\n', r"page\.toml:2: levels: must be a table"),
+    ("title-int", "title = 5\n", r"page\.toml:1: title: must be a string"),
+    (
         "topic-int",
+        'title = "T"\ntopics.x = 5\n',
+        r"page\.toml:2: topics\.x: must be an array of strings",
+    ),
+    (
         "topic-keyword-int",
+        '[topics]\nx = ["a", 2]\n',
+        r"page\.toml:2: topics\.x\[2\]: must be a string",
+    ),
+    (
         "section-id-table",
+        GOOD_SECTION + '[[sections]]\nheading = "Other"\n[sections.id]\nx = 1\n',
+        r"page\.toml:6: sections\[2\]\.id: must be a string",
+    ),
+    (
         "unknown-top-key",
+        'titel = "T"\n',
+        r"page\.toml:1: titel: unknown key \(known: fronts, key, levels, provenance, sections, "
+        r"source_url, title, topics\)",
+    ),
+    (
         "unknown-section-key",
+        GOOD_SECTION + 'levle = "basic"\n',
+        r"page\.toml:4: sections\[1\]\.levle: unknown key \(known: heading, id, level\)",
+    ),
+    (
         "section-without-heading",
+        '[[sections]]\nid = "x"\n',
+        r"page\.toml:1: sections\[1\]\.heading: missing",
+    ),
+    (
         "unknown-level",
+        GOOD_SECTION + 'level = "expert"\n',
+        r"page\.toml:4: sections\[1\]\.level: unknown level 'expert' "
+        r"\(choose from basic, intermediate, advanced\)",
+    ),
+    (
         "question-level-int",
-        "key-uppercase",
-        "key-leading-dot",
-        "key-int",
-        "bad-toml",
-        "sections-not-array",
+        '[levels]\n"a/b" = 3\n',
+        r"page\.toml:2: levels\.a/b: unknown level 3 \(choose from ",
+    ),
+    ("key-uppercase", 'key = "Docker"\n', r"page\.toml:1: key: must be a lowercase slug"),
+    ("key-leading-dot", 'key = ".x"\n', r"page\.toml:1: key: must be a lowercase slug"),
+    ("key-int", "key = 1\n", r"page\.toml:1: key: must be a string"),
+    ("bad-toml", 'title = "T\n', r"page\.toml:1: invalid TOML: "),
+    ("sections-not-array", "sections = 3\n", r"page\.toml:1: sections: must be an array of tables"),
+    (
         "front-content-not-hex",
+        '# fronts\n[fronts."a/b"]\nask = "Why?"\ncontent = "xyz"\n',
+        r"page\.toml:4: fronts\.a/b\.content: must be 8 hex digits",
+    ),
+    (
         "front-without-ask",
+        '[fronts."a/b"]\ncontent = "0123abcd"\n',
+        r"page\.toml:1: fronts\.a/b\.ask: missing",
+    ),
+    (
         "front-empty-ask",
+        '[fronts."a/b"]\nask = ""\ncontent = "0123abcd"\n',
+        r"page\.toml:2: fronts\.a/b\.ask: must not be empty",
+    ),
+    (
         "front-unknown-key",
-    ],
+        '[fronts."a/b"]\nask = "Why?"\ncontent = "0123abcd"\nanswer = "x"\n',
+        r"page\.toml:4: fronts\.a/b\.answer: unknown key \(known: ask, content, lead\)",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"), [(t, e) for _, t, e in BAD_METADATA], ids=[n for n, _, _ in BAD_METADATA]
 )
 def test_bad_metadata_is_one_line_naming_file_line_and_key(
     tmp_path: Path, toml: str, expected: str
