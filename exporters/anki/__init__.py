@@ -91,7 +91,7 @@ from dockerqa.errors import ExportError
 from dockerqa.exporting import ExportContext, Exporter, Option
 from dockerqa.identity import check
 from dockerqa.lock import Lock, LockEntry
-from dockerqa.model import CARD_TYPES, FIELD_LABELS, Kind, Library, Question
+from dockerqa.model import CARD_TYPES, PARTS, PARTS_BY_NAME, Kind, Library, Question
 from dockerqa.render import escape_text, render_inline, render_markdown
 from dockerqa.study import Back, ask, inline_steps_as_list, study_back
 
@@ -220,54 +220,72 @@ def _shown(back: Back, lead: str | None = None) -> str:
     return html_
 
 
+#: Which ``back`` option shows a part (`dockerqa.model.PARTS`); a part not named is "other".
+_BACK_OPTION = {
+    "prompt": "answer",
+    "steps": "answer",
+    "answer": "answer",
+    "example": "answer",
+    "interviewer_intent": "intent",
+    "red_flag": "red-flag",
+    "weak_answer": "weak-strong",
+    "strong_answer": "weak-strong",
+    "senior_view": "senior-staff",
+    "staff_view": "senior-staff",
+    "follow_ups": "follow-ups",
+}
+#: Parts folded together under one label, as (first, second): the second has no fold of its own.
+_PAIRS = {
+    "weak_answer": ("strong_answer", "dq-weak-strong", "Weak vs strong answers"),
+    "senior_view": ("staff_view", "dq-senior-staff", "Senior vs staff perspective"),
+}
+_SECONDS = frozenset(second for second, _, _ in _PAIRS.values())
+
+
 def _answer_and_more(q: Question, choice: _Choice) -> tuple[str, str]:
     """The answer's substance (shown) and every other chosen part, each folded under its
-    label (`dockerqa.study.study_back` decides what shows)."""
+    label in the order of `dockerqa.model.PARTS` (`dockerqa.study.study_back` decides what
+    shows)."""
     back = study_back(q.answer) if "answer" in choice.back else Back("", (), "")
     core_html = _shown(back, q.front.lead if q.front is not None else None)
+    first: list[str] = []  # folds that go before all others
     blocks: list[str] = []
-    if "answer" in choice.back:
-        if q.prompt and not _prompt_on_front(q):
-            blocks.append(_fold("dq-prompt-block", q.kind.prompt_label, _md(q.prompt)))
-        if q.steps:
-            blocks.append(_fold("dq-steps", FIELD_LABELS["steps"], _md(q.steps)))
-        if back.rest:
-            blocks.append(_fold("dq-rest", "Rest of the answer", _md(back.rest)))
-        if q.example:
-            blocks.append(_fold("dq-example", FIELD_LABELS["example"], _md(q.example)))
-    if "intent" in choice.back and q.interviewer_intent:
-        blocks.append(
-            _fold("dq-intent", FIELD_LABELS["interviewer_intent"], _md(q.interviewer_intent))
-        )
-    if "red-flag" in choice.back and q.red_flag and "red-flag" not in choice.cards:
-        blocks.append(_fold("dq-red-flag-block", FIELD_LABELS["red_flag"], _md(q.red_flag)))
-    if "weak-strong" in choice.back and (q.weak_answer or q.strong_answer):
-        if not q.answer:
+    for spec in PARTS:
+        name = spec.name
+        if _BACK_OPTION.get(name, "other") not in choice.back or name in _SECONDS:
+            continue
+        text = getattr(q, name)
+        if name == "follow_ups":
+            continue  # a field of its own (`_chain`)
+        if name == "prompt":
+            if text and not _prompt_on_front(q):
+                blocks.append(_fold("dq-prompt-block", q.kind.prompt_label, _md(text)))
+        elif name == "answer":
+            if back.rest:
+                blocks.append(_fold("dq-rest", "Rest of the answer", _md(back.rest)))
+        elif name == "red_flag":
+            if text and "red-flag" not in choice.cards:
+                blocks.append(_fold("dq-red-flag-block", spec.label, _md(text)))
+        elif name == "weak_answer" and not q.answer and (q.weak_answer or q.strong_answer):
             # Without an answer of its own, the strong answer is the answer: its substance
-            # shows first, the rest of it and the weak answer fold.
+            # shows first, the rest of it and the weak answer fold before all else.
             strong = study_back(q.strong_answer)
             if strong.core:
                 core_html = _shown(strong)  # the front asks for it: no label needed
-            folds = []
             if strong.rest:
-                folds.append(_fold("dq-rest", "Rest of the strong answer", _md(strong.rest)))
+                first.append(_fold("dq-rest", "Rest of the strong answer", _md(strong.rest)))
             if q.weak_answer:
-                folds.append(_fold("dq-weak", FIELD_LABELS["weak_answer"], _md(q.weak_answer)))
-            blocks[0:0] = folds
-        else:
-            body = _pair(
-                (FIELD_LABELS["weak_answer"], q.weak_answer),
-                (FIELD_LABELS["strong_answer"], q.strong_answer),
-            )
-            blocks.append(_fold("dq-weak-strong", "Weak vs strong answers", body))
-    if "senior-staff" in choice.back and (q.senior_view or q.staff_view):
-        body = _pair(
-            (FIELD_LABELS["senior_view"], q.senior_view), (FIELD_LABELS["staff_view"], q.staff_view)
-        )
-        blocks.append(_fold("dq-senior-staff", "Senior vs staff perspective", body))
+                first.append(_fold("dq-weak", spec.label, _md(q.weak_answer)))
+        elif name in _PAIRS:
+            other, css, label = _PAIRS[name]
+            if text or getattr(q, other):
+                pair = ((spec.label, text), (PARTS_BY_NAME[other].label, getattr(q, other)))
+                blocks.append(_fold(css, label, _pair(*pair)))
+        elif text:
+            blocks.append(_fold(f"dq-{spec.css_class}", spec.label, _md(text)))
     if "other" in choice.back:
         blocks += [_fold("dq-part", p.label, _md(p.text)) for p in q.parts]
-    return core_html, "\n".join(blocks)
+    return core_html, "\n".join([*first, *blocks])
 
 
 def _chain(q: Question, choice: _Choice, carded: set[int]) -> str:
@@ -281,7 +299,8 @@ def _chain(q: Question, choice: _Choice, carded: set[int]) -> str:
             answer = f"\n<div class=dq-chain-answer>{_md(inline_steps_as_list(f.answer))}</div>"
         items.append(f"<li><div class=dq-chain-question>{_md(f.question)}</div>{answer}</li>")
     body = "<ol class=dq-chain>\n" + "\n".join(items) + "\n</ol>"
-    return _fold("dq-follow-ups", f"{FIELD_LABELS['follow_ups']} ({len(q.follow_ups)})", body)
+    label = PARTS_BY_NAME["follow_ups"].label
+    return _fold("dq-follow-ups", f"{label} ({len(q.follow_ups)})", body)
 
 
 def _context(q: Question, section_title: str) -> str:

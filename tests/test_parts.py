@@ -1,0 +1,109 @@
+"""A question's parts come from one table (`dockerqa.model.PARTS`): a part added to it reaches
+every format, in the table's order, with the table's label."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from anki.collection import Collection, ImportAnkiPackageRequest
+from anki.import_export_pb2 import ImportAnkiPackageOptions
+
+import dockerqa
+from conftest import FIXTURES
+from dockerqa import model
+from dockerqa.model import PARTS, PartSpec, Question
+
+SMALL = FIXTURES / "exporters" / "small.mdx"
+HINT = "Picture the layers as commits stacked in a repository."
+LABEL = "Memory hook"
+
+
+class _Hinted(Question):
+    hint: str | None = None
+    """A part the page format does not have yet."""
+
+
+class _HintedLibrary(dockerqa.Library):
+    questions: tuple[_Hinted, ...]
+    """Questions with the new part."""
+
+
+@pytest.fixture
+def hinted_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy of the table with a ``hint`` part after the answer, in every module holding it."""
+    spec = PartSpec("hint", LABEL, "hint", True, "with a memory hook")
+    at = [p.name for p in PARTS].index("answer") + 1
+    table = (*PARTS[:at], spec, *PARTS[at:])
+    replaced: dict[int, object] = {
+        id(Question): _Hinted,  # the field on the question, as the page format would add it
+        id(dockerqa.Library): _HintedLibrary,
+        id(PARTS): table,
+        id(model.PARTS_BY_NAME): {p.name: p for p in table},
+        id(model.TEXT_PARTS): tuple(p.name for p in table if p.name != "follow_ups"),
+    }
+    patched = 0
+    for module in [m for name, m in sys.modules.items() if name.startswith("dockerqa")]:
+        for attr, value in list(vars(module).items()):
+            if id(value) in replaced:
+                monkeypatch.setattr(module, attr, replaced[id(value)])
+                patched += 1
+    assert patched >= 5
+
+
+def _library(page: Path) -> dockerqa.Library:
+    """The page with the new part on its first question (every question has the field)."""
+    data = dockerqa.load(page).model_dump()
+    data["questions"][0]["hint"] = HINT
+    return _HintedLibrary.model_validate(data)
+
+
+def test_a_new_part_reaches_every_format(hinted_table: None, tmp_path: Path) -> None:
+    page = tmp_path / SMALL.name
+    for f in (SMALL, SMALL.with_suffix(".toml")):
+        shutil.copy(f, tmp_path / f.name)
+    library = _library(page)
+    q = library.questions[0]
+    lock = page.with_suffix(".lock")
+
+    # the model: show and stats
+    fields = list(q.text_fields())
+    assert fields.index("answer") + 1 == fields.index("hint")
+    assert f"## {LABEL}\n\n{HINT}" in q.to_markdown()
+    assert library.counts().parts["with a memory hook"] == 1
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (as_json,) = dockerqa.export(library, "json", out / "q.json", lock=lock)
+    assert json.loads(as_json.read_text())["questions"][0]["hint"] == HINT
+
+    (sheet,) = dockerqa.export(library, "html", out / "q.html", lock=lock)
+    html = sheet.read_text()
+    assert LABEL in html and "dq-hint" in html and HINT in html
+
+    for plain in (False, True):
+        (rows,) = dockerqa.export(library, "csv", out / f"q{plain}.csv", lock=lock, plain=plain)
+        cells = [c for row in csv.reader(io.StringIO(rows.read_text())) for c in row]
+        back = next(c for c in cells if HINT in c)
+        # under its label, in the table's order: before what interviewers test
+        assert back.index(LABEL) < back.index(HINT) < back.index("interviewers are really")
+
+    (deck,) = dockerqa.export(library, "anki", out / "q.apkg", lock=lock)
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        col.import_anki_package(
+            ImportAnkiPackageRequest(
+                package_path=str(deck), options=ImportAnkiPackageOptions(with_scheduling=True)
+            )
+        )
+        note = col.get_note(col.find_notes(f'"Id:{q.id}"')[0])
+        back = note["Details"]
+        assert LABEL in back and HINT in back and "dq-hint" in back
+        assert back.index(LABEL) < back.index("What interviewers are really testing")
+    finally:
+        col.close()
