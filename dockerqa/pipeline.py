@@ -100,14 +100,14 @@ def open_page(
     filters: Mapping[str, Any] | None = None,
     now: int | None = None,
     adjust: Callable[[Lock], Lock] | None = None,
-    fix: str | None = None,
+    advise: str | None = None,
 ) -> Page:
     """Open a page the one way every command does: load, lock, renames, then filters.
 
     ``source`` is a page path (default: the bundled corpus) or a loaded `Library`; ``lock``
     the lock file (default: ``NAME.lock`` beside a page path). ``use`` says what to do with
     the lock (see `LockUse`; ``refresh`` and ``check`` as in `refresh`, with ``now``,
-    ``adjust`` and ``fix``). The renames the lock keeps are applied to the whole page before
+    ``adjust`` and ``advise``). The renames the lock keeps are applied to the whole page before
     ``filters`` (`Library.filter` keywords) select from it, so a filter sees the ids the deck
     carries and a filtered refresh checks the right entries.
     """
@@ -121,7 +121,7 @@ def open_page(
         if lock_file is None:
             raise LockError("a library without its page needs lock= to keep identity")
         current = refresh(
-            library, lock_file, now=now, locked=use == "check", adjust=adjust, fix=fix
+            library, lock_file, now=now, locked=use == "check", adjust=adjust, advise=advise
         )
     elif lock_file is not None and lock_file.is_file():
         try:
@@ -248,7 +248,7 @@ def export(
 
         note(f"checking {lock_file}" if locked else f"updating {lock_file}")
         shown = library.metadata.source_file if isinstance(source, Library) else source
-        fix = f"dockerqa export {format}" + (f" --source {shown}" if shown is not None else "")
+        advise = f"dockerqa export {format}" + (f" --source {shown}" if shown is not None else "")
         opened = open_page(
             library,
             lock=lock_file,
@@ -256,7 +256,7 @@ def export(
             filters=filters,
             now=when,
             adjust=record_states,
-            fix=fix,
+            advise=advise,
         )
         current = opened.lock
         assert current is not None  # refreshed or checked
@@ -462,7 +462,7 @@ def refresh(
     now: int | None = None,
     locked: bool = False,
     adjust: Callable[[Lock], Lock] | None = None,
-    fix: str | None = None,
+    advise: str | None = None,
     rename: Mapping[str, str] | None = None,
     new: Iterable[str] = (),
 ) -> Lock:
@@ -471,8 +471,8 @@ def refresh(
     A filtered library (see `Library.is_whole`) only checks its questions against the lock.
     Returns the new lock; its ``changes`` say what moved. ``adjust`` may amend the computed
     lock before it is saved (the export pipeline records exporter state with it). The file is
-    rewritten (atomically) only when what it records changes; ``fix`` is the command that
-    messages recommend (default: ``dockerqa lock``). A lock that records the same thing in
+    rewritten (atomically) only when what it records changes; ``advise`` is the command
+    its messages recommend (default: ``dockerqa lock``). A lock that records the same thing in
     another layout (formatted by hand) is left as it is. With ``locked``, nothing is written
     and `LockError` is raised when the lock is missing or would change. ``now`` defaults to
     ``SOURCE_DATE_EPOCH`` when set, else the current time. ``rename`` and ``new`` are a
@@ -481,7 +481,7 @@ def refresh(
     path = Path(path)
     new = tuple(new)
     name, lock_command = _names(library, path)
-    command = fix or lock_command
+    command = advise or lock_command
     previous = read_lock(path) if path.exists() else None  # the text is dropped once parsed
     if locked and previous is None:
         raise LockError(f"{name} does not exist; run `{command}`")
