@@ -423,8 +423,8 @@ class AnkiExporter(Exporter):
     options = (
         Option(
             "cards",
-            "Card types to generate, comma-separated (table-row, one card per row of a "
-            "comparison table, only when named).",
+            "Card types to generate, comma-separated; table-row (a card per row of a "
+            "comparison table) is off unless named.",
             choices=(*CARD_TYPES, TABLE_ROW),
             multiple=True,
             default=tuple(CARD_TYPES),
