@@ -17,9 +17,10 @@ case, markup and punctuation aside), numbered when the feature repeats in the qu
 answer; with the question's id, which the lock keeps across renames, it identifies the row's
 card. It is the row's counterpart of a follow-up's question: rewording, filling or emptying
 the other cells (its answer), moving the row or the table, and adding or removing other rows
-or columns keep it; rewording the feature's own words makes another card, as a follow-up
-reworded beyond recognition takes another slot. The lock records nothing for rows, so locks
-made before these cards existed read as they are.
+or columns keep it. A reworded feature keeps the row's key when the rest of the row says it
+is the same row (`dockerqa.identity.row_aliases`, the follow-ups' rule); only then does the
+lock record anything for rows (`dockerqa.lock.LockEntry.rows`), so locks made before these
+cards existed read, and write, as they are.
 """
 
 from __future__ import annotations

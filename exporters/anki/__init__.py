@@ -68,8 +68,10 @@ Identity
     from the page key and the deck name. Two pages (different keys) never share a note or a
     deck; the bundled corpus's key ``dockerqa`` keeps the GUIDs of earlier releases. A
     table-row note's GUID is ``guid_for(key, id, "row", row key)``: the row key is its
-    feature's slug (`dockerqa.tables.TableRow.key`), so a row keeps its note when its other
-    cells are reworded or it moves, and with the question when the lock keeps its id.
+    feature's slug (`dockerqa.tables.TableRow.key`), or the key the lock keeps for a row whose
+    feature was reworded (`dockerqa.lock.LockEntry.row_key`), so a row keeps its note when its
+    cells or its feature are reworded or it moves, and with the question when the lock keeps
+    its id.
 
 Update rule
     Every note's ``mod`` is the later of the lock's time for its question (when its content
@@ -528,7 +530,9 @@ class AnkiExporter(Exporter):
                 note = _Note(
                     mod=max(item.entry.mod, floor),
                     model=_row_note_type(),
-                    guid=genanki.guid_for(context.key, item.question.id, "row", row.key),
+                    guid=genanki.guid_for(
+                        context.key, item.question.id, "row", item.entry.row_key(row.key)
+                    ),
                     tags=card_tags(item.question, TABLE_ROW, retired=retired),
                     fields=_row_fields(library, item, row),
                 )

@@ -1014,5 +1014,22 @@ def test_upgrading_from_the_last_release_with_table_rows_keeps_reviews(tmp_path:
         assert col.get_card(boot.id).reps == 1
         assert col.db.scalar("select count() from revlog") == revlog
         assert _sched(col) == reviewed
+
+        # the feature itself reworded: the lock keeps the row's key, so the card stays
+        text = page.read_text(encoding="utf-8")
+        page.write_text(text.replace("| **Boot time**   ", "| **Startup time**"), encoding="utf-8")
+        v3 = tmp_path / "v3.apkg"
+        done = run_cli(
+            "export", "anki", "--source", str(page), "--cards", ROW_CARDS, "--out", str(v3),
+            env={"SOURCE_DATE_EPOCH": str(entry.changed + 120)},
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        log = import_apkg(col, v3)
+        assert (len(log.new), len(log.conflicting), len(log.updated)) == (0, 0, 1 + 7)
+        rows_after = _row_cards(col, "fundamentals/vm-vs-container")
+        assert "Boot time" not in rows_after and rows_after["Startup time"] == boot.id
+        assert col.get_card(boot.id).reps == 1
+        assert col.note_count() == CORPUS_NOTES + CORPUS_ROWS
+        assert _sched(col) == reviewed
     finally:
         col.close()
