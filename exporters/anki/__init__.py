@@ -77,7 +77,9 @@ Update rule
     Every note's ``mod`` is the later of the lock's time for its question (when its content
     last changed, or when it was retired) and the time this exporter's field layout last
     changed (its state in the lock); the note type's ``mod`` is when its CSS or templates last
-    changed. Re-importing an unchanged question leaves the learner's copy alone; a changed one
+    changed (the table-row note type's, the later of that and
+    `notetypes.ROW_NOTE_TYPE_CHANGED`; a table-row note carries its question's ``mod``).
+    Re-importing an unchanged question leaves the learner's copy alone; a changed one
     is newer, so Anki's default "update if newer" import updates it. Review history stays with
     the cards either way.
 

@@ -164,9 +164,37 @@ ROW_CSS = """
 """
 
 
+#: When the table-row note type's own definition (`ROW_FIELDS`, its template, `ROW_CSS`) last
+#: changed, in UTC seconds. Raise it with every change to them: its ``mod`` is the later of
+#: this and the question type's, so Anki's "update note types: if newer" takes the change (a
+#: test pins the definition this time stands for).
+ROW_NOTE_TYPE_CHANGED = 1_796_559_894
+
+
+class _RowModel(genanki.Model):  # type: ignore[misc]
+    """The table-row note type, stamped no earlier than `ROW_NOTE_TYPE_CHANGED`."""
+
+    def to_json(self, timestamp: float, deck_id: int) -> Any:
+        return super().to_json(max(timestamp, ROW_NOTE_TYPE_CHANGED), deck_id)
+
+
+@functools.cache
+def row_note_type_fingerprint() -> str:
+    """Fingerprint of the table-row note type's own definition (not the shared CSS)."""
+    definition = {
+        "id": ROW_MODEL_ID,
+        "name": ROW_NOTE_TYPE_NAME,
+        "fields": ROW_FIELDS,
+        "templates": [ROW_CARD, _ROW_FRONT, _ROW_BACK],
+        "css": ROW_CSS,
+    }
+    text = json.dumps(definition, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
 @functools.cache
 def _row_note_type() -> Any:
-    model = genanki.Model(
+    model = _RowModel(
         model_id=ROW_MODEL_ID,
         name=ROW_NOTE_TYPE_NAME,
         fields=[{"name": f} for f in ROW_FIELDS],

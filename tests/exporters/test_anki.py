@@ -26,7 +26,7 @@ from engines import live_html, parse_html
 
 import dockerqa
 import dockerqa.lock
-from conftest import FIXTURES, ROOT, run_cli
+from conftest import FIXTURES, ROOT, fresh_export, run_cli
 from dockerqa import ExportError, LockError
 from dockerqa.exporters.anki import FIELDS, QUESTION_MODEL_ID, AnkiExporter, notetypes
 from dockerqa.exporting import ExportContext
@@ -1033,3 +1033,43 @@ def test_upgrading_from_the_last_release_with_table_rows_keeps_reviews(tmp_path:
         assert _sched(col) == reviewed
     finally:
         col.close()
+
+
+def test_a_deck_with_table_rows_is_the_same_bytes_in_any_interpreter(tmp_path: Path) -> None:
+    first = fresh_export("anki", tmp_path / "a.apkg", "1", "--cards", ROW_CARDS)
+    second = fresh_export("anki", tmp_path / "b.apkg", "4242", "--cards", ROW_CARDS)
+    assert first == second and first != (ROOT / "dist" / "dockerqa.apkg").read_bytes()
+
+
+def test_the_table_row_note_type_is_pinned_to_the_time_it_last_changed() -> None:
+    # Changing the row note type's fields, template or CSS changes this fingerprint: raise
+    # notetypes.ROW_NOTE_TYPE_CHANGED with it, then update both here.
+    assert (notetypes.row_note_type_fingerprint(), notetypes.ROW_NOTE_TYPE_CHANGED) == (
+        "227668d52a4aa2b8",
+        1_796_559_894,
+    )
+
+
+def test_a_restyled_table_row_note_type_reaches_the_learner(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = tmp_path / "docker.mdx"
+    for suffix in ("mdx", "toml", "lock"):
+        shutil.copyfile(ROOT / "corpus" / f"docker.{suffix}", tmp_path / f"docker.{suffix}")
+    col = open_collection(tmp_path / "c.anki2")
+    try:
+        (v1,) = dockerqa.export(page, "anki", tmp_path / "v1.apkg", cards="table-row")
+        import_apkg(col, v1)
+        assert col.models.get(notetypes.ROW_MODEL_ID)["mod"] == notetypes.ROW_NOTE_TYPE_CHANGED
+        monkeypatch.setattr(notetypes, "ROW_CSS", notetypes.ROW_CSS + "\n/* v2 */")
+        monkeypatch.setattr(notetypes, "ROW_NOTE_TYPE_CHANGED", notetypes.ROW_NOTE_TYPE_CHANGED + 1)
+        notetypes._row_note_type.cache_clear()
+        (v2,) = dockerqa.export(page, "anki", tmp_path / "v2.apkg", cards="table-row")
+        log = import_apkg(col, v2)
+        col.models._clear_cache()
+        assert (len(log.new), len(log.updated), len(log.conflicting)) == (0, 0, 0)
+        assert col.models.get(notetypes.ROW_MODEL_ID)["css"].endswith("/* v2 */")
+    finally:
+        col.close()
+        monkeypatch.undo()
+        notetypes._row_note_type.cache_clear()
