@@ -7,6 +7,9 @@ Everything the lock records about a question is computed here, and only here:
   shingles, one implementation for bodies and follow-ups, compared with `similarity`);
 * its **follow-up slots** (`follow_up_slots`): a follow-up keeps its slot when others are
   inserted, removed or reordered, and when its own wording is edited;
+* its **table rows' keys** (`row_aliases`): a comparison-table row whose feature is reworded
+  keeps its card when the rest of the row says it is the same row, as an edited follow-up
+  keeps its slot (recorded only then);
 * its **renames** (`apply_renames` maps a loaded library to the ids the lock keeps, `compute`
   decides new ones): the one owner of renames. `dockerqa.load` never reads the lock; every
   command opens a page through `dockerqa.pipeline.open_page`, which applies the renames before
@@ -88,6 +91,7 @@ from dockerqa.lock import (
     current_time,
 )
 from dockerqa.model import SLOT_LIMIT, Library, Question
+from dockerqa.tables import TableRow, table_rows
 
 #: Smallest share of the shorter title's words found in the other title for a rename.
 TITLE_MATCH = 0.6
@@ -379,6 +383,52 @@ def follow_up_slots(question: Question, previous: tuple[str, ...] = ()) -> tuple
     return tuple(slots)
 
 
+def _row_sketch(row: TableRow) -> str:
+    """A row's words (its feature and cells) as a follow-up's are sketched."""
+    return sketch(" ".join((row.feature, *row.cells)), shingle=2, size=8)
+
+
+def row_aliases(
+    question: Question, before: Question | None, previous: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The aliases of the question's table rows after ``before`` (the question as the lock last
+    saw it) with the aliases it had then (`LockEntry.rows`).
+
+    A row is known by its feature (`TableRow.key`). A row whose feature was there before keeps
+    the key it had; a row with a new feature keeps the key of a row that left, when the two
+    rows' words are alike as an edited follow-up's must be (`FOLLOW_UP_SIMILARITY`, most alike
+    first); any other row is new. Only rows whose key differs from their feature's are listed.
+    """
+    previous = previous or {}
+    now = table_rows(question)
+    earlier = table_rows(before) if before is not None else ()
+    kept = {r.key: previous.get(r.key, r.key) for r in earlier}  # feature key → card key
+    sketches = {kept[r.key]: _row_sketch(r) for r in earlier}
+    identity: dict[int, str] = {j: kept[r.key] for j, r in enumerate(now) if r.key in kept}
+    vacated = [k for k in sketches if k not in identity.values()]
+    candidates = sorted(
+        (-similarity(_row_sketch(now[j]), sketches[k]), i, j)
+        for j in range(len(now))
+        if j not in identity
+        for i, k in enumerate(vacated)
+    )
+    for score, i, j in candidates:
+        if (
+            -score >= FOLLOW_UP_SIMILARITY
+            and j not in identity
+            and vacated[i] not in identity.values()
+        ):
+            identity[j] = vacated[i]
+    for j, row in enumerate(now):
+        if j not in identity:  # a new row: its own key, unless a kept row holds it
+            key, n = row.key, 1
+            while key in identity.values():
+                n += 1
+                key = f"{row.key}+{n}"
+            identity[j] = key
+    return {now[j].key: k for j, k in sorted(identity.items()) if k != now[j].key}
+
+
 def _sketch_of(slot: str) -> str:
     return slot.split(" ", 1)[1] if " " in slot else ""
 
@@ -442,8 +492,9 @@ def entry_for(
     alias: str | None = None,
     retired: int | None = None,
     follow_ups: tuple[str, ...] = (),
+    rows: Mapping[str, str] | None = None,
 ) -> LockEntry:
-    """A lock entry describing ``question`` as it is now."""
+    """A lock entry describing ``question`` as it is now (``rows``: its table rows' aliases)."""
     content = _content(question)
     return LockEntry(
         id=question.id,
@@ -456,6 +507,7 @@ def entry_for(
         changed=changed,
         retired=retired,
         alias=alias,
+        rows=dict(rows or {}),
         snapshot=_snapshot(content),
     )
 
@@ -651,7 +703,10 @@ def compute(
             new = entry_for(q, changed=now, alias=alias)
         elif p.retired is not None:
             revived.append(q.id)
-            new = entry_for(q, changed=max(now, p.mod + 1), alias=alias, follow_ups=slots)
+            rows = row_aliases(q, p.question(), p.rows)
+            new = entry_for(
+                q, changed=max(now, p.mod + 1), alias=alias, follow_ups=slots, rows=rows
+            )
         elif p.content == content and upgraded is None:
             # unchanged: keep the entry (and its sketch, the costly part)
             # unchanged content means unchanged follow-ups: their slots stand as they are
@@ -663,9 +718,12 @@ def compute(
                 update["snapshot"] = snapshot
             new = p.model_copy(update=update)
         elif upgraded is not None and p.content == fingerprint(_canonical(_v1_content(q))):
-            new = entry_for(q, changed=p.changed, alias=alias, follow_ups=slots)
+            new = entry_for(q, changed=p.changed, alias=alias, follow_ups=slots, rows=p.rows)
         else:
-            new = entry_for(q, changed=max(now, p.changed + 1), alias=alias, follow_ups=slots)
+            rows = row_aliases(q, p.question(), p.rows)
+            new = entry_for(
+                q, changed=max(now, p.changed + 1), alias=alias, follow_ups=slots, rows=rows
+            )
             if q.id not in mapping.values():
                 changed.append(q.id)
         entries[q.id] = new

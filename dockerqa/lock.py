@@ -26,6 +26,10 @@ For every question it records:
   appeared: a fingerprint and a small sketch of the follow-up's question. A follow-up keeps
   its slot when others are inserted, removed or reordered, and when its own wording is edited
   (sketch similarity), so a flashcard made for slot 3 stays with the same follow-up.
+* ``rows`` — written only for a question whose comparison table had a row's feature reworded
+  (`dockerqa.tables`): the key the row's feature gives now → the key its card keeps, so the
+  row keeps its card as an edited follow-up keeps its slot. Absent otherwise (a row is known
+  by its feature), so locks made before table-row cards existed read, and write, unchanged.
 
 The lock also records the sections in source order (deck names number them from it, also in
 filtered exports), the page key, and under ``exporters`` the state an exporter keeps for
@@ -110,6 +114,9 @@ class LockEntry(FrozenModel):
     follow_ups: tuple[str, ...] = ()
     """Follow-up slots in the order they were first taken: ``fingerprint sketch…`` of each
     slot's follow-up question (see `follow_up_slots`)."""
+    rows: dict[str, str] = Field(default_factory=dict)
+    """Table rows whose feature was reworded: the key the feature gives now → the key the
+    row's card keeps (`dockerqa.identity.row_aliases`); not written when empty."""
     snapshot: dict[str, Any]
     """The question's JSON without id, title, section, printed number, source position and
     empty fields."""
@@ -144,6 +151,20 @@ class LockEntry(FrozenModel):
             if not re.fullmatch(r"[0-9a-f]{16}( [0-9a-f]{8})*", slot):
                 raise ValueError("follow-up slots must be a fingerprint and sketch hashes")
         return value
+
+    @field_validator("rows")
+    @classmethod
+    def _row_keys(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, kept in value.items():
+            if not (re.fullmatch(r"\S+", key) and re.fullmatch(r"\S+", kept)) or key == kept:
+                raise ValueError("a row alias maps one row key to another (words without spaces)")
+        if len(set(value.values())) != len(value):
+            raise ValueError("two rows keep the same key")
+        return value
+
+    def row_key(self, key: str) -> str:
+        """The key a table row's card keeps (`dockerqa.tables.TableRow.key` → its identity)."""
+        return self.rows.get(key, key)
 
     def slot_of(self, question: Question) -> list[int | None]:
         """1-based slot of each of the question's follow-ups, in chain order (None: no slot)."""
@@ -323,6 +344,9 @@ class Lock(FrozenModel):
     def encoded(self) -> Iterator[bytes]:
         """The canonical text as UTF-8, in pieces (a large lock is never held whole)."""
         data = self.model_dump(mode="json")
+        for entry in data["questions"]:
+            if not entry["rows"]:  # written only when a row's feature was reworded
+                del entry["rows"]
         return json_chunks(data, indent=2, ensure_ascii=False, sort_keys=True)
 
     def same_as(self, other: Lock) -> bool:

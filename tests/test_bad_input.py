@@ -424,7 +424,8 @@ CASES = [
         "unknown-card-type",
         ("export", "anki", "--source", "page.mdx", "--cards", "nope", "--out", "d.apkg"),
         1,
-        rf"{ERR}option cards: unknown value 'nope' \(choose from main, follow-up, red-flag\)$",
+        rf"{ERR}option cards: unknown value 'nope' "
+        r"\(choose from main, follow-up, red-flag, table-row\)$",
         absent=("d.apkg",),
     ),
     Case(

@@ -7,7 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from engines import Tab
 
+import dockerqa
 from conftest import FIXTURES, ROOT
 
 pytest.importorskip("anki.collection")
@@ -81,3 +83,68 @@ def test_inline_steps_in_a_follow_up_answer_are_a_list(tmp_path: Path) -> None:
     ]
     back = card.back.split("<hr id=answer>", 1)[1]
     assert back.count("<li>") == 4
+
+
+#: Text that runs past the phone's right edge, and a window that grew past it (a mobile
+#: viewport widens to fit wide content; the card's ``overflow-x: hidden`` hides the rest).
+_CLIPPED = f"""
+(() => {{
+  const out = [];
+  const width = {card_report.WIDTH};
+  if (window.innerWidth > width) out.push(`window widened to ${{window.innerWidth}}px`);
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  while (walker.nextNode()) {{
+    const t = walker.currentNode;
+    if (!t.data.trim()) continue;
+    range.selectNodeContents(t);
+    const right = range.getBoundingClientRect().right;
+    if (right > width + 1) out.push(`text runs to ${{Math.round(right)}}px: ${{t.data.trim()}}`);
+  }}
+  return out;
+}})()
+"""
+
+
+@pytest.mark.browser
+def test_table_row_cards_fit_a_phone(tmp_path: Path, tab: Tab) -> None:
+    # Every table-row card of the corpus, as Anki renders it, front and back at 420 px.
+    from anki.collection import Collection, ImportAnkiPackageRequest
+    from anki.import_export_pb2 import ImportAnkiPackageOptions
+
+    (apkg,) = dockerqa.export(
+        None, "anki", tmp_path / "rows.apkg", lock=card_report.CORPUS_LOCK, locked=True,
+        cards="table-row",
+    )  # fmt: skip
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        col.import_anki_package(
+            ImportAnkiPackageRequest(package_path=str(apkg), options=ImportAnkiPackageOptions())
+        )
+        sides = []
+        for cid in col.find_cards(""):
+            card = col.get_card(cid)
+            out = card.render_output()
+            key = f"{card.note()['Question id']}: {card.note()['Front'][:30]}"
+            sides += [(f"{key} front", out.question_text, out.css)]
+            sides += [(f"{key} back", out.answer_text, out.css)]
+    finally:
+        col.close()
+    assert len(sides) == 2 * 22  # only table-row cards were chosen
+    tab.send(
+        "Emulation.setDeviceMetricsOverride",
+        width=card_report.WIDTH, height=800, deviceScaleFactor=1, mobile=True,
+    )  # fmt: skip
+    page = tmp_path / "card.html"
+    problems = {}
+    for where, body, css in sides:
+        page.write_text(
+            "<!doctype html><meta charset=utf-8><meta name=viewport content=width=device-width>"
+            f"<style>{card_report._REVIEWER_CSS}\n{css}</style><body class=card>{body}</body>",
+            encoding="utf-8",
+        )
+        tab.open(page)
+        found = tab.evaluate(card_report._MEASURE) + tab.evaluate(_CLIPPED)
+        if found:
+            problems[where] = found
+    assert problems == {}

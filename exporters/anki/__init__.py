@@ -16,10 +16,18 @@ One note per question, sibling cards
     the follow-up questions only and leaves the red flag to its own card. A red-flag card's
     front is its question card's front (``Prompt``) with `RED_FLAG_ASK` under it.
 
+Table-row cards (opt-in: ``cards`` includes ``table-row``)
+    One note of the note type ``dockerqa Table row`` per row of a comparison table in a
+    question's answer (`dockerqa.tables`): "Boot time: Virtual Machine vs Container?", answered
+    by the row's cells under their column names. A note type of its own, so the question notes
+    and their note type are untouched whether these cards are chosen or not: importing them is
+    additive (a new note type, new notes), with Anki's default options.
+
 Tags (hierarchical, on every note)
     ``dockerqa::level::<level>``, ``dockerqa::section::<section id>``, ``dockerqa::kind::<kind>``,
-    ``dockerqa::type::main``, ``dockerqa::topic::<tag>`` per topic tag, and ``dockerqa::retired``
-    on notes of questions that left the source.
+    ``dockerqa::type::main`` (``dockerqa::type::table-row`` on table-row notes),
+    ``dockerqa::topic::<tag>`` per topic tag, and ``dockerqa::retired`` on notes of questions
+    that left the source.
 
 The note type — its ID hard-coded forever, its fields frozen
     Anki matches note types by ID; any change to the field or template list makes it create a
@@ -27,6 +35,11 @@ The note type — its ID hard-coded forever, its fields frozen
     lists below were published with dockerqa 0.2 (the one change since 0.1, which had three
     note types); never add, remove, rename or reorder a field or template. CSS and template
     HTML may change (this exporter's state in the lock gives the note type a newer ``mod``).
+
+    ``dockerqa Table row`` (ID 1786019412), fields: Front, Back, Context, Parent, Question id,
+    Source, Banner; template: Table row. ``Front`` the row's question (feature: the compared
+    columns), ``Back`` each compared column's cell under its name, ``Parent`` the question's
+    title, ``Question id`` its id; the others as below.
 
     ``dockerqa Question`` (ID 1773346606), fields: Id, Context, Title, Prompt, Answer,
     Details, Source, Banner, Chain, RedFlag, then FollowUp1, FollowUp1Answer … FollowUp8,
@@ -53,13 +66,20 @@ The note type — its ID hard-coded forever, its fields frozen
 Identity
     GUIDs come from the page key and the question id only: ``guid_for(key, id)``; deck ids
     from the page key and the deck name. Two pages (different keys) never share a note or a
-    deck; the bundled corpus's key ``dockerqa`` keeps the GUIDs of earlier releases.
+    deck; the bundled corpus's key ``dockerqa`` keeps the GUIDs of earlier releases. A
+    table-row note's GUID is ``guid_for(key, id, "row", row key)``: the row key is its
+    feature's slug (`dockerqa.tables.TableRow.key`), or the key the lock keeps for a row whose
+    feature was reworded (`dockerqa.lock.LockEntry.row_key`), so a row keeps its note when its
+    cells or its feature are reworded or it moves, and with the question when the lock keeps
+    its id.
 
 Update rule
     Every note's ``mod`` is the later of the lock's time for its question (when its content
     last changed, or when it was retired) and the time this exporter's field layout last
     changed (its state in the lock); the note type's ``mod`` is when its CSS or templates last
-    changed. Re-importing an unchanged question leaves the learner's copy alone; a changed one
+    changed (the table-row note type's, the later of that and
+    `notetypes.ROW_NOTE_TYPE_CHANGED`; a table-row note carries its question's ``mod``).
+    Re-importing an unchanged question leaves the learner's copy alone; a changed one
     is newer, so Anki's default "update if newer" import updates it. Review history stays with
     the cards either way.
 
@@ -94,6 +114,7 @@ from dockerqa.lock import Lock, LockEntry
 from dockerqa.model import CARD_TYPES, PARTS, PARTS_BY_NAME, Kind, Library, Question
 from dockerqa.render import escape_text, render_inline, render_markdown
 from dockerqa.study import Back, ask, inline_steps_as_list, study_back
+from dockerqa.tables import TableRow, table_rows
 
 from .._flashcards import card_tags, deck_name, deck_part
 from ._apkg import _Note, apkg_bytes
@@ -106,12 +127,17 @@ from .notetypes import (
     NOTE_TYPE_NAME,
     QUESTION_MODEL_ID,
     RED_FLAG_ASK,
+    ROW_CARD,
+    ROW_FIELDS,
+    ROW_MODEL_ID,
+    ROW_NOTE_TYPE_NAME,
     AnkiState,
     _after,
     _FieldsState,
     _note_type,
     _NoteTypeState,
     _read_state,
+    _row_note_type,
     note_type_fingerprint,
 )
 
@@ -125,11 +151,18 @@ __all__ = [
     "NOTE_TYPE_NAME",
     "QUESTION_MODEL_ID",
     "RED_FLAG_ASK",
+    "ROW_CARD",
+    "ROW_FIELDS",
+    "ROW_MODEL_ID",
+    "ROW_NOTE_TYPE_NAME",
+    "TABLE_ROW",
     "AnkiExporter",
     "AnkiState",
     "note_type_fingerprint",
 ]
 
+#: The opt-in card type: one card per comparison-table row (not in the default ``cards``).
+TABLE_ROW = "table-row"
 #: Parts of a question's back that can be chosen with ``back`` (all by default).
 BACK_PARTS = ("answer", "intent", "weak-strong", "senior-staff", "follow-ups", "red-flag", "other")
 
@@ -328,6 +361,30 @@ def _banner(library: Library, entry: LockEntry) -> str:
     )
 
 
+def _row_fields(library: Library, item: _Item, row: TableRow) -> list[str]:
+    """A table-row note's fields (`ROW_FIELDS`)."""
+    q = item.question
+
+    def inline(text: str) -> str:
+        return _unbroken_code(render_inline(text))
+
+    front = f"{inline(row.feature)}: {' vs '.join(inline(c) for c in row.compared)}?"
+    back = "\n".join(
+        f"<div class=dq-row-cell><div class=dq-label>{inline(name)}</div>"
+        f"{inline(cell) if cell else '—'}</div>"
+        for name, cell in zip(row.compared, row.cells, strict=False)
+    )
+    return [
+        front,
+        back,
+        _context(q, item.section_title),
+        render_inline(q.title),
+        _esc(q.id),
+        _source(library, q),
+        _banner(library, item.entry),
+    ]
+
+
 # --- building --------------------------------------------------------------------------------
 
 
@@ -389,8 +446,9 @@ class AnkiExporter(Exporter):
     options = (
         Option(
             "cards",
-            "Card types to generate, comma-separated.",
-            choices=tuple(CARD_TYPES),
+            "Card types to generate, comma-separated; table-row (a card per row of a "
+            "comparison table) is off unless named.",
+            choices=(*CARD_TYPES, TABLE_ROW),
             multiple=True,
             default=tuple(CARD_TYPES),
         ),
@@ -463,6 +521,7 @@ class AnkiExporter(Exporter):
         state = _read_state(context.state) or AnkiState.model_validate(self.next_state(None, 0))
         floor = state.fields.changed if state.fields is not None else 0
         model = _note_type()
+        rows = TABLE_ROW in self.choice.cards
         root_name = deck_part(library.metadata.title)
         decks: dict[str, Any] = {
             root_name: genanki.Deck(
@@ -472,19 +531,34 @@ class AnkiExporter(Exporter):
         due = itertools.count(1)
         for item in _items(library, lock):
             fields = self._fields(library, item)
-            if fields is None:
+            row_notes = table_rows(item.question) if rows else ()
+            if fields is None and not row_notes:
                 continue
             if item.deck not in decks:
                 decks[item.deck] = genanki.Deck(_deck_id(context.key, item.deck), item.deck)
-            note = _Note(
-                mod=max(item.entry.mod, floor),
-                model=model,
-                guid=genanki.guid_for(context.key, item.question.id),
-                tags=card_tags(item.question, "main", retired=item.entry.retired is not None),
-                fields=fields,
-            )
-            note.due = next(due)
-            decks[item.deck].add_note(note)
+            retired = item.entry.retired is not None
+            if fields is not None:
+                note = _Note(
+                    mod=max(item.entry.mod, floor),
+                    model=model,
+                    guid=genanki.guid_for(context.key, item.question.id),
+                    tags=card_tags(item.question, "main", retired=retired),
+                    fields=fields,
+                )
+                note.due = next(due)
+                decks[item.deck].add_note(note)
+            for row in row_notes:
+                note = _Note(
+                    mod=max(item.entry.mod, floor),
+                    model=_row_note_type(),
+                    guid=genanki.guid_for(
+                        context.key, item.question.id, "row", item.entry.row_key(row.key)
+                    ),
+                    tags=card_tags(item.question, TABLE_ROW, retired=retired),
+                    fields=_row_fields(library, item, row),
+                )
+                note.due = next(due)
+                decks[item.deck].add_note(note)
         if next(due) == 1:
             raise ExportError("nothing to export: no card of the chosen types")
         return apkg_bytes(genanki.Package(list(decks.values())), state.note_types.changed)

@@ -1,6 +1,6 @@
-"""The frozen note type ``dockerqa Question``: its id, fields, templates and CSS, its
-fingerprint, and the Anki exporter's state in the lock (see the package docstring for the
-contract these names keep).
+"""The frozen note types ``dockerqa Question`` and ``dockerqa Table row``: their ids, fields,
+templates and CSS, the question type's fingerprint, and the Anki exporter's state in the lock
+(see the package docstring for the contract these names keep).
 """
 
 from __future__ import annotations
@@ -129,6 +129,79 @@ def _note_type() -> Any:
     # genanki finds each template's required fields by rendering it once per field (a third of
     # its time here); they are the gates, known in advance (a test checks genanki agrees).
     model.__dict__["_req"] = [[i, "all", [FIELDS.index(g)]] for i, g in enumerate(CARD_GATES)]
+    return model
+
+
+# --- the table-row note type (opt-in cards, separate so adding it changes no existing note) ---
+
+#: The table-row note type's id: hard-coded forever, like `QUESTION_MODEL_ID`.
+ROW_MODEL_ID = 1786019412
+ROW_NOTE_TYPE_NAME = "dockerqa Table row"
+#: Its fields, frozen since they were published (never add, remove, rename or reorder one).
+ROW_FIELDS: tuple[str, ...] = (
+    "Front", "Back", "Context", "Parent", "Question id", "Source", "Banner",
+)  # fmt: skip
+#: What a table-row card is called (its template, its ``--cards`` choice and its type tag).
+ROW_CARD = "Table row"
+
+_ROW_FRONT = f"""{{{{#Front}}}}<div class="dq dq-front">
+{_BANNER}
+<div class=dq-context>{{{{Context}}}} · {ROW_CARD}</div>
+<div class=dq-parent>{{{{Parent}}}}</div>
+<div class=dq-front-ask>{{{{Front}}}}</div>
+</div>{{{{/Front}}}}"""
+_ROW_BACK = f"""{{{{FrontSide}}}}
+<hr id=answer>
+<div class="dq dq-back">
+<div class="dq-answer dq-row">{{{{Back}}}}</div>
+{_SOURCE}
+</div>"""
+#: The table-row cards' own rules, after the question type's style sheet (which stays as it
+#: is: its fingerprint is in every lock).
+ROW_CSS = """
+.dq-row-cell { margin: 0 0 0.6em; overflow-wrap: anywhere; }
+.dq-row-cell > .dq-label { margin-bottom: 0.1em; }
+"""
+
+
+#: When the table-row note type's own definition (`ROW_FIELDS`, its template, `ROW_CSS`) last
+#: changed, in UTC seconds. Raise it with every change to them: its ``mod`` is the later of
+#: this and the question type's, so Anki's "update note types: if newer" takes the change (a
+#: test pins the definition this time stands for).
+ROW_NOTE_TYPE_CHANGED = 1_796_559_894
+
+
+class _RowModel(genanki.Model):  # type: ignore[misc]
+    """The table-row note type, stamped no earlier than `ROW_NOTE_TYPE_CHANGED`."""
+
+    def to_json(self, timestamp: float, deck_id: int) -> Any:
+        return super().to_json(max(timestamp, ROW_NOTE_TYPE_CHANGED), deck_id)
+
+
+@functools.cache
+def row_note_type_fingerprint() -> str:
+    """Fingerprint of the table-row note type's own definition (not the shared CSS)."""
+    definition = {
+        "id": ROW_MODEL_ID,
+        "name": ROW_NOTE_TYPE_NAME,
+        "fields": ROW_FIELDS,
+        "templates": [ROW_CARD, _ROW_FRONT, _ROW_BACK],
+        "css": ROW_CSS,
+    }
+    return fingerprint(json.dumps(definition, sort_keys=True, ensure_ascii=False))
+
+
+@functools.cache
+def _row_note_type() -> Any:
+    model = _RowModel(
+        model_id=ROW_MODEL_ID,
+        name=ROW_NOTE_TYPE_NAME,
+        fields=[{"name": f} for f in ROW_FIELDS],
+        templates=[{"name": ROW_CARD, "qfmt": _ROW_FRONT, "afmt": _ROW_BACK}],
+        css=f"{BASE_CSS}\n{pygments_css()}\n{CARD_CSS}\n{ROW_CSS}",
+        sort_field_index=0,
+    )
+    model.__dict__["_req"] = [[0, "all", [0]]]  # the card exists when Front is filled
     return model
 
 

@@ -26,7 +26,7 @@ from engines import live_html, parse_html
 
 import dockerqa
 import dockerqa.lock
-from conftest import FIXTURES, ROOT, run_cli
+from conftest import FIXTURES, ROOT, fresh_export, run_cli
 from dockerqa import ExportError, LockError
 from dockerqa.exporters.anki import FIELDS, QUESTION_MODEL_ID, AnkiExporter, notetypes
 from dockerqa.exporting import ExportContext
@@ -860,3 +860,216 @@ def test_a_rewritten_front_reaches_the_learners_card(tmp_path: Path) -> None:
         assert new in col.get_note(nid)["Prompt"]
     finally:
         col.close()
+
+
+# --- table-row cards (opt-in) ----------------------------------------------------------------
+
+ROW_CARDS = "main,follow-up,red-flag,table-row"
+CORPUS_ROWS = 22  # rows of the corpus's four comparison tables
+
+
+def _row_cards(col: Collection, qid: str) -> dict[str, int]:
+    """Card id of each table-row card of question ``qid``, by the feature its front asks."""
+    found = {}
+    for cid in col.find_cards(f'"note:{notetypes.ROW_NOTE_TYPE_NAME}" "Question id:{qid}"'):
+        front = col.get_card(cid).render_output().question_text
+        ask = re.search(r"<div class=dq-front-ask>(.*?)</div>", front)
+        assert ask is not None, front
+        found[ask.group(1).split(":", 1)[0]] = cid
+    return found
+
+
+def test_table_row_cards_are_off_by_default(corpus_import: tuple[Collection, Any]) -> None:
+    col, _ = corpus_import
+    assert col.models.get(notetypes.ROW_MODEL_ID) is None
+    assert col.find_notes("tag:dockerqa::type::table-row") == []
+
+
+def test_the_rows_of_vm_vs_container_are_cards_of_their_own(tmp_path: Path) -> None:
+    out = tmp_path / "rows.apkg"
+    done = run_cli("export", "anki", "--cards", ROW_CARDS, "--locked", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    col = open_collection(tmp_path / "c.anki2")
+    try:
+        log = import_apkg(col, out)
+        assert (len(log.new), col.card_count()) == (CORPUS_NOTES + CORPUS_ROWS, CORPUS_CARDS + 22)
+        assert list(col._backend.check_database()) == []
+        model = col.models.get(notetypes.ROW_MODEL_ID)
+        assert model is not None and model["name"] == "dockerqa Table row"
+        assert [f["name"] for f in model["flds"]] == list(notetypes.ROW_FIELDS)
+        cards = _row_cards(col, "fundamentals/vm-vs-container")
+        assert set(cards) == {
+            "Virtualization level", "Isolation mechanism", "Guest OS", "Size", "Boot time",
+            "Density", "Security isolation",
+        }  # fmt: skip
+        card = col.get_card(cards["Boot time"])
+        out_ = card.render_output()
+        front = parse_html(out_.question_text)
+        shown = " ".join("".join(front.text).split())
+        assert shown == (
+            "Fundamentals & Architecture · Basic · Question · Table row VM vs Container "
+            "Boot time: Virtual Machine vs Container?"
+        )
+        back = out_.answer_text.split("<hr id=answer>", 1)[1]
+        assert re.findall(r"<div class=dq-label>(.*?)</div>([^<]*)</div>", back) == [
+            ("Virtual Machine", "30 seconds to several minutes"),
+            ("Container", "Milliseconds to a few seconds"),
+        ]
+        assert "problem" not in out_.answer_text and live_html(out_.answer_text) == []
+        note = card.note()
+        assert note["Question id"] == "fundamentals/vm-vs-container"
+        assert "dockerqa::type::table-row" in note.tags
+        assert "dockerqa::section::fundamentals" in note.tags
+        assert col.decks.name(card.did) == (
+            "Docker Interview Questions::01 Fundamentals & Architecture"
+        )
+        # inline code in a cell stays code: `ARG` vs `ENV`
+        (arg,) = [
+            c
+            for name, c in _row_cards(col, "best-practices/arg-vs-env").items()
+            if name == "Override at build"
+        ]
+        arg_out = col.get_card(arg).render_output()
+        assert "<code>ARG</code> vs <code>ENV</code>?" in arg_out.question_text
+        assert "<code>--build-arg KEY=value</code>" in arg_out.answer_text.replace(
+            "<span class=dq-nobr>", ""
+        ).replace("</span>", "")
+    finally:
+        col.close()
+
+
+def _reword_and_move_boot_time(page: Path) -> None:
+    """The Boot time row reworded in its Container cell and moved to the top of its table."""
+    lines = page.read_text(encoding="utf-8").split("\n")
+    (i,) = [n for n, line in enumerate(lines) if "| **Boot time**" in line]
+    row = lines.pop(i).replace("Milliseconds to a few seconds", "Well under a second, often")
+    (sep,) = [n for n, line in enumerate(lines[:i]) if line.strip().startswith("| :---")]
+    lines.insert(sep + 1, row)
+    page.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_upgrading_from_the_last_release_with_table_rows_keeps_reviews(tmp_path: Path) -> None:
+    # 0.2's deck, studied; then this release's deck with table-row cards, imported with the
+    # options README gives (Anki's defaults); then a rebuild whose Boot time row is reworded
+    # and moved: its card is updated in place and keeps its review.
+    for suffix in ("mdx", "toml", "lock"):
+        shutil.copyfile(ROOT / "corpus" / f"docker.{suffix}", tmp_path / f"docker.{suffix}")
+    page = tmp_path / "docker.mdx"
+    col = open_collection(tmp_path / "c.anki2")
+    try:
+        import_apkg(col, FIXTURES / "anki" / "dockerqa-0.2.apkg")
+        (nid,) = col.find_notes('"Id:fundamentals/vm-vs-container"')
+        for cid in col.get_note(nid).card_ids():
+            card = col.get_card(cid)
+            card.start_timer()
+            col.sched.answerCard(card, 3)
+        before = _sched(col)
+
+        (v1,) = dockerqa.export(page, "anki", tmp_path / "v1.apkg", locked=True, cards=ROW_CARDS)
+        log = import_apkg(col, v1)
+        col.models._clear_cache()
+        assert (len(log.new), len(log.updated)) == (CORPUS_ROWS, CORPUS_NOTES)
+        assert (len(log.conflicting), len(log.duplicate)) == (0, 0)
+        ours = sorted(m.id for m in col.models.all_names_and_ids() if m.name.startswith("dockerqa"))
+        assert ours == [QUESTION_MODEL_ID, notetypes.ROW_MODEL_ID]  # no copy, one new type
+        assert (col.note_count(), col.card_count()) == (
+            CORPUS_NOTES + CORPUS_ROWS,
+            CORPUS_CARDS + CORPUS_ROWS,
+        )
+        after = _sched(col)
+        assert {cid: after[cid] for cid in before} == before  # every old card keeps its schedule
+        guids = [col.get_note(n).guid for n in col.find_notes("")]
+        assert len(guids) == len(set(guids))
+        assert list(col._backend.check_database()) == []
+
+        rows = _row_cards(col, "fundamentals/vm-vs-container")
+        boot = col.get_card(rows["Boot time"])
+        boot.start_timer()
+        col.sched.answerCard(boot, 3)
+        col._backend.check_database()
+        reviewed = _sched(col)
+        revlog = col.db.scalar("select count() from revlog")
+
+        _reword_and_move_boot_time(page)
+        entry = dockerqa.lock.read_lock(page.with_suffix(".lock")).entry(
+            "fundamentals/vm-vs-container"
+        )
+        assert entry is not None
+        v2 = tmp_path / "v2.apkg"
+        done = run_cli(
+            "export", "anki", "--source", str(page), "--cards", ROW_CARDS, "--out", str(v2),
+            env={"SOURCE_DATE_EPOCH": str(entry.changed + 60)},
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        log = import_apkg(col, v2)
+        assert (len(log.new), len(log.conflicting)) == (0, 0)
+        # the question and its row notes carry the question's new time: updated in place
+        updated = [n.fields[0] for n in log.updated]
+        assert len(updated) == 1 + 7 and "fundamentals/vm-vs-container" in updated
+        assert col.note_count() == CORPUS_NOTES + CORPUS_ROWS  # nothing duplicated
+        rows_after = _row_cards(col, "fundamentals/vm-vs-container")
+        assert rows_after["Boot time"] == boot.id  # the same card
+        text = col.get_card(boot.id).render_output().answer_text
+        assert "Well under a second, often" in text and "Milliseconds" not in text
+        assert col.get_card(boot.id).reps == 1
+        assert col.db.scalar("select count() from revlog") == revlog
+        assert _sched(col) == reviewed
+
+        # the feature itself reworded: the lock keeps the row's key, so the card stays
+        text = page.read_text(encoding="utf-8")
+        page.write_text(text.replace("| **Boot time**   ", "| **Startup time**"), encoding="utf-8")
+        v3 = tmp_path / "v3.apkg"
+        done = run_cli(
+            "export", "anki", "--source", str(page), "--cards", ROW_CARDS, "--out", str(v3),
+            env={"SOURCE_DATE_EPOCH": str(entry.changed + 120)},
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        log = import_apkg(col, v3)
+        assert (len(log.new), len(log.conflicting), len(log.updated)) == (0, 0, 1 + 7)
+        rows_after = _row_cards(col, "fundamentals/vm-vs-container")
+        assert "Boot time" not in rows_after and rows_after["Startup time"] == boot.id
+        assert col.get_card(boot.id).reps == 1
+        assert col.note_count() == CORPUS_NOTES + CORPUS_ROWS
+        assert _sched(col) == reviewed
+    finally:
+        col.close()
+
+
+def test_a_deck_with_table_rows_is_the_same_bytes_in_any_interpreter(tmp_path: Path) -> None:
+    first = fresh_export("anki", tmp_path / "a.apkg", "1", "--cards", ROW_CARDS)
+    second = fresh_export("anki", tmp_path / "b.apkg", "4242", "--cards", ROW_CARDS)
+    assert first == second and first != (ROOT / "dist" / "dockerqa.apkg").read_bytes()
+
+
+def test_the_table_row_note_type_is_pinned_to_the_time_it_last_changed() -> None:
+    # Changing the row note type's fields, template or CSS changes this fingerprint: raise
+    # notetypes.ROW_NOTE_TYPE_CHANGED with it, then update both here.
+    assert (notetypes.row_note_type_fingerprint(), notetypes.ROW_NOTE_TYPE_CHANGED) == (
+        "227668d52a4aa2b8",
+        1_796_559_894,
+    )
+
+
+def test_a_restyled_table_row_note_type_reaches_the_learner(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = tmp_path / "docker.mdx"
+    for suffix in ("mdx", "toml", "lock"):
+        shutil.copyfile(ROOT / "corpus" / f"docker.{suffix}", tmp_path / f"docker.{suffix}")
+    col = open_collection(tmp_path / "c.anki2")
+    try:
+        (v1,) = dockerqa.export(page, "anki", tmp_path / "v1.apkg", cards="table-row")
+        import_apkg(col, v1)
+        assert col.models.get(notetypes.ROW_MODEL_ID)["mod"] == notetypes.ROW_NOTE_TYPE_CHANGED
+        monkeypatch.setattr(notetypes, "ROW_CSS", notetypes.ROW_CSS + "\n/* v2 */")
+        monkeypatch.setattr(notetypes, "ROW_NOTE_TYPE_CHANGED", notetypes.ROW_NOTE_TYPE_CHANGED + 1)
+        notetypes._row_note_type.cache_clear()
+        (v2,) = dockerqa.export(page, "anki", tmp_path / "v2.apkg", cards="table-row")
+        log = import_apkg(col, v2)
+        col.models._clear_cache()
+        assert (len(log.new), len(log.updated), len(log.conflicting)) == (0, 0, 0)
+        assert col.models.get(notetypes.ROW_MODEL_ID)["css"].endswith("/* v2 */")
+    finally:
+        col.close()
+        monkeypatch.undo()
+        notetypes._row_note_type.cache_clear()
