@@ -21,7 +21,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, TextIO
+from functools import cache
+from typing import TYPE_CHECKING, ClassVar, TextIO
 
 from fsrs import Card, Rating, State
 
@@ -29,7 +30,8 @@ from dockerqa.drill import RATINGS, Drill, Item, Stats, StatsRow, Turn
 from dockerqa.feedback import Feedback, feedback
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, ConsoleOptions, RenderResult
+    from rich.markdown import Markdown
 
 #: Pygments style of code in the terminal: the cards' night palette (render.py).
 CODE_STYLE = "github-dark"
@@ -75,6 +77,27 @@ def label_diagrams(markdown: str) -> str:
     return _FENCE.sub(sub, markdown)
 
 
+@cache
+def _markdown_class() -> type[Markdown]:
+    """rich's Markdown, with table cells that fold long words instead of cutting them (on a
+    narrow terminal "Virtualization" would show as "Virtualiza…")."""
+    from rich.markdown import Markdown, TableElement
+    from rich.table import Table
+
+    class FoldingTable(TableElement):
+        def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+            for part in super().__rich_console__(console, options):
+                if isinstance(part, Table):
+                    for column in part.columns:
+                        column.overflow = "fold"
+                yield part
+
+    class FoldingMarkdown(Markdown):
+        elements: ClassVar = {**Markdown.elements, "table_open": FoldingTable}
+
+    return FoldingMarkdown
+
+
 class Screen:
     """Text in and out: rich rendering and single keys on a terminal, plain lines elsewhere."""
 
@@ -111,13 +134,13 @@ class Screen:
                 text = label_diagrams(text)
                 self.stdout.write(f"\n--- {label} ---\n{text}\n" if label else f"\n{text}\n")
             return
-        from rich.markdown import Markdown
         from rich.text import Text
 
+        markdown = _markdown_class()
         for label, text in blocks:
             if label:
                 self.console.print(Text(f"\n{label}", style="bold cyan"))
-            self.console.print(Markdown(label_diagrams(text), code_theme=CODE_STYLE))
+            self.console.print(markdown(label_diagrams(text), code_theme=CODE_STYLE))
 
     def feedback(self, said: Feedback, typed: bool, room: int = 0) -> None:
         """The key points, each marked covered (✓) or missed (✗) when an answer was typed; on

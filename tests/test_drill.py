@@ -416,17 +416,20 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|\x1b[()][A-Z0-9]"
 
 
 class Terminal:
-    """``dockerqa drill`` in a pseudo-terminal of 80×24: keys in, the screen's text out."""
+    """``dockerqa drill`` in a pseudo-terminal (80×24 unless told): keys in, the screen's text
+    out (escape sequences taken out)."""
 
-    def __init__(self, page: Path, store: Path, *extra: str, now: datetime = T0) -> None:
+    def __init__(
+        self, page: Path, store: Path, *extra: str, now: datetime = T0, columns: int = 80
+    ) -> None:
         import fcntl
         import pty
         import struct
         import termios
 
         master, slave = pty.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-        env = {**ENV, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+        env = {**ENV, "TERM": "xterm-256color", "COLUMNS": str(columns), "LINES": "24"}
         self.proc = subprocess.Popen(
             _args(page, store, now, *extra),
             stdin=slave,
@@ -467,6 +470,10 @@ class Terminal:
     def close(self) -> int:
         try:
             return self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise
         finally:
             os.close(self.fd)
 
@@ -500,6 +507,31 @@ def test_single_keys_in_a_terminal(page: Path, store: Path) -> None:
         status = term.close()
     assert status == 0
     assert [r for _, _, r in reviews(store)] == [1, 3]
+
+
+def test_a_narrow_terminal_loses_nothing(page: Path, store: Path) -> None:
+    term = Terminal(page, store, "--new", "1", "--time", "90", columns=40)
+    try:
+        term.expect("You have 90 s.")
+        term.press(b"Containers share the host kernel.\r")
+        term.expect(" s left)")  # the time left after each line typed
+        term.press(b"\r")
+        reveal = term.expect("[m] more [q] quit")
+        assert re.search(r"^Time: \d+ s of 90$", reveal, re.M), reveal
+        # the typed answer stays on the 24 lines of the screen, above the reveal
+        shown = term.text[term.text.rindex("Containers share the host kernel.") : term.mark]
+        assert shown.count("\n") < 24, shown
+        term.press(b"m")
+        more = term.expect("[q] quit")
+        # the table's cells fold long words rather than cut them; no pager, no raw codes
+        assert "…" not in more
+        assert re.search(r"Virtualizat\s+.*\n\s*ion level", more), more
+        assert not re.search(r"\[[0-9;]+m|ESC\[", term.text)
+        term.press(b"q")
+        term.expect("Session stopped: 0 ratings saved.")
+    finally:
+        status = term.close()
+    assert status == 0
 
 
 @pytest.mark.parametrize("where", ["answer", "rating"])
