@@ -715,8 +715,9 @@ def test_a_read_only_store_is_read_for_stats(page: Path, store: Path, version: i
     store.chmod(0o444)
     store.parent.chmod(0o555)
     root = os.access(store, os.W_OK)  # root may write anything but an immutable file
-    if root:
-        subprocess.run(["chattr", "+i", store, store.parent], check=True)
+    if root and subprocess.run(["chattr", "+i", store, store.parent]).returncode:
+        store.parent.chmod(0o755)
+        pytest.skip("run as root on a file system without immutable files")
     try:
         assert not os.access(store, os.W_OK)
         stats = drill(page, store, "--stats")
