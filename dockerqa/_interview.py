@@ -1,28 +1,46 @@
 """The terminal side of ``dockerqa drill``: asks, reads answers and keys, reveals, shows stats.
 
-Input is read line by line, so a script can drive it: an answer ends with an empty line (an
-empty first line skips typing), then one key per line — ``1``–``4`` rate, ``m`` shows the
-rest, ``q`` quits. On a terminal the Markdown is rendered with rich (code in the cards' night
-pygments style) and a reveal taller than the screen is paged; otherwise it is written as
-plain Markdown text. Knows nothing of click: the command line hands it its streams.
+On a terminal, ratings, ``m`` and ``q`` are single keys (the terminal is put in cbreak mode
+for the one key, then restored), ``q`` or Ctrl-D quits from any prompt, and Enter takes the
+suggested rating. An answer is typed line by line and ends with an empty line; ``q`` alone on
+the first line, or Ctrl-D on an empty line, quits. Without a terminal (a pipe, a test) every
+key is a line, so a script can drive a session, and end of input ends it.
+
+On a terminal the Markdown is rendered with rich (code in the cards' night pygments style),
+never paged; otherwise it is written as plain Markdown text. Mermaid diagrams show as source
+under the label the cards give them. Knows nothing of click: the command line hands it its
+streams.
 """
 
 from __future__ import annotations
 
 import enum
+import os
+import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, TextIO
+from functools import cache
+from typing import TYPE_CHECKING, ClassVar, TextIO
+
+from fsrs import Card, Rating, State
 
 from dockerqa.drill import RATINGS, Drill, Item, Stats, StatsRow, Turn
+from dockerqa.feedback import Feedback, feedback
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, ConsoleOptions, RenderResult
+    from rich.markdown import Markdown
 
 #: Pygments style of code in the terminal: the cards' night palette (render.py).
 CODE_STYLE = "github-dark"
-_KEYS = "  ".join(f"[{k}] {name}" for k, name in RATINGS.items())
+#: A card rated Again or Hard whose next step is at most this far off comes back in the
+#: session (Anki's default "learn ahead limit"): when due, else once the rest is asked.
+LEARN_AHEAD = timedelta(minutes=20)
+_KEYS = " ".join(f"[{k}] {name}" for k, name in RATINGS.items())
+_FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>```+|~~~+)[ \t]*(?P<lang>\w+)[^\n]*$", re.M)
+_ENTER = "enter"
 
 
 class Ending(enum.Enum):
@@ -45,14 +63,50 @@ class Outcome:
     """Questions fully asked."""
 
 
+def label_diagrams(markdown: str) -> str:
+    """Code fences of a labelled language (Mermaid) as plain source under their label, as
+    the cards show them."""
+    from dockerqa.render import _LANG_LABELS
+
+    def sub(m: re.Match[str]) -> str:
+        label = _LANG_LABELS.get(m["lang"].lower())
+        if label is None:
+            return m[0]
+        return f"{m['indent']}*{label}:*\n\n{m['indent']}{m['fence']}text"
+
+    return _FENCE.sub(sub, markdown)
+
+
+@cache
+def _markdown_class() -> type[Markdown]:
+    """rich's Markdown, with table cells that fold long words instead of cutting them (on a
+    narrow terminal "Virtualization" would show as "Virtualiza…")."""
+    from rich.markdown import Markdown, TableElement
+    from rich.table import Table
+
+    class FoldingTable(TableElement):
+        def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+            for part in super().__rich_console__(console, options):
+                if isinstance(part, Table):
+                    for column in part.columns:
+                        column.overflow = "fold"
+                yield part
+
+    class FoldingMarkdown(Markdown):
+        elements: ClassVar = {**Markdown.elements, "table_open": FoldingTable}
+
+    return FoldingMarkdown
+
+
 class Screen:
-    """Text in and out: rich rendering on a terminal, plain Markdown text elsewhere."""
+    """Text in and out: rich rendering and single keys on a terminal, plain lines elsewhere."""
 
     def __init__(self, stdin: TextIO, stdout: TextIO, *, rich: bool | None = None) -> None:
         self.stdin = stdin
         self.stdout = stdout
         self.rich = stdout.isatty() if rich is None else rich
-        self.echo = not stdin.isatty()  # scripted input shows in the transcript
+        self.keys = stdin.isatty()  # single keys in cbreak mode
+        self.echo = not self.keys  # scripted input shows in the transcript
         self._console: Console | None = None
 
     @property
@@ -67,35 +121,64 @@ class Screen:
             )
         return self._console
 
-    def line(self, text: str = "", style: str = "") -> None:
+    def line(self, text: str = "", style: str = "", end: str = "\n") -> None:
         if self.rich:
-            self.console.print(text, style=style or None, markup=False, highlight=False)
+            self.console.print(text, style=style or None, markup=False, highlight=False, end=end)
         else:
-            self.stdout.write(text + "\n")
+            self.stdout.write(text + end)
 
     def blocks(self, blocks: Sequence[tuple[str, str]]) -> None:
-        """Labelled Markdown blocks; paged on a terminal when taller than the screen."""
+        """Labelled Markdown blocks, never paged: the terminal keeps what scrolls by."""
         if not self.rich:
             for label, text in blocks:
+                text = label_diagrams(text)
                 self.stdout.write(f"\n--- {label} ---\n{text}\n" if label else f"\n{text}\n")
             return
-        from rich.console import Group
-        from rich.markdown import Markdown
         from rich.text import Text
 
-        parts: list[Any] = []
+        markdown = _markdown_class()
         for label, text in blocks:
             if label:
-                parts.append(Text(f"\n{label}", style="bold cyan"))
-            parts.append(Markdown(text, code_theme=CODE_STYLE))
-        group = Group(*parts)
-        console = self.console
-        height = len(console.render_lines(group, console.options, pad=False))
-        if height > console.height - 3:
-            with console.pager(styles=True):
-                console.print(group)
-        else:
-            console.print(group)
+                self.console.print(Text(f"\n{label}", style="bold cyan"))
+            self.console.print(markdown(label_diagrams(text), code_theme=CODE_STYLE))
+
+    def feedback(self, said: Feedback, typed: bool, room: int = 0) -> None:
+        """The key points, each marked covered (✓) or missed (✗) when an answer was typed; on
+        a terminal, in columns when there are more than ``room`` lines for them."""
+        head = "Key points"
+        if typed:
+            head += f": {said.covered} of {len(said.points)} covered"
+            if said.suggestion:
+                head += f", suggesting {RATINGS[said.suggestion]}"
+        lines = []
+        for point, hit in said.points:
+            mark = ("✓" if hit else "✗") if typed else "•"
+            text = f"`{point.text}`" if point.code and not self.rich else point.text
+            style = ("green" if hit else "red") if typed else ""
+            lines.append((f"  {mark} {text}", style))
+        if not self.rich:
+            self.stdout.write(f"\n--- {head} ---\n")
+            self.stdout.write("".join(text + "\n" for text, _ in lines))
+            return
+        from rich.columns import Columns
+        from rich.text import Text
+
+        self.console.print(Text(f"\n{head}", style="bold cyan"))
+        width = self.console.width
+        tall = sum(-(-len(text) // width) for text, _ in lines) > room
+        cells = [Text(text, style=style) for text, style in lines]
+        if tall and len(cells) > max(room, 4) and width >= 60:  # room for columns
+            self.console.print(Columns(cells, padding=(0, 1)))
+        else:  # one line each when wrapped points would not fit
+            for cell in cells:
+                self.console.print(cell, no_wrap=tall, overflow="ellipsis" if tall else None)
+
+    def room(self, answer: str) -> int:
+        """Lines left for the key points below a typed answer, the question and the prompt
+        kept on screen."""
+        width = self.console.width
+        typed = sum(-(-max(len(line), 1) // width) for line in answer.splitlines())
+        return self.console.height - typed - 9
 
     def table(self, title: str, rows: Sequence[StatsRow]) -> None:
         from rich.table import Table
@@ -104,7 +187,10 @@ class Screen:
         for name in ("", "questions", "new", "due today", "reviews", "retention 30d"):
             table.add_column(name, justify="left" if not name else "right")
         for r in rows:
-            kept = "—" if r.retention is None else f"{r.retention:.0%} ({r.recalled}/{r.graded})"
+            if r.retention is not None:
+                kept = f"{r.retention:.0%} ({r.recalled}/{r.graded})"
+            else:
+                kept = "no due reviews yet"
             table.add_row(r.name, *map(str, (r.questions, r.new, r.due, r.reviews)), kept)
         self.console.print(table)
 
@@ -121,15 +207,60 @@ class Screen:
             self.line(f"> {text}")
         return text
 
-    def read_answer(self) -> str | None:
-        """Lines up to an empty one; None at end of input."""
+    def key(self, prompt: str) -> str | None:
+        """One key: a single key press on a terminal (Ctrl-D is ``q``, Enter is ``enter``),
+        else the first word of a line (an empty line is ``enter``); None at end of input."""
+        if not self.keys:
+            text = self.read(prompt)
+            if text is None:
+                return None
+            if not text.strip() and self.echo:
+                self.line("> (Enter)")
+            return text.strip().lower() or _ENTER
+        import termios
+        import tty
+
+        fd = self.stdin.fileno()
+        saved = termios.tcgetattr(fd)
+        try:
+            # single keys before the prompt shows; a key pressed ahead is kept
+            tty.setcbreak(fd, termios.TCSANOW)
+            self.line(prompt + " ", style="bold", end="")
+            self.stdout.flush()
+            data = os.read(fd, 64).decode(errors="replace")
+        finally:
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        if data == "":
+            self.line("")
+            return None
+        key = {"\r": _ENTER, "\n": _ENTER, "\x04": "q"}.get(data, data.lower())
+        if len(key) > 1 and key != _ENTER:
+            key = ""  # an arrow key, a paste: not a key of ours
+        self.line(key if key != _ENTER else "↵")
+        return key
+
+    def read_answer(self, limit: float | None = None) -> str | Ending:
+        """Lines up to an empty one, or how the session ends: `Ending.QUIT` for ``q`` alone on
+        the first line (or Ctrl-D on a terminal), `Ending.EOF` at the end of scripted input.
+        With a ``limit`` in seconds, a terminal shows the time left after each line."""
         lines: list[str] = []
-        prompt = "Your answer (end with an empty line; Enter alone answers in your head):"
+        timed = f" You have {limit:g} s." if limit else ""
+        prompt = (
+            "Your answer (end with an empty line; Enter alone answers in your head; "
+            f"q quits):{timed}"
+        )
+        start = time.monotonic()
         while (text := self.read(prompt if not lines else "")) is not None:
+            if not lines and text.strip().lower() == "q":
+                return Ending.QUIT
             if not text.strip():
                 return "\n".join(lines)
             lines.append(text)
-        return None
+            if limit and self.keys:
+                left = limit - (time.monotonic() - start)
+                note = f"{left:.0f} s left" if left >= 0 else f"{-left:.0f} s over"
+                self.line(f"  ({note})", style="dim")
+        return Ending.QUIT if self.keys else Ending.EOF
 
 
 def when(moment: datetime, now: datetime) -> str:
@@ -144,11 +275,52 @@ def when(moment: datetime, now: datetime) -> str:
     return f"{moment.astimezone():%Y-%m-%d %H:%M} (in {n} {unit}{'s' if n != 1 else ''})"
 
 
-def interview(drill: Drill, turns: Sequence[Turn], screen: Screen) -> Outcome:
-    """Ask ``turns`` in order: each question, then its follow-ups, each revealed and rated."""
+@dataclass
+class _Again:
+    """A card to ask again in this session."""
+
+    due: datetime
+    item: Item
+
+
+def interview(
+    drill: Drill, turns: Sequence[Turn], screen: Screen, *, limit: float | None = None
+) -> Outcome:
+    """Ask ``turns`` in order: each question, then its follow-ups, each revealed and rated.
+
+    A card rated Again or Hard whose next step is within `LEARN_AHEAD` comes back: after the
+    question in progress once it is due, and in any case before the session ends. ``limit``
+    is the seconds allowed for each answer (None: no timer)."""
     due = sum(not t.new for t in turns)
     screen.line(f"{len(turns)} questions: {due} due, {len(turns) - due} new.")
     ratings = 0
+    again: list[_Again] = []
+
+    def ask(item: Item) -> Ending | None:
+        nonlocal ratings
+        done = _ask_one(drill, item, screen, limit)
+        if isinstance(done, Ending):
+            return done
+        ratings += 1
+        card, rating = done
+        learning = card.state in {State.Learning, State.Relearning}
+        if learning and rating in _BACK and card.due - drill.clock() <= LEARN_AHEAD:
+            again.append(_Again(card.due, item))
+        return None
+
+    def repeats(everything: bool) -> Ending | None:
+        while again:
+            again.sort(key=lambda a: a.due)
+            if not everything and again[0].due > drill.clock():
+                return None
+            item = again.pop(0).item
+            screen.line("")
+            q = item.question
+            screen.line(f"━━ again · {q.id} · {q.level.value}", style="bold")
+            if (ending := ask(item)) is not None:
+                return ending
+        return None
+
     for number, turn in enumerate(turns, 1):
         q = turn.question
         status = "new" if turn.new else "due"
@@ -157,14 +329,23 @@ def interview(drill: Drill, turns: Sequence[Turn], screen: Screen) -> Outcome:
         if turn.items and turn.items[0].slot != 0:  # only follow-ups are due: set the scene
             screen.blocks([("Earlier question", drill.ask(Item(q, 0)).ask)])
         for item in turn.items:
-            ending = _ask_one(drill, item, screen)
-            if ending is not None:
+            if (ending := ask(item)) is not None:
                 return Outcome(ending, ratings, number - 1)
-            ratings += 1
+        if (ending := repeats(everything=False)) is not None:
+            return Outcome(ending, ratings, number)
+    if (ending := repeats(everything=True)) is not None:
+        return Outcome(ending, ratings, len(turns))
     return Outcome(Ending.DONE, ratings, len(turns))
 
 
-def _ask_one(drill: Drill, item: Item, screen: Screen) -> Ending | None:
+_BACK = {Rating.Again, Rating.Hard}
+
+
+def _ask_one(
+    drill: Drill, item: Item, screen: Screen, limit: float | None
+) -> Ending | tuple[Card, int]:
+    """Ask, reveal and rate one card: how the session ends, or (the card as scheduled next,
+    the rating)."""
     prompt = drill.ask(item)
     if item.follow_up is not None:
         chain = len(item.question.follow_ups)
@@ -172,34 +353,68 @@ def _ask_one(drill: Drill, item: Item, screen: Screen) -> Ending | None:
     else:
         label = item.question.kind.label
     screen.blocks([(label, prompt.ask)])
-    if screen.read_answer() is None:
-        return Ending.EOF
-    reveal = [("A strong answer holds", prompt.core or "(the source gives no answer text)")]
-    screen.blocks(reveal + list(prompt.notes))
+    start = time.monotonic()
+    answer = screen.read_answer(limit)
+    took = time.monotonic() - start
+    if isinstance(answer, Ending):
+        return _stopped(answer, screen)
+    typed = bool(answer.strip())
+    suggestion: int | None = None
+    rest = list(prompt.more)
+    if limit:
+        over = took - limit
+        timing = f"{took:.0f} s of {limit:g}" + (f": {over:.0f} s overtime" if over > 0 else "")
+        screen.line(f"\nTime: {timing}", style="bold red" if over > 0 else "")
+    said = feedback(prompt.points, answer) if prompt.points else None
+    if said is not None and typed:
+        suggestion = said.suggestion
+    if said is not None and prompt.lead:  # the key points first; the rest with `m`
+        # the typed answer stays on screen: key points beyond the room left go in columns
+        screen.feedback(said, typed, screen.room(answer) if screen.rich else 0)
+        if typed:  # what the interviewer tests, too
+            rest = list(prompt.notes) + rest
+        else:
+            screen.blocks(list(prompt.notes))
+    else:
+        reveal = [("A strong answer holds", prompt.core or "(the source gives no answer text)")]
+        screen.blocks(reveal)
+        if said is not None and typed:
+            screen.feedback(said, typed, screen.room(answer) if screen.rich else 0)
+        screen.blocks(list(prompt.notes))
     shown = False
     while True:
-        more = "  [m] more" if prompt.more and not shown else ""
-        key = screen.read(f"\nRate: {_KEYS}{more}  [q] quit")
+        more = " [m] more" if rest and not shown else ""
+        take = f" [Enter] {RATINGS[suggestion]}" if suggestion else ""
+        key = screen.key(f"\nRate: {_KEYS}{take}{more} [q] quit")
         if key is None:
-            return Ending.EOF
-        key = key.strip().lower()
+            return _stopped(Ending.EOF, screen)
         if key == "q":
-            return Ending.QUIT
-        if key == "m" and prompt.more:
-            screen.blocks(prompt.more)
+            return _stopped(Ending.QUIT, screen)
+        if key == "m" and rest and not shown:
+            screen.blocks(rest)
             shown = True
-        elif key in {str(k) for k in RATINGS}:
-            card = drill.rate(item, int(key))
-            screen.line(f"{RATINGS[int(key)]}: next {when(card.due, drill.now)}")
-            return None
-        else:
-            screen.line(
-                "Type 1, 2, 3 or 4 to rate" + (", m for more" if more else "") + ", q to quit."
-            )
+            continue
+        if key == _ENTER and suggestion:
+            key = str(suggestion)
+        if key in {str(k) for k in RATINGS}:
+            card = drill.rate(item, int(key), seconds=round(took, 3))
+            screen.line(f"{RATINGS[int(key)]}: next {when(card.due, drill.clock())}")
+            return card, int(key)
+        keys = "1, 2, 3 or 4 to rate" + (", Enter for the suggestion" if suggestion else "")
+        screen.line(f"Press {keys}" + (", m for more" if more else "") + ", q to quit.")
+
+
+def _stopped(ending: Ending, screen: Screen) -> Ending:
+    if ending is Ending.QUIT:
+        screen.line("This question was not rated, so it is not saved.")
+    return ending
 
 
 def show_stats(stats: Stats, screen: Screen) -> None:
-    """The ``--stats`` tables: by section, by level, and in all."""
+    """The ``--stats`` tables (by section, by level, and in all) and the week ahead."""
     screen.table("By section", stats.sections)
     screen.table("By level", stats.levels)
     screen.table("In all", [stats.total])
+    if stats.week:
+        days = "  ".join(f"{day:%a %d} {n}" for day, n in stats.week)
+        screen.line(f"Week ahead (cards due): {days}")

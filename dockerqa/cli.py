@@ -473,6 +473,7 @@ def lock(
         "dockerqa drill",
         "dockerqa drill --new 3 --min-level intermediate",
         "dockerqa drill --section security-ecosystem --limit 10",
+        "dockerqa drill --time 90",
         "dockerqa drill --stats",
     )
 )
@@ -485,12 +486,26 @@ def lock(
     show_default=True,
     help="New questions to add after the due ones.",
 )
-@click.option("--limit", type=click.IntRange(min=1), help="Ask at most this many questions.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    help="Ask at most this many questions (cards asked again in the session not counted).",
+)
+@click.option(
+    "--time",
+    "seconds",
+    type=click.IntRange(min=1),
+    metavar="SECONDS",
+    help="Time allowed for each answer: shows the time left, notes overtime.",
+)
 @click.option(
     "--by-level", is_flag=True, help="Take new questions easiest first, not in source order."
 )
 @click.option(
-    "--stats", "show_stats", is_flag=True, help="Show due, new, reviews and retention, then stop."
+    "--stats",
+    "show_stats",
+    is_flag=True,
+    help="Show due, new, reviews, retention and the week ahead, then stop.",
 )
 @click.option(
     "--store",
@@ -509,6 +524,7 @@ def drill(
     source: str | None,
     new: int,
     limit: int | None,
+    seconds: int | None,
     by_level: bool,
     show_stats: bool,
     store: str | None,
@@ -517,29 +533,50 @@ def drill(
 ) -> None:
     """A mock interview: due questions, then new ones, each followed down its follow-up chain.
 
-    Type an answer (end it with an empty line) or press Enter to answer in your head; then
-    rate yourself 1-4 (Again, Hard, Good, Easy), m shows more, q quits. FSRS schedules each
-    question and follow-up from your ratings.
+    Type an answer (end it with an empty line) or press Enter to answer in your head. A typed
+    answer is checked against the key points of a strong one, and a rating is suggested
+    (Enter takes it). Rate yourself 1-4 (Again, Hard, Good, Easy), m shows more, q or Ctrl-D
+    quits; on a terminal these are single keys. FSRS schedules each question and follow-up
+    from your ratings; what you rate Again or Hard comes back within the session.
     """
     from dockerqa._interview import Ending, Screen, interview
     from dockerqa._interview import show_stats as print_stats
     from dockerqa.drill import Drill, parse_time
+    from dockerqa.errors import DrillError
 
     _settled()
 
     moment = parse_time(now) if now is not None else None
     session = Drill.open(source, store, filters=_filters(kwargs), now=moment)
     screen = Screen(sys.stdin, sys.stdout)
+    told: set[str] = set()
+
+    def warn() -> None:  # damaged rows, each once
+        for line in session.store.problems:
+            if line not in told:
+                told.add(line)
+                click.echo(f"dockerqa: warning: {line}", err=True)
+
     with session.store:
         if show_stats:
-            print_stats(session.stats(), screen)
+            stats = session.stats()
+            warn()
+            print_stats(stats, screen)
             return
+        if session.store.read_only:
+            raise DrillError(
+                f"{session.store.path}: read-only, so ratings cannot be saved (--stats can read it)"
+            )
         turns = session.plan(new, limit, by_level=by_level)
+        warn()
         if not turns:
             more = "--new 0 asks for no new question" if new == 0 else "no new question is left"
             click.echo(f"Nothing is due, and {more}.")
             return
-        outcome = interview(session, turns, screen)
+        try:
+            outcome = interview(session, turns, screen, limit=seconds)
+        finally:
+            warn()
     saved = f"{outcome.ratings} rating{'s' if outcome.ratings != 1 else ''} saved"
     if outcome.ending is Ending.EOF:
         click.echo(f"dockerqa: end of input; {saved}", err=True)

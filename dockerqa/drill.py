@@ -17,16 +17,18 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from fsrs import Card, Rating, Scheduler, State
 
 from dockerqa.errors import DrillError
+from dockerqa.feedback import KeyPoint, key_points
 from dockerqa.lock import Lock
 from dockerqa.model import FIELD_LABELS, FollowUp, Level, Library, Question
 from dockerqa.study import ask, split_core
@@ -35,12 +37,16 @@ from dockerqa.study import ask, split_core
 STORE_ENV = "DOCKERQA_DRILL_STORE"
 #: File name of the store in the user's data directory.
 STORE_NAME = "drill.sqlite3"
-#: Version of the store's tables (SQLite ``user_version``).
-SCHEMA_VERSION = 1
+#: Version of the store's tables (SQLite ``user_version``): 2 added the time taken to answer.
+SCHEMA_VERSION = 2
 #: New questions a session adds after the due ones, unless told otherwise.
 DEFAULT_NEW = 5
 #: Days of reviews that retention is measured over.
 RETENTION_DAYS = 30
+#: Key points from which a question's reveal leads with them instead of the answer's core.
+LEAD_POINTS = 3
+#: Days the week ahead of ``--stats`` counts due cards for.
+WEEK_DAYS = 7
 #: How long a session waits for another session's write to finish, in seconds.
 BUSY_SECONDS = 30
 #: The ratings, by the key that gives them.
@@ -63,10 +69,13 @@ _SCHEMA = (
         rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
         reviewed TEXT NOT NULL,
         state INTEGER NOT NULL,
-        due TEXT NOT NULL
+        due TEXT NOT NULL,
+        seconds REAL
     )""",
     "CREATE INDEX reviews_by_card ON reviews (page, question, slot)",
 )
+#: What brings a store of each older version to the next one, in place.
+_UPGRADES: dict[int, tuple[str, ...]] = {1: ("ALTER TABLE reviews ADD COLUMN seconds REAL",)}
 
 
 def default_store() -> Path:
@@ -119,12 +128,45 @@ class Review:
     """When it was given (UTC)."""
     state: int
     """The card's FSRS state before the rating (0: a new card; 2: in review)."""
+    seconds: float | None = None
+    """Time taken to answer, in seconds (None: not measured, as in stores before version 2)."""
+
+
+def _card(text: str) -> Card:
+    """A card from its stored JSON; ValueError saying what is wrong with it."""
+    try:
+        data = json.loads(text)
+    except (ValueError, TypeError):
+        raise ValueError("its state is not JSON") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"its state is a JSON {type(data).__name__}, not an object")
+    try:
+        card = Card.from_dict(data)  # type: ignore[arg-type]
+    except KeyError as exc:
+        raise ValueError(f"its state has no {exc.args[0]!r}") from None
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"its state has a bad value ({exc})") from None
+    moments = (card.due, card.last_review)
+    if any(m is not None and m.tzinfo is None for m in moments):
+        raise ValueError("its dates have no time zone")
+    if card.step is not None and (not isinstance(card.step, int) or card.step < 0):
+        raise ValueError(f"its step {card.step!r} is not a count")
+    return card
+
+
+def _damaged(path: Path, question: str, slot: int, why: str, what: str = "") -> str:
+    """One line naming the store, the card (and the review) and what is wrong."""
+    card = f"card {question}" + (f" (follow-up slot {slot})" if slot else "")
+    return f"{path}: {card}{what} is damaged ({why}); left out"
 
 
 class Store:
     """The SQLite file that keeps every card's FSRS state and the review log.
 
-    Opening a file that is not a store (or a damaged one) raises `DrillError` naming it.
+    Opening a file that is not a store (or a damaged one) raises `DrillError` naming it; an
+    older store is upgraded in place. A file you may not write is opened read-only: it can
+    be read (``--stats``), not rated into. A damaged row is left out and described in
+    `problems`, and the rest of the store keeps working.
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
@@ -139,30 +181,83 @@ class Store:
         elif not self.path.parent.is_dir():
             raise DrillError(f"{self.path}: no such directory {self.path.parent}; create it first")
         self._db: sqlite3.Connection | None = None
+        #: One line per damaged row met so far (see the class docstring), each once.
+        self.problems: list[str] = []
+        #: Whether the file is opened read-only (you may not write it or its folder).
+        self.read_only = self.path.is_file() and not (
+            os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
+        )
         with self._guard():
-            self._db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
+            if self.read_only:
+                self._db = self._read_only()
+            else:
+                self._db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
             self._db.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
             self._setup()
+
+    def _read_only(self) -> sqlite3.Connection:
+        """The file opened read-only; as immutable when SQLite cannot make the shared-memory
+        file a store in WAL mode needs beside it (a folder you may not write)."""
+        uri = f"{self.path.absolute().as_uri()}?mode=ro"
+        db = sqlite3.connect(uri, uri=True, isolation_level=None)
+        try:
+            db.execute("PRAGMA user_version").fetchone()
+        except sqlite3.OperationalError:
+            db.close()
+            db = sqlite3.connect(uri + "&immutable=1", uri=True, isolation_level=None)
+        return db
+
+    def _problem(self, line: str) -> None:
+        if line not in self.problems:
+            self.problems.append(line)
 
     def _setup(self) -> None:
         db = self._connection
         version = db.execute("PRAGMA user_version").fetchone()[0]
+        #: The version of the tables as read (older than `SCHEMA_VERSION` only when read-only).
+        self.version = version
         if version > SCHEMA_VERSION:
             raise DrillError(
                 f"{self.path}: written by a newer dockerqa (store version {version}; "
                 f"this one reads {SCHEMA_VERSION})"
             )
-        db.execute("PRAGMA journal_mode = WAL")
+        if self.read_only:
+            if version == 0:
+                raise DrillError(f"{self.path}: read-only, and not a dockerqa drill store yet")
+            return
+        self._use_wal(db)
         if version == SCHEMA_VERSION:
             return
         with self._transaction():
-            if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
-                return  # another session created the tables meanwhile
-            if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-                raise DrillError(f"{self.path}: not a dockerqa drill store (it has other tables)")
-            for statement in _SCHEMA:
-                db.execute(statement)
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0:
+                if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                    raise DrillError(
+                        f"{self.path}: not a dockerqa drill store (it has other tables)"
+                    )
+                for statement in _SCHEMA:
+                    db.execute(statement)
+            while version in _UPGRADES:  # another session may have done it meanwhile
+                for statement in _UPGRADES[version]:
+                    db.execute(statement)
+                version += 1
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self.version = SCHEMA_VERSION
+
+    def _use_wal(self, db: sqlite3.Connection) -> None:
+        """Write-ahead logging, set once for the file. Setting it needs the file to itself,
+        and SQLite answers "locked" at once (no busy timeout) while another session opens it:
+        wait for that as the busy timeout would."""
+        deadline = time.monotonic() + BUSY_SECONDS
+        while True:
+            try:
+                if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     @property
     def _connection(self) -> sqlite3.Connection:
@@ -203,29 +298,50 @@ class Store:
         self.close()
 
     def cards(self, page: str) -> dict[tuple[str, int], Card]:
-        """Every card of a page by (question id, slot)."""
+        """Every card of a page by (question id, slot); a damaged one is left out (and
+        described in `problems`)."""
         with self._guard():
             rows = self._connection.execute(
                 "SELECT question, slot, card FROM cards WHERE page = ?", (page,)
             ).fetchall()
-        return {(q, s): Card.from_dict(json.loads(card)) for q, s, card in rows}
+        out: dict[tuple[str, int], Card] = {}
+        for q, s, text in rows:
+            try:
+                out[(q, s)] = _card(text)
+            except ValueError as exc:
+                self._problem(_damaged(self.path, q, s, str(exc)))
+        return out
 
     def review(
-        self, page: str, question: str, slot: int, rating: int, when: datetime, fsrs: Scheduler
+        self,
+        page: str,
+        question: str,
+        slot: int,
+        rating: int,
+        when: datetime,
+        fsrs: Scheduler,
+        seconds: float | None = None,
     ) -> Card:
-        """Rate one card at ``when`` and save it with its log row, in one transaction; the
-        card as scheduled next. The card is read inside the transaction, so a session that
-        rated it meanwhile is taken into account."""
+        """Rate one card at ``when`` and save it with its log row (and the ``seconds`` taken
+        to answer), in one transaction; the card as scheduled next. The card is read inside
+        the transaction, so a session that rated it meanwhile is taken into account; a
+        damaged card starts again as a new one."""
         grade = Rating(rating)
+        if self.read_only:
+            raise DrillError(f"{self.path}: read-only; ratings cannot be saved into it")
         with self._guard(), self._transaction() as db:
             row = db.execute(
                 "SELECT card FROM cards WHERE page = ? AND question = ? AND slot = ?",
                 (page, question, slot),
             ).fetchone()
-            if row is None:
+            try:
+                card = _card(row[0]) if row is not None else None
+            except ValueError as exc:
+                self._problem(_damaged(self.path, question, slot, str(exc)))
+                card = None
+            if card is None:
                 card, before = Card(card_id=_card_id(page, question, slot), due=when), 0
             else:
-                card = Card.from_dict(json.loads(row[0]))
                 before = int(card.state)
             card, _log = fsrs.review_card(card, grade, when)
             db.execute(
@@ -234,22 +350,44 @@ class Store:
                 (page, question, slot, _iso(card.due), json.dumps(card.to_dict())),
             )
             db.execute(
-                "INSERT INTO reviews (page, question, slot, rating, reviewed, state, due) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (page, question, slot, int(grade), _iso(when), before, _iso(card.due)),
+                "INSERT INTO reviews (page, question, slot, rating, reviewed, state, due, seconds) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (page, question, slot, int(grade), _iso(when), before, _iso(card.due), seconds),
             )
         return card
 
     def reviews(self, page: str, since: datetime | None = None) -> list[Review]:
-        """The page's review log in order (from ``since`` on, when given)."""
-        query = "SELECT question, slot, rating, reviewed, state FROM reviews WHERE page = ?"
+        """The page's review log in order (from ``since`` on, when given); a damaged row is
+        left out (and described in `problems`)."""
+        seconds = "seconds" if self.version >= 2 else "NULL"
+        query = (
+            f"SELECT id, question, slot, rating, reviewed, state, {seconds} "
+            "FROM reviews WHERE page = ?"
+        )
         args: tuple[Any, ...] = (page,)
         if since is not None:
             query += " AND reviewed >= ?"
             args += (_iso(since),)
         with self._guard():
             rows = self._connection.execute(query + " ORDER BY id", args).fetchall()
-        return [Review(q, s, r, datetime.fromisoformat(t), st) for q, s, r, t, st in rows]
+        out: list[Review] = []
+        for n, q, s, r, t, st, took in rows:
+            try:
+                moment = datetime.fromisoformat(t) if isinstance(t, str) else None
+            except ValueError:
+                moment = None
+            if moment is None or moment.tzinfo is None:
+                why = f"its date is {t!r}"
+            elif st not in {0, *(int(x) for x in State)}:
+                why = f"its state is {st!r}"
+            elif r not in RATINGS:
+                why = f"its rating is {r!r}"
+            else:
+                number = isinstance(took, int | float) and took >= 0
+                out.append(Review(q, s, r, moment, st, float(took) if number else None))
+                continue
+            self._problem(_damaged(self.path, q, s, why, f", review {n},"))
+        return out
 
 
 # --- a session --------------------------------------------------------------------------------
@@ -303,6 +441,12 @@ class Prompt:
     more: tuple[tuple[str, str], ...]
     """(label, Markdown) shown on request: the rest of the answer, steps, example, senior and
     staff views, other parts."""
+    points: tuple[KeyPoint, ...] = ()
+    """The key points of the strong answer (`dockerqa.feedback.key_points`), which a typed
+    answer is checked against."""
+    lead: bool = False
+    """Whether the reveal leads with the key points instead of the core (a question with at
+    least `LEAD_POINTS` of them); `more` then starts with the whole answer."""
 
 
 @dataclass(frozen=True)
@@ -340,6 +484,9 @@ class Stats:
     """One row per level present, easiest first."""
     total: StatsRow
     """The whole selection."""
+    week: tuple[tuple[date, int], ...] = ()
+    """Cards (questions and follow-ups) due on each of the next `WEEK_DAYS` local days,
+    today first (with what is overdue)."""
 
 
 class Drill:
@@ -364,6 +511,7 @@ class Drill:
         self.store = store
         self.lock = lock
         self.now = (now or datetime.now(UTC)).astimezone(UTC)
+        self._frozen = now is not None
         self.fsrs = fsrs or scheduler()
         self.key = library.metadata.key
         self._sections = {s.id: s.title for s in library.sections}
@@ -448,7 +596,8 @@ class Drill:
         """What the interviewer asks for ``item``, and what the reveal shows."""
         q = item.question
         if item.follow_up is not None:
-            return Prompt(item.follow_up.question, item.follow_up.answer or "", (), ())
+            answer = item.follow_up.answer or ""
+            return Prompt(item.follow_up.question, answer, (), (), key_points(answer))
         text = ask(q, self._sections.get(q.section, ""))
         if q.prompt:
             text += f"\n\n**{q.kind.prompt_label}:** {q.prompt}"
@@ -461,28 +610,47 @@ class Drill:
             *((FIELD_LABELS[k], v) for k, v in self._fields(q, "interviewer_intent", "red_flag")),
             *notes,
         ]
-        more = [("Rest of the answer", rest)] if rest else []
+        points = key_points("\n\n".join(v for v in (q.answer, q.strong_answer, q.steps) if v))
+        lead = len(points) >= LEAD_POINTS and bool(core)
+        if lead:
+            more = [("A strong answer holds", "\n\n".join(v for v in (core, rest) if v))]
+        else:
+            more = [("Rest of the answer", rest)] if rest else []
         extra = self._fields(q, "steps", "example", "senior_view", "staff_view")
         more += [(FIELD_LABELS[k], v) for k, v in extra]
         more += [(p.label, p.text) for p in q.parts]
-        return Prompt(text, core, tuple(notes), tuple(more))
+        return Prompt(text, core, tuple(notes), tuple(more), points, lead)
 
     @staticmethod
     def _fields(q: Question, *names: str) -> list[tuple[str, str]]:
         return [(n, v) for n in names if (v := getattr(q, n))]
 
-    def rate(self, item: Item, rating: int, when: datetime | None = None) -> Card:
-        """Record a rating (1 Again … 4 Easy) for ``item`` at ``when`` (default: the session's
-        clock); the FSRS card as scheduled next, already saved."""
+    def clock(self) -> datetime:
+        """The time now: the ``now`` the drill was given (it stands still, for testing), else
+        the current time."""
+        return self.now if self._frozen else datetime.now(UTC)
+
+    def rate(
+        self,
+        item: Item,
+        rating: int,
+        when: datetime | None = None,
+        *,
+        seconds: float | None = None,
+    ) -> Card:
+        """Record a rating (1 Again … 4 Easy) for ``item`` at ``when`` (default: `clock`),
+        with the ``seconds`` taken to answer; the FSRS card as scheduled next, already saved."""
         if rating not in RATINGS:
             raise DrillError(
                 f"unknown rating {rating!r} (available: 1 Again, 2 Hard, 3 Good, 4 Easy)"
             )
-        moment = (when or self.now).astimezone(UTC)
-        return self.store.review(self.key, item.question.id, item.slot, rating, moment, self.fsrs)
+        moment = (when or self.clock()).astimezone(UTC)
+        q = item.question.id
+        return self.store.review(self.key, q, item.slot, rating, moment, self.fsrs, seconds)
 
     def stats(self) -> Stats:
-        """Due today, new left, reviews done and recent retention, by section and by level.
+        """Due today, new left, reviews done and recent retention, by section and by level,
+        and the cards due on each day of the week ahead.
 
         "Today" ends at local midnight after the session's clock.
         """
@@ -517,7 +685,14 @@ class Drill:
             for lv in Level
             if any(q.level == lv for q in qs)
         )
-        return Stats(sections, levels, row("all", qs))
+        week = {local.date() + timedelta(days=n): 0 for n in range(WEEK_DAYS)}
+        for q in qs:
+            for i in self._items(q, cards):
+                if i.due is not None:
+                    day = max(i.due.astimezone().date(), local.date())
+                    if day in week:
+                        week[day] += 1
+        return Stats(sections, levels, row("all", qs), tuple(week.items()))
 
 
 __all__ = [

@@ -3,6 +3,7 @@ scripted input and a fixed clock, on copies of the corpus and a store in a tempo
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import select
@@ -109,42 +110,50 @@ def test_first_drill_schedules_what_fsrs_gives_for_the_ratings(page: Path, store
     chosen = {VM: Rating.Easy, ARCH: Rating.Good, LAYERS: Rating.Again}
     n = {qid: 1 + len(lib.get(qid).answered_follow_ups) for qid in chosen}
     assert n == {VM: 5, ARCH: 4, LAYERS: 4}
-    # the first answer is typed (two lines) and the first reveal expanded with m
+    # the first answer is typed (two lines), the first reveal expanded with m; the cards
+    # rated Again come back at the end of the session (rated Good then)
     typed = "namespaces and cgroups\nshared kernel\n\nm\n4\n"
-    ratings = script(*[4] * 4, *[3] * 4, *[1] * 4)
+    ratings = script(*[4] * 4, *[3] * 4, *[1] * 4, *[3] * 4)
     result = drill(page, store, "--new", "3", input=typed + ratings)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert asked(result.stdout) == [VM, ARCH, LAYERS]
+    assert result.stdout.count(f"━━ again · {LAYERS} · basic") == 4
     assert "3 questions: 0 due, 3 new." in result.stdout
     assert "> namespaces and cgroups\n> shared kernel\n" in result.stdout
-    assert "--- Rest of the answer ---" in result.stdout  # m
+    assert "--- Key points: 2 of 9 covered, suggesting Again ---" in result.stdout
+    assert "--- A strong answer holds ---" in result.stdout  # m
     assert "--- Red flag answer ---" in result.stdout
     assert "--- What interviewers are really testing ---" in result.stdout
-    assert "Session over: 13 ratings saved." in result.stdout
+    assert "Session over: 17 ratings saved." in result.stdout
 
     expected = {
         (qid, slot): fsrs_due((rating, T0)) for qid, rating in chosen.items()
         for slot in [0, *slots(page, qid)]
     }  # fmt: skip
     assert len(expected) == 13
-    assert cards(store) == expected
     # the dates the ratings give: Again 1 minute, Good 10 minutes, Easy some days on
     assert expected[(LAYERS, 0)] == T0 + timedelta(minutes=1)
     assert expected[(ARCH, 0)] == T0 + timedelta(minutes=10)
     assert expected[(VM, 0)] > T0 + timedelta(days=2)
     assert f"Easy: next {expected[(VM, 0)]:%Y-%m-%d %H:%M} (in " in result.stdout
-    assert [r for _, _, r in reviews(store)] == [4] * 5 + [3] * 4 + [1] * 4
+    assert "Again: next 2026-03-01 09:01 (in 1 minute)" in result.stdout
+    again = fsrs_due((Rating.Again, T0), (Rating.Good, T0))
+    expected |= {k: again for k in expected if k[0] == LAYERS}
+    assert cards(store) == expected
+    assert [r for _, _, r in reviews(store)] == [4] * 5 + [3] * 4 + [1] * 4 + [3] * 4
 
     # a day later exactly the due ones come back, most overdue first; no new ones
     later = T0 + timedelta(days=1)
     second = drill(page, store, "--new", "0", now=later, input=script(*[3] * 8))
     assert second.returncode == 0, second.stderr
-    assert asked(second.stdout) == [LAYERS, ARCH]
+    assert asked(second.stdout) == [ARCH, LAYERS]  # both due at 09:10: in source order
     assert "2 questions: 2 due, 0 new." in second.stdout
-    assert cards(store)[(LAYERS, 0)] == fsrs_due((Rating.Again, T0), (Rating.Good, later))
+    assert cards(store)[(LAYERS, 0)] == fsrs_due(
+        (Rating.Again, T0), (Rating.Good, T0), (Rating.Good, later)
+    )
     assert cards(store)[(VM, 0)] == expected[(VM, 0)]  # not due: untouched
-    assert len(reviews(store)) == 21
+    assert len(reviews(store)) == 25
 
     # with new questions allowed, the due ones still come first, most overdue first
     due = cards(store)
@@ -212,7 +221,7 @@ def test_a_killed_drill_keeps_every_completed_rating(page: Path, store: Path) ->
         seen = b""
         deadline = time.monotonic() + 120
         # the next card is asked only after the rating is saved
-        while b"Follow-up 1 of 4 ---\n" not in seen or not seen.endswith(b"in your head):\n"):
+        while b"Follow-up 1 of 4 ---\n" not in seen or not seen.endswith(b"q quits):\n"):
             assert time.monotonic() < deadline, seen.decode()
             ready, _, _ = select.select([proc.stdout], [], [], 1)
             if ready:
@@ -307,8 +316,11 @@ def test_end_of_input_and_quit_keep_the_ratings_given(page: Path, store: Path) -
     assert ended.stderr == "dockerqa: end of input; 2 ratings saved\n"
     quit = drill(page, store, "--new", "1", now=T0 + timedelta(days=1), input="\nx\nq\n")
     assert quit.returncode == 0, quit.stderr
-    assert "Type 1, 2, 3 or 4 to rate, m for more, q to quit." in quit.stdout
-    assert quit.stdout.endswith("Session stopped: 0 ratings saved.\n")
+    assert "Press 1, 2, 3 or 4 to rate, m for more, q to quit." in quit.stdout
+    assert quit.stdout.endswith(
+        "> q\nThis question was not rated, so it is not saved.\n\n"
+        "Session stopped: 0 ratings saved.\n"
+    )
     assert len(reviews(store)) == 2
 
 
@@ -322,7 +334,7 @@ def test_stats_table(page: Path, store: Path) -> None:
         if len(cells := [c.strip() for c in line.strip("│ ").split("│")]) == 6
     }
     # questions, new, due today, reviews, retention (no review card graded yet)
-    assert rows["all"] == ["88", "85", "2", "13", "—"]
+    assert rows["all"] == ["88", "85", "2", "13", "no due reviews yet"]
     assert rows["fundamentals"][:4] == [
         str(len(dockerqa.load(page).filter(section="fundamentals"))),
         *rows["fundamentals"][1:4],
@@ -397,3 +409,371 @@ def test_a_store_in_a_missing_folder_is_refused(page: Path, tmp_path: Path) -> N
         f"dockerqa: error: {store}: no such directory {store.parent}; create it first\n"
     )
     assert not store.parent.exists()
+
+
+# --- a real terminal --------------------------------------------------------------------------
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|\x1b[()][A-Z0-9]")
+
+
+class Terminal:
+    """``dockerqa drill`` in a pseudo-terminal (80×24 unless told): keys in, the screen's text
+    out (escape sequences taken out)."""
+
+    def __init__(
+        self, page: Path, store: Path, *extra: str, now: datetime = T0, columns: int = 80
+    ) -> None:
+        import fcntl
+        import pty
+        import struct
+        import termios
+
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+        env = {**ENV, "TERM": "xterm-256color", "COLUMNS": str(columns), "LINES": "24"}
+        self.proc = subprocess.Popen(
+            _args(page, store, now, *extra),
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            start_new_session=True,
+        )
+        os.close(slave)
+        self.fd = master
+        self.raw = b""
+        self.mark = 0
+
+    @property
+    def text(self) -> str:
+        return _ANSI.sub("", self.raw.decode(errors="replace")).replace("\r\n", "\n")
+
+    def expect(self, wanted: str, timeout: float = 20) -> str:
+        """Read until ``wanted`` shows after what was expected last; the text up to it."""
+        deadline = time.monotonic() + timeout
+        while (at := self.text.find(wanted, self.mark)) < 0:
+            assert time.monotonic() < deadline, f"{wanted!r} never came: {self.raw[-600:]!r}"
+            ready, _, _ = select.select([self.fd], [], [], 1)
+            if ready:
+                try:
+                    chunk = os.read(self.fd, 65536)
+                except OSError:  # the other side closed
+                    chunk = b""
+                assert chunk or wanted in self.text, self.text
+                self.raw += chunk
+        seen = self.text[self.mark : at + len(wanted)]
+        self.mark = at + len(wanted)
+        return seen
+
+    def press(self, keys: bytes) -> None:
+        os.write(self.fd, keys)
+
+    def close(self) -> int:
+        try:
+            return self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise
+        finally:
+            os.close(self.fd)
+
+
+def test_single_keys_in_a_terminal(page: Path, store: Path) -> None:
+    term = Terminal(page, store, "--new", "1")
+    try:
+        term.expect("q quits):")
+        term.press(b"namespaces and cgroups\r\r")
+        reveal = term.expect("[Enter] Again [m] more [q] quit")
+        assert "Key points: 2 of 9 covered, suggesting Again" in reveal
+        assert "✗ Guest OS" in reveal and "✓ Namespaces" in reveal
+        assert "Rest of the answer" not in reveal  # the key points first, not the answer
+        term.press(b"m")  # no Enter
+        more = term.expect("[Enter] Again [q] quit")
+        assert "A strong answer holds" in more and "Red flag answer" in more
+        term.press(b"x")
+        term.expect("Press 1, 2, 3 or 4 to rate, Enter for the suggestion, q to quit.")
+        term.press(b"\r")  # takes the suggestion
+        term.expect("Again: next 2026-03-01 09:01 (in 1 minute)")
+        term.expect("q quits):")
+        term.press(b"\r")  # answered in the head: no suggestion
+        term.expect("[q] quit")
+        term.press(b"3")
+        term.expect("Good: next")
+        term.expect("q quits):")
+        term.press(b"q\r")  # q on an empty answer prompt
+        term.expect("This question was not rated, so it is not saved.")
+        term.expect("Session stopped: 2 ratings saved.")
+    finally:
+        status = term.close()
+    assert status == 0
+    assert [r for _, _, r in reviews(store)] == [1, 3]
+
+
+def test_a_narrow_terminal_loses_nothing(page: Path, store: Path) -> None:
+    term = Terminal(page, store, "--new", "1", "--time", "90", columns=40)
+    try:
+        term.expect("You have 90 s.")
+        term.press(b"Containers share the host kernel.\r")
+        term.expect(" s left)")  # the time left after each line typed
+        term.press(b"\r")
+        reveal = term.expect("[m] more [q] quit")
+        assert re.search(r"^Time: \d+ s of 90$", reveal, re.M), reveal
+        # the typed answer stays on the 24 lines of the screen, above the reveal
+        shown = term.text[term.text.rindex("Containers share the host kernel.") : term.mark]
+        assert shown.count("\n") < 24, shown
+        term.press(b"m")
+        more = term.expect("[q] quit")
+        # the table's cells fold long words rather than cut them; no pager, no raw codes
+        assert "…" not in more
+        assert re.search(r"Virtualizat\s+.*\n\s*ion level", more), more
+        assert not re.search(r"\[[0-9;]+m|ESC\[", term.text)
+        term.press(b"q")
+        term.expect("Session stopped: 0 ratings saved.")
+    finally:
+        status = term.close()
+    assert status == 0
+
+
+@pytest.mark.parametrize("where", ["answer", "rating"])
+def test_ctrl_d_quits_from_any_prompt_in_a_terminal(page: Path, store: Path, where: str) -> None:
+    term = Terminal(page, store, "--new", "1")
+    try:
+        term.expect("q quits):")
+        if where == "rating":
+            term.press(b"\r")
+            term.expect("[q] quit")
+        term.press(b"\x04")
+        term.expect("This question was not rated, so it is not saved.")
+        term.expect("Session stopped: 0 ratings saved.")
+    finally:
+        status = term.close()
+    assert status == 0
+    assert not store.exists() or reviews(store) == []
+
+
+# --- learning steps, timer, stats, damaged rows -----------------------------------------------
+
+
+def test_again_and_hard_come_back_in_the_session(page: Path, store: Path) -> None:
+    # --limit counts questions: one question, its question card rated Again and its first
+    # follow-up Hard; both come back before the session ends, soonest due first
+    result = drill(page, store, "--new", "3", "--limit", "1", input=script(1, 2, 3, 3, 3, 3, 4))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert asked(result.stdout) == [VM]
+    assert "1 questions: 0 due, 1 new." in result.stdout
+    assert result.stdout.count(f"━━ again · {VM} · basic") == 2
+    again = result.stdout.split("━━ again")
+    assert "--- Question ---" in again[1] and "--- Follow-up 1 of 4 ---" in again[2]
+    assert "Session over: 7 ratings saved." in result.stdout
+    assert [(s, r) for _, s, r in reviews(store)] == [
+        (0, 1),
+        *((s, r) for s, r in zip(slots(page, VM), (2, 3, 3, 3), strict=True)),
+        (0, 3),
+        (slots(page, VM)[0], 4),
+    ]
+    assert cards(store)[(VM, 0)] == fsrs_due((Rating.Again, T0), (Rating.Good, T0))
+
+
+def test_time_is_shown_and_stored(page: Path, store: Path) -> None:
+    proc = subprocess.Popen(
+        _args(page, store, T0, "--new", "1", "--limit", "1", "--time", "1"),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=ENV,
+    )
+    assert proc.stdin is not None
+    time.sleep(2.5)  # past the one second allowed
+    out, err = proc.communicate("the kernel is shared\n\n3\n", timeout=120)
+    assert "You have 1 s." in out
+    assert re.search(r"^Time: \d+ s of 1: \d+ s overtime$", out, re.M), out
+    assert err == "dockerqa: end of input; 1 rating saved\n"
+    with sqlite3.connect(store) as db:
+        (taken,) = db.execute("SELECT seconds FROM reviews").fetchone()
+    assert 1.5 < taken < 120
+
+
+V1_SCHEMA = [
+    "CREATE TABLE cards (page TEXT NOT NULL, question TEXT NOT NULL, slot INTEGER NOT NULL, "
+    "due TEXT NOT NULL, card TEXT NOT NULL, PRIMARY KEY (page, question, slot))",
+    "CREATE TABLE reviews (id INTEGER PRIMARY KEY, page TEXT NOT NULL, question TEXT NOT NULL, "
+    "slot INTEGER NOT NULL, rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4), "
+    "reviewed TEXT NOT NULL, state INTEGER NOT NULL, due TEXT NOT NULL)",
+    "CREATE INDEX reviews_by_card ON reviews (page, question, slot)",
+    "PRAGMA user_version = 1",
+]
+
+
+def _old_store(store: Path, page: Path) -> None:
+    """A store as the last release wrote it, with VM's question rated Good at T0."""
+    key = dockerqa.load(page).metadata.key
+    card, _ = Scheduler(enable_fuzzing=False).review_card(
+        Card(card_id=_card_id(key, VM, 0), due=T0), Rating.Good, T0
+    )
+    with sqlite3.connect(store) as db:
+        for statement in V1_SCHEMA:
+            db.execute(statement)
+        db.execute(
+            "INSERT INTO cards VALUES (?, ?, 0, ?, ?)",
+            (key, VM, card.due.isoformat(), json.dumps(card.to_dict())),
+        )
+        db.execute(
+            "INSERT INTO reviews (page, question, slot, rating, reviewed, state, due) "
+            "VALUES (?, ?, 0, 3, ?, 0, ?)",
+            (key, VM, T0.isoformat(), card.due.isoformat()),
+        )
+    db.close()
+
+
+def test_an_older_store_is_upgraded_in_place(page: Path, store: Path) -> None:
+    _old_store(store, page)
+    later = T0 + timedelta(days=1)
+    result = drill(page, store, "--new", "0", "--limit", "1", now=later, input=script(3))
+    assert result.returncode == 0, result.stderr
+    assert asked(result.stdout) == [VM]
+    with sqlite3.connect(store) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (2,)
+        rows = db.execute("SELECT rating, reviewed, seconds FROM reviews ORDER BY id").fetchall()
+    db.close()
+    assert rows[0] == (3, T0.isoformat(), None)  # the old review kept, its time unknown
+    assert rows[1][0] == 3 and rows[1][2] is not None
+    assert cards(store)[(VM, 0)] == fsrs_due((Rating.Good, T0), (Rating.Good, later))
+
+
+def test_stats_explain_retention_and_show_the_week_ahead(page: Path, store: Path) -> None:
+    assert drill(page, store, "--new", "2", input=script(4, 4, 4, 4, 4, 1)).returncode == 0
+    result = drill(page, store, "--stats", now=T0 + timedelta(hours=1))
+    assert result.returncode == 0, result.stderr
+    assert "no due reviews yet" in result.stdout
+    assert "—" not in result.stdout
+    due = cards(store).values()
+    days = [T0.date() + timedelta(days=n) for n in range(7)]
+    per_day = [sum(max(d.date(), days[0]) == day for d in due) for day in days]
+    assert per_day[0] == 1  # ARCH's question card, rated Again
+    assert sum(per_day) < len(due) or per_day[1:] != [0] * 6  # the Easy ones: later on
+    line = "Week ahead (cards due): " + "  ".join(
+        f"{day:%a %d} {n}" for day, n in zip(days, per_day, strict=True)
+    )
+    assert line in result.stdout.splitlines()
+
+
+DAMAGED = {
+    "card JSON that is not JSON": ("UPDATE cards SET card = 'not json{'", "its state is not JSON"),
+    "card JSON {}": ("UPDATE cards SET card = '{}'", "its state has no 'card_id'"),
+    "card JSON a list": (
+        "UPDATE cards SET card = '[1, 2]'",
+        "its state is a JSON list, not an object",
+    ),
+    "state 9": (
+        "UPDATE cards SET card = json_set(card, '$.state', 9)",
+        "its state has a bad value (9 is not a valid State)",
+    ),
+    "due not a date": (
+        "UPDATE cards SET card = json_set(card, '$.due', 'soon')",
+        "its state has a bad value (Invalid isoformat string: 'soon')",
+    ),
+    "reviewed not a date": ("UPDATE reviews SET reviewed = 'yesterday'", "its date is 'yesterday'"),
+    "review state 9": ("UPDATE reviews SET state = 9", "its state is 9"),
+}
+
+
+@pytest.mark.parametrize("case", DAMAGED)
+def test_a_damaged_row_is_one_line_and_the_rest_works(page: Path, store: Path, case: str) -> None:
+    assert drill(page, store, "--new", "2", input=script(*[3] * 9)).returncode == 0
+    statement, why = DAMAGED[case]
+    with sqlite3.connect(store) as db:
+        changed = db.execute(statement + " WHERE question = ? AND slot = 0", (VM,)).rowcount
+    db.close()
+    assert changed == 1
+    review = ", review 1," if statement.startswith("UPDATE reviews") else ""
+    warning = f"dockerqa: warning: {store}: card {VM}{review} is damaged ({why}); left out\n"
+    stats = drill(page, store, "--stats")
+    assert stats.returncode == 0
+    assert stats.stderr == warning
+    assert "88 │" in stats.stdout
+    later = T0 + timedelta(days=1)
+    session = drill(page, store, "--new", "0", now=later, input=script(*[3] * 9))
+    assert session.returncode == 0
+    # once (a session reads no review log); a damaged card starts again as a new one
+    assert session.stderr == ("" if review else warning)
+    assert asked(session.stdout) == [VM, ARCH]
+    assert "Session over: 9 ratings saved." in session.stdout
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_a_read_only_store_is_read_for_stats(page: Path, store: Path, version: int) -> None:
+    if version == 1:  # as the last release left it: read as it is, not upgraded
+        _old_store(store, page)
+    else:
+        assert drill(page, store, "--new", "1", input=script(3, 3, 3, 3, 3)).returncode == 0
+        with sqlite3.connect(store) as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.close()
+    before = store.read_bytes()
+    store.chmod(0o444)
+    store.parent.chmod(0o555)
+    root = os.access(store, os.W_OK)  # root may write anything but an immutable file
+    if root and subprocess.run(["chattr", "+i", store, store.parent]).returncode:
+        store.parent.chmod(0o755)
+        pytest.skip("run as root on a file system without immutable files")
+    try:
+        assert not os.access(store, os.W_OK)
+        stats = drill(page, store, "--stats")
+        assert stats.returncode == 0, stats.stderr
+        assert stats.stderr == ""
+        reviews = 5 if version == 2 else 1
+        row = rf"│ all\s+│\s+88 │\s+87 │\s+1 │\s+{reviews} │"
+        assert re.search(row, stats.stdout), stats.stdout
+        session = drill(page, store, input=script(3))
+        assert session.returncode == 1
+        assert session.stderr == (
+            f"dockerqa: error: {store}: read-only, so ratings cannot be saved "
+            "(--stats can read it)\n"
+        )
+    finally:
+        if root:
+            subprocess.run(["chattr", "-i", store, store.parent], check=True)
+        store.parent.chmod(0o755)
+        store.chmod(0o644)
+    assert store.read_bytes() == before
+
+
+def test_mermaid_shows_as_labelled_source(page: Path, store: Path) -> None:
+    result = drill(page, store, "--new", "2", "--limit", "2", input="\n4\n" * 5 + "\nm\n")
+    assert f"━━ 2/2 · {ARCH}" in result.stdout
+    assert "*Diagram (Mermaid source):*\n\n```text\ngraph TD\n" in result.stdout
+    assert "```mermaid" not in result.stdout
+
+
+def test_a_card_due_during_the_session_comes_back_when_due(page: Path, tmp_path: Path) -> None:
+    """With a clock that moves (five minutes a rating), a card rated Again comes back after the
+    question in progress, not only at the end."""
+    from io import StringIO
+
+    from dockerqa._interview import Screen, interview
+
+    class Moving(dockerqa.Drill):
+        moment = T0
+
+        def clock(self) -> datetime:
+            return self.moment
+
+        def rate(self, *args: object, **kwargs: object) -> Card:
+            card = super().rate(*args, **kwargs)  # type: ignore[arg-type]
+            self.moment += timedelta(minutes=5)
+            return card
+
+    with dockerqa.Store(tmp_path / "s.sqlite3") as store:
+        session = Moving.open(page, store, now=None)
+        turns = session.plan(new=2)
+        out = StringIO()
+        # VM: the question Again, its four follow-ups Good; it is due again by then
+        answers = StringIO(script(1, 3, 3, 3, 3, 3, *[3] * 4))
+        outcome = interview(session, turns, Screen(answers, out))
+    text = out.getvalue()
+    assert outcome.ratings == 10
+    headers = re.findall(r"^━━ (\S+)", text, re.M)
+    assert headers == ["1/2", "again", "2/2"]

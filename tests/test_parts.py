@@ -4,8 +4,10 @@ every format, in the table's order, with the table's label."""
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
+import pkgutil
 import shutil
 import sys
 from pathlib import Path
@@ -36,7 +38,13 @@ class _HintedLibrary(dockerqa.Library):
 
 @pytest.fixture
 def hinted_table(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A copy of the table with a ``hint`` part after the answer, in every module holding it."""
+    """A copy of the table with a ``hint`` part after the answer, in every module holding it
+    (every module is imported first, so none binds the copy for good)."""
+    for found in pkgutil.walk_packages(dockerqa.__path__, "dockerqa."):
+        if not found.name.endswith("__main__"):
+            importlib.import_module(found.name)
+    for name in ("anki", "csv", "html", "json"):
+        importlib.import_module(f"dockerqa.exporters.{name}")
     spec = PartSpec("hint", LABEL, "hint", True, "with a memory hook")
     at = [p.name for p in PARTS].index("answer") + 1
     table = (*PARTS[:at], spec, *PARTS[at:])

@@ -1,0 +1,121 @@
+"""Key points of a strong answer and which of them a typed answer covers, pinned for three
+corpus questions (the drill shows exactly these, see test_drill.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+import dockerqa
+from dockerqa.drill import Drill, Item, Store
+from dockerqa.feedback import KeyPoint, feedback, key_points, suggest
+
+CASES = [
+    (
+        "fundamentals/vm-vs-container",
+        "Containers share the host kernel; VMs virtualize hardware with a hypervisor.\n"
+        "Containers boot in milliseconds. Isolation comes from namespaces and cgroups.",
+        [
+            ("table", "Virtualization level", True),  # "virtualize"
+            ("table", "Isolation mechanism", True),
+            ("table", "Guest OS", False),
+            ("table", "Size", False),
+            ("table", "Boot time", True),  # "boot"
+            ("table", "Density", False),
+            ("table", "Security isolation", True),
+            ("bold", "Namespaces", True),
+            ("bold", "Cgroups", True),
+        ],
+        3,  # 6 of 9: Good
+    ),
+    (
+        "fundamentals/docker-architecture-components",
+        "The Docker client talks REST to dockerd, which hands off to containerd and runc; "
+        "runc creates the namespaces. docker pull nginx fetches from a registry.",
+        [
+            ("list", "Daemon (dockerd)", True),  # the aside names it
+            ("list", "Client (docker)", True),
+            ("list", "Registry", True),
+            ("list", "Containerd", True),
+            ("list", "Runc", True),
+            ("code", "docker pull nginx", True),  # identifiers exactly
+            ("list", "Daemon queries Registry for the image manifest (JSON …", False),
+            ("list", "Downloads layers in parallel, skipping any that already …", False),
+            (
+                "list",
+                "Stores layers in /var/lib/docker/overlay2/ (on overlay2 storage driver)",
+                False,
+            ),
+            ("code", "docker run", False),  # "docker" alone is not `docker run`
+            ("list", "Containerd prepares the filesystem", False),
+            ("list", "Runc creates namespaces (PID, NET, MNT, UTS, IPC, …", True),
+            ("list", "Runc executes the entrypoint process as PID 1 …", False),
+        ],
+        2,  # 7 of 13: Hard
+    ),
+    (
+        "fundamentals/image-layers-union-file-system",
+        "Read-only layers, one per instruction, stacked into a union filesystem; a thin "
+        "writable layer on top. Layer order matters for the build cache. Docker history.",
+        [
+            ("bold", "read-only layers", True),
+            ("bold", "Union File System", True),  # "filesystem" is "file system"
+            ("list", "Each layer is a filesystem diff", True),
+            ("list", "When you docker pull, layers are downloaded independently …", False),
+            ("code", "docker pull", False),
+            ("list", "When a container starts, Docker stacks all image …", False),
+            ("bold", "writable layer", True),
+            ("list", "Layer ordering matters for cache", True),  # "order", "cache"
+            ("list", "Layer count affects pull time", False),
+            ("list", "Size debugging", False),
+            ("code", "docker history <image>", False),  # "Docker history": case counts
+        ],
+        2,  # 5 of 11: Hard
+    ),
+]
+
+
+@pytest.mark.parametrize(("qid", "answer", "expected", "rating"), CASES, ids=lambda v: str(v)[:40])
+def test_key_points_and_coverage(
+    qid: str, answer: str, expected: list[tuple[str, str, bool]], rating: int
+) -> None:
+    question = dockerqa.load().get(qid)
+    points = key_points(question.answer)
+    said = feedback(points, answer)
+    assert [(p.kind, p.text, hit) for p, hit in said.points] == expected
+    assert said.covered == sum(hit for *_, hit in expected)
+    assert said.suggestion == suggest(said.share)
+    assert said.suggestion == rating
+
+
+def test_the_drill_reveals_the_same_points(tmp_path: object) -> None:
+    with Store(f"{tmp_path}/s.sqlite3") as store:
+        drill = Drill.open(None, store)
+        for qid, *_ in CASES:
+            q = drill.library.get(qid)
+            assert drill.ask(Item(q, 0)).points == key_points(q.answer)
+
+
+@pytest.mark.parametrize(
+    ("markdown", "points"),
+    [
+        ("**Why:** because.", []),  # a bold label is not a term
+        ("**Term**: defined here.", []),
+        ("Uses **cgroups** to limit.", [("bold", "cgroups")]),
+        ("```bash\n# build\ndocker build -t app .\n```", [("code", "docker build -t app .")]),
+        ("```mermaid\ngraph TD\n  a --> b\n```", []),
+        ("Run `docker ps -a` or `RUN`.", [("code", "docker ps -a")]),
+        ("1. First step -- details\n2. Second. More", [("list", "First step"), ("list", "Second")]),
+    ],
+)
+def test_key_point_kinds(markdown: str, points: list[tuple[str, str]]) -> None:
+    assert [(p.kind, p.text) for p in key_points(markdown)] == points
+
+
+def test_code_is_matched_exactly_and_words_by_stem() -> None:
+    code = KeyPoint("docker compose up", "code")
+    assert feedback([code], "then docker compose up -d").covered == 1
+    assert feedback([code], "then Docker Compose up").covered == 0
+    words = KeyPoint("Copying layers", "list")
+    assert feedback([words], "it copies a LAYER").covered == 1
+    assert feedback([], "anything").suggestion is None
+    assert [suggest(x) for x in (0.0, 0.29, 0.3, 0.6, 0.89, 0.9, 1.0)] == [1, 1, 2, 3, 3, 4, 4]
