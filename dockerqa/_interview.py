@@ -28,13 +28,14 @@ from fsrs import Card, Rating, State
 
 from dockerqa.drill import RATINGS, Drill, Item, Stats, StatsRow, Turn
 from dockerqa.feedback import Feedback, feedback
+from dockerqa.render import NIGHT_CODE_STYLE
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
     from rich.markdown import Markdown
 
-#: Pygments style of code in the terminal: the cards' night palette (render.py).
-CODE_STYLE = "github-dark"
+#: Pygments style of code in the terminal: the cards' night palette (terminals are mostly dark).
+CODE_STYLE = NIGHT_CODE_STYLE
 #: A card rated Again or Hard whose next step is at most this far off comes back in the
 #: session (Anki's default "learn ahead limit"): when due, else once the rest is asked.
 LEARN_AHEAD = timedelta(minutes=20)

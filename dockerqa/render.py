@@ -62,7 +62,7 @@ _LANG_LABELS = {"mermaid": "Diagram (Mermaid source)"}
 
 #: Pygments styles of code by day, and in night mode (Anki) or a dark colour scheme (web pages).
 _DAY_STYLE = "default"
-_NIGHT_STYLE = "github-dark"
+NIGHT_CODE_STYLE = "github-dark"
 
 
 #: Distinct texts (and code blocks) each cache below keeps. Exporters render the same field
@@ -251,12 +251,12 @@ def pygments_css() -> str:
     Anki's own night mode, not the system's.
     """
     day = "\n".join(HtmlFormatter(style=_DAY_STYLE).get_token_style_defs(".highlight"))
-    night = HtmlFormatter(style=_NIGHT_STYLE)
+    night = HtmlFormatter(style=NIGHT_CODE_STYLE)
     anki = "\n".join(night.get_token_style_defs([f"{s} .highlight" for s in _NIGHT_SCOPES]))
     web = "\n".join("  " + rule for rule in night.get_token_style_defs(".highlight:not(.card *)"))
     return (
         f"/* code, day: pygments {_DAY_STYLE} */\n{day}\n"
-        f"/* code, night: pygments {_NIGHT_STYLE} */\n{anki}\n"
+        f"/* code, night: pygments {NIGHT_CODE_STYLE} */\n{anki}\n"
         f"@media screen and (prefers-color-scheme: dark) {{\n{web}\n}}\n"
     )
 
@@ -337,7 +337,9 @@ def _style_sheet(
             f"{scope} .code-lang {{ font-size: 0.75em; color: var(--muted); }}",
         ]
         rules += _token_rules(_DAY_STYLE, [f"{scope} .highlight"], used)
-        rules += _token_rules(_NIGHT_STYLE, [f"{n} {scope} .highlight" for n in _NIGHT_BODY], used)
+        rules += _token_rules(
+            NIGHT_CODE_STYLE, [f"{n} {scope} .highlight" for n in _NIGHT_BODY], used
+        )
     if has_callout:
         rules += [
             f"{scope} .callout {{ margin: 0.75em 0; padding: 0.4em 0.8em;"
