@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 import shutil
@@ -203,6 +204,17 @@ def _in_questions(text: str, old: str, new: str) -> str:
     return text[:at] + text[at:].replace(old, new, 1)
 
 
+def _snapshot_value(key: str, value: object) -> Callable[[str], str]:
+    """A change to a lock's text: ``key`` of the first question's snapshot set to ``value``."""
+
+    def change(text: str) -> str:
+        data = json.loads(text)
+        data["questions"][0]["snapshot"][key] = value
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+    return change
+
+
 ERR = "dockerqa: error: "
 
 CASES = [
@@ -338,6 +350,26 @@ CASES = [
         rf"{ERR}page\.lock:\d+: questions\.0\.snapshot: .*'id'.*; {REBUILD}",
         absent=("o.json",),
         setup=(edit_lock(lambda t: t.replace('"snapshot": {', '"snapshot": {"id": "x", ', 1)),),
+    ),
+    *(
+        Case(
+            f"lock-snapshot-{name}",
+            ("lock", "--check", "--source", "page.mdx"),
+            1,
+            rf"{ERR}page\.lock:\d+: questions\.0\.snapshot\.{field}: .*; {REBUILD}",
+            setup=(edit_lock(change),),
+        )
+        for name, field, change in (
+            ("level-unknown", "level", lambda t: _in_questions(t, '"level": "', '"level": "x')),
+            ("kind-unknown", "kind", lambda t: _in_questions(t, '"kind": "', '"kind": "x')),
+            ("answer-a-number", "answer", _snapshot_value("answer", 5)),
+            ("follow-ups-a-string", "follow_ups", _snapshot_value("follow_ups", "x")),
+            (
+                "unknown-key",
+                "colour",
+                lambda t: t.replace('"snapshot": {', '"snapshot": {"colour": "x", ', 1),
+            ),
+        )
     ),
     Case(
         "lock-time-too-large",
