@@ -243,8 +243,8 @@ class Lock(FrozenModel):
     """A line for people who open the file."""
     version: int = FORMAT_VERSION
     """Format version."""
-    key: str | None = None
-    """The key of the page the lock belongs to (absent in format 1)."""
+    key: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    """The key of the page the lock belongs to, a lowercase slug (absent in format 1)."""
     exporters: dict[str, dict[str, Any]] = Field(default_factory=dict)
     """State each exporter keeps for itself, by exporter name; the core never reads it."""
     sections: tuple[SectionEntry, ...] = ()

@@ -485,6 +485,7 @@ def refresh(
     previous = read_lock(path) if path.exists() else None  # the text is dropped once parsed
     if locked and previous is None:
         raise LockError(f"{name} does not exist; run `{command}`")
+    adopts_key = previous is not None and previous.key is not None and not keyed(library)
     library = with_page_key(library, previous)
     key = library.metadata.key
     if previous is not None and previous.key is not None and previous.key != key:
@@ -509,6 +510,14 @@ def refresh(
             if not (rename or new):
                 raise
             raise LockError(f"{name}: {exc}") from None  # a decision names an unknown id
+        if adopts_key and previous is not None and previous.active and not rename:
+            kept = {e.id for e in lock.active} & {e.id for e in previous.active}
+            if not kept:  # a page with no key of its own takes its lock's: not another page's
+                raise LockError(
+                    f"{name} belongs to another page (key {previous.key!r}): none of its "
+                    "questions is on this page; give this page's own lock file, or delete "
+                    "this one to start a new set of notes"
+                )
     elif previous is None:
         raise LockError(
             f"{name} does not exist, and a filtered library cannot make one (it would retire "

@@ -204,6 +204,15 @@ def _in_questions(text: str, old: str, new: str) -> str:
     return text[:at] + text[at:].replace(old, new, 1)
 
 
+def _lock_value(key: str, value: object) -> Callable[[str], str]:
+    """A change to a lock's text: its top-level ``key`` set to ``value``."""
+
+    def change(text: str) -> str:
+        return json.dumps({**json.loads(text), key: value}, indent=2, ensure_ascii=False) + "\n"
+
+    return change
+
+
 def _snapshot_value(key: str, value: object) -> Callable[[str], str]:
     """A change to a lock's text: ``key`` of the first question's snapshot set to ``value``."""
 
@@ -370,6 +379,13 @@ CASES = [
                 lambda t: t.replace('"snapshot": {', '"snapshot": {"colour": "x", ', 1),
             ),
         )
+    ),
+    Case(
+        "lock-key-empty",
+        ("lock", "--check", "--source", "page.mdx"),
+        1,
+        rf"{ERR}page\.lock:\d+: key: .*; {REBUILD}",
+        setup=(edit_lock(_lock_value("key", "")),),
     ),
     Case(
         "lock-time-too-large",

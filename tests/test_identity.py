@@ -339,3 +339,24 @@ def test_a_page_renamed_or_moved_with_its_lock_keeps_every_note(tmp_path: Path) 
         assert len(col.find_notes("")) == 2
     finally:
         col.close()
+
+
+def test_a_lock_of_another_page_is_refused_for_a_page_without_a_key(tmp_path: Path) -> None:
+    """A page that names no key takes the key its lock records (so a page moved with its lock
+    keeps its notes), but never from the lock of another page: one that knows none of its
+    questions is refused and left as it was."""
+    page = tmp_path / "mine.mdx"
+    page.write_text((FIXTURES / "exporters" / "small.mdx").read_text(encoding="utf-8"))
+    other = tmp_path / "other.lock"
+    shutil.copyfile(ROOT / "corpus" / "docker.lock", other)
+    before = other.read_bytes()
+    with pytest.raises(dockerqa.LockError, match=r"other\.lock belongs to another page"):
+        dockerqa.export(dockerqa.load(page), "anki", tmp_path / "mine.apkg", lock=other)
+    assert other.read_bytes() == before
+    assert not (tmp_path / "mine.apkg").exists()
+    # its own lock, moved with it, is still taken
+    key = dockerqa.refresh_lock(page).key
+    assert key is not None and key.startswith("mine-")
+    shutil.move(page.with_suffix(".lock"), tmp_path / "renamed.lock")
+    shutil.move(page, tmp_path / "renamed.mdx")
+    assert dockerqa.refresh_lock(tmp_path / "renamed.mdx").key == key
