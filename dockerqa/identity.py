@@ -622,10 +622,18 @@ def _overrule(
                 f"{', '.join(choices) or 'none'}; any id the page's titles give works)"
             )
     kept = {e.id for e in previous.questions}
+    # the id each question on the page is kept under (its own, or the one a rename keeps)
+    holder = {renamed_now.get(i, i): i for i in ids}
     for new_id, old in rename.items():
-        if old not in kept or (old in ids and old != new_id):
-            free = sorted(kept - ids)
-            what = "is not in the lock" if old not in kept else "is still on the page"
+        if old == new_id:
+            raise LockError(f"{old!r}={new_id!r} keeps a question's own id: nothing to decide")
+        if old not in kept or holder.get(old, new_id) != new_id:
+            free = sorted(kept - set(holder))
+            what = (
+                "is not in the lock"
+                if old not in kept
+                else f"is still on the page (as {holder[old]!r})"
+            )
             raise LockError(
                 f"{old!r} {what} (ids the lock keeps for no question on the page: "
                 f"{', '.join(free) or 'none'})"

@@ -214,6 +214,37 @@ def test_a_person_can_say_a_new_question_is_a_rename_and_it_lasts(page: Path) ->
     assert "basics/docker-compose-basics" not in listed.stdout
 
 
+def test_a_rename_by_hand_never_takes_the_id_of_a_question_on_the_page(page: Path) -> None:
+    # exposing-ports is retitled (kept through the lock's rename), Swarm replaced by Compose
+    edit(page, ("2. Exposing Ports", "2. Exposing and Publishing Ports"), (PORTS, PORTS + GROWN))
+    edit(page, ("4. Docker Swarm Basics", "4. Docker Compose Basics"), (SWARM, COMPOSE))
+    assert relock(page).changes.renamed
+    before = page.with_suffix(".lock").read_bytes()
+    taken = run_cli(
+        "lock",
+        "--source",
+        str(page),
+        "--rename",
+        "basics/exposing-ports=basics/docker-compose-basics",
+    )
+    assert taken.returncode == 1
+    assert taken.stderr == (
+        "dockerqa: error: "
+        f"{page.with_suffix('.lock')}: 'basics/exposing-ports' is still on the page (as "
+        "'basics/exposing-and-publishing-ports') (ids the lock keeps for no question on the "
+        "page: basics/docker-swarm-basics)\n"
+    )
+    itself = run_cli(
+        "lock",
+        "--source",
+        str(page),
+        "--rename",
+        "basics/docker-compose-basics=basics/docker-compose-basics",
+    )
+    assert itself.returncode == 1 and "nothing to decide" in itself.stderr
+    assert page.with_suffix(".lock").read_bytes() == before
+
+
 def test_a_person_can_say_a_rename_is_a_new_question_and_it_lasts(page: Path) -> None:
     edit(page, ("2. Exposing Ports", "2. Exposing and Publishing Ports"), (PORTS, PORTS + GROWN))
     assert relock(page).changes.renamed  # taken as a rename
@@ -251,8 +282,8 @@ def test_a_person_can_say_a_rename_is_a_new_question_and_it_lasts(page: Path) ->
         ),
         (
             ("--rename", "basics/exposing-ports=basics/docker-compose-basics"),
-            "'basics/exposing-ports' is still on the page (ids the lock keeps for no question "
-            "on the page: basics/docker-swarm-basics)",
+            "'basics/exposing-ports' is still on the page (as 'basics/exposing-ports') (ids the "
+            "lock keeps for no question on the page: basics/docker-swarm-basics)",
         ),
         (
             ("--new", "basics/nope"),
