@@ -1,4 +1,5 @@
-"""What the flashcard exporters (Anki deck and CSV) share: deck names and tags.
+"""What the flashcard exporters (Anki deck and CSV) share: deck names, tags and what a card
+asks.
 
 Both write the same decks and tags, so a learner sees one scheme whichever they import.
 """
@@ -8,10 +9,29 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from dockerqa.model import Library, Question, Section, question_tags
+from dockerqa.model import Kind, Library, Question, Section, question_tags
+from dockerqa.study import ask
 
 if TYPE_CHECKING:
     from dockerqa.lock import Lock
+
+
+#: What a red-flag card asks, under its question card's question.
+RED_FLAG_ASK = "What would be a red flag in an answer to this question, and why?"
+
+
+def prompt_on_front(q: Question) -> bool:
+    """A scenario's or work sample's prompt is its question; a question's prompt shows on the
+    front only when no front was written for it (a written front asks what the back answers)."""
+    return bool(q.prompt) and (q.kind in (Kind.SCENARIO, Kind.WORK_SAMPLE) or q.front is None)
+
+
+def front_question(q: Question, section_title: str) -> str | None:
+    """The one question a card asks, as Markdown (`dockerqa.study.ask`); None when the
+    question's prompt is what it asks (a prompt with no front written for it)."""
+    if q.prompt and q.front is None and q.kind is Kind.QUESTION:
+        return None
+    return ask(q, section_title)
 
 
 def deck_part(text: str) -> str:

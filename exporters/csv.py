@@ -43,8 +43,9 @@ import genanki
 from dockerqa.exporting import ExportContext, Exporter, Option, file_name
 from dockerqa.model import PARTS_BY_NAME, Library, Question, Section
 from dockerqa.render import embedded_css, render_inline, render_markdown
+from dockerqa.study import study_back
 
-from ._flashcards import card_tags, deck_name
+from ._flashcards import RED_FLAG_ASK, card_tags, deck_name, front_question, prompt_on_front
 
 if TYPE_CHECKING:
     from dockerqa.lock import Lock
@@ -68,7 +69,6 @@ PLAIN_COLUMNS = ("id", "type", "section", "level", "kind", "front", "back", "tag
 _GUID_COLUMN, _DECK_COLUMN, _TAGS_COLUMN = 1, 2, 3
 
 _FOLLOW_UPS_LABEL = PARTS_BY_NAME["follow_ups"].label
-_RED_FLAG_PROMPT = "Red flag: which answer gives a weak candidate away, and why is it wrong?"
 
 
 @dataclass(frozen=True)
@@ -100,12 +100,39 @@ def _cards(library: Library) -> Iterator[_Card]:
 
 def _back(q: Question) -> list[tuple[str | None, str]]:
     """A question's back before its follow-ups, in study order: ``(label, Markdown)`` per
-    part, the answer without a label (the prompt is on the front)."""
-    return [
-        (None if spec is not None and spec.name == "answer" else label, text)
-        for spec, label, text in q.study_parts()
-        if spec is None or spec.name != "prompt"
-    ]
+    part. The answer opens it without a label, its substance first as on the deck's cards
+    (`dockerqa.study.study_back`: key points, then the rest of the answer); a prompt that is
+    not on the front comes first."""
+    out: list[tuple[str | None, str]] = []
+    for spec, label, text in q.study_parts():
+        name = spec.name if spec is not None else None
+        if name == "prompt":
+            if not prompt_on_front(q):
+                out.append((label, text))
+        elif name == "answer":
+            back = study_back(text)
+            lead = q.front.lead if q.front is not None and back.core else None
+            out.append((None, "\n\n".join(p for p in (lead, back.core) if p)))
+            if back.key_points:
+                out.append(("Also in the answer", "\n".join(f"* {p}" for p in back.key_points)))
+            if back.rest:
+                out.append(("Rest of the answer", back.rest))
+        else:
+            out.append((label, text))
+    return out
+
+
+def _front_markdown(note: _Card) -> str:
+    """What a question or red-flag card asks (as the deck's cards do), and the prompt when
+    it is the question."""
+    q = note.question
+    asked = front_question(q, note.section.title)
+    parts = [asked or f"**{q.title}**"]
+    if prompt_on_front(q) and q.prompt:
+        parts.append(q.prompt)
+    if note.type == "red-flag":
+        parts.append(f"*{RED_FLAG_ASK}*")
+    return "\n\n".join(parts)
 
 
 def _html(markdown: str) -> str:
@@ -129,14 +156,12 @@ def _field(body: str, *, always: bool = True) -> str:
 
 def _html_front(note: _Card) -> str:
     q = note.question
-    title = f"<p><b>{render_inline(q.title)}</b></p>"
-    if note.type == "main":
-        return title + ("\n" + _html(q.prompt) if q.prompt else "")
     if note.type == "follow-up":
         f = q.follow_ups[note.follow_up - 1]
         context = f"<p><small>{render_inline(q.title)} · follow-up {note.follow_up}</small></p>"
         return context + "\n" + _html(f.question)
-    return title + f"\n<p>{_RED_FLAG_PROMPT}</p>"
+    context = f"<p><small>{render_inline(q.title)}</small></p>\n"
+    return context + _html(_front_markdown(note))
 
 
 def _html_back(note: _Card) -> str:
@@ -193,13 +218,11 @@ def _md_block(label: str, markdown: str) -> str:
 
 def _plain_front(note: _Card) -> str:
     q = note.question
-    if note.type == "main":
-        return q.title + (f"\n\n{q.prompt}" if q.prompt else "")
     if note.type == "follow-up":
         return (
             f"{q.title} (follow-up {note.follow_up})\n\n{q.follow_ups[note.follow_up - 1].question}"
         )
-    return f"{q.title}\n\n{_RED_FLAG_PROMPT}"
+    return _front_markdown(note)
 
 
 def _plain_back(note: _Card) -> str:

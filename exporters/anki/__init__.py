@@ -111,12 +111,19 @@ from dockerqa.errors import ExportError
 from dockerqa.exporting import ExportContext, Exporter, Option
 from dockerqa.identity import check
 from dockerqa.lock import Lock, LockEntry
-from dockerqa.model import CARD_TYPES, PARTS, PARTS_BY_NAME, Kind, Library, Question
+from dockerqa.model import CARD_TYPES, PARTS, PARTS_BY_NAME, Library, Question
 from dockerqa.render import escape_text, render_inline, render_markdown
-from dockerqa.study import Back, ask, inline_steps_as_list, study_back
+from dockerqa.study import Back, inline_steps_as_list, study_back
 from dockerqa.tables import TableRow, table_rows
 
-from .._flashcards import card_tags, deck_name, deck_part
+from .._flashcards import (
+    RED_FLAG_ASK,
+    card_tags,
+    deck_name,
+    deck_part,
+    front_question,
+    prompt_on_front,
+)
 from ._apkg import _Note, apkg_bytes
 from .notetypes import (
     CARD_CSS,
@@ -126,7 +133,6 @@ from .notetypes import (
     FOLLOW_UP_SLOTS,
     NOTE_TYPE_NAME,
     QUESTION_MODEL_ID,
-    RED_FLAG_ASK,
     ROW_CARD,
     ROW_FIELDS,
     ROW_MODEL_ID,
@@ -224,18 +230,11 @@ class _Choice:
     back: frozenset[str]
 
 
-def _prompt_on_front(q: Question) -> bool:
-    """A scenario's or work sample's prompt is its question; a question's prompt shows on the
-    front only when no front was written for it (a written front asks what the back answers)."""
-    return bool(q.prompt) and (q.kind in (Kind.SCENARIO, Kind.WORK_SAMPLE) or q.front is None)
-
-
 def _front(q: Question, section_title: str) -> str:
-    if q.prompt and q.front is None and q.kind is Kind.QUESTION:
-        html_ = f"<p>{render_inline(q.title)}</p>"  # its prompt is the question
-    else:
-        html_ = render_markdown(ask(q, section_title))
-    if _prompt_on_front(q):
+    asked = front_question(q, section_title)
+    # without a question of its own, the title heads the prompt, which is the question
+    html_ = f"<p>{render_inline(q.title)}</p>" if asked is None else render_markdown(asked)
+    if prompt_on_front(q):
         label = f"<div class=dq-label>{_esc(q.kind.prompt_label)}</div>"
         html_ += f"\n<div class=dq-prompt>{label}\n{_md(q.prompt)}</div>"
     return html_
@@ -291,7 +290,7 @@ def _answer_and_more(q: Question, choice: _Choice) -> tuple[str, str]:
         if name == "follow_ups":
             continue  # a field of its own (`_chain`)
         if name == "prompt":
-            if text and not _prompt_on_front(q):
+            if text and not prompt_on_front(q):
                 blocks.append(_fold("dq-prompt-block", q.kind.prompt_label, _md(text)))
         elif name == "answer":
             if back.rest:

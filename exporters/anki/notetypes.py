@@ -21,6 +21,8 @@ from dockerqa.lock import MAX_TIME, SLOT_LIMIT
 from dockerqa.model import CARD_TYPES, FrozenModel
 from dockerqa.render import BASE_CSS, pygments_css
 
+from .._flashcards import RED_FLAG_ASK
+
 #: The note type's id: hard-coded forever (Anki matches note types by id).
 QUESTION_MODEL_ID = 1773346606
 NOTE_TYPE_NAME = "dockerqa Question"
@@ -40,7 +42,6 @@ FIELDS_VERSION = 3
 # --- note type --------------------------------------------------------------------------------
 
 #: What a red-flag card asks, under the question card's front.
-RED_FLAG_ASK = "What would be a red flag in an answer to this question, and why?"
 
 _BANNER = "{{#Banner}}<div class=dq-banner>{{Banner}}</div>{{/Banner}}"
 _SOURCE = "<div class=dq-source>{{Source}}</div>"

@@ -86,7 +86,11 @@ def test_corpus_rows_read_back(corpus: dockerqa.Library, tmp_path: Path) -> None
     assert any('"' in r[4] for r in rows) and any("," in r[3] for r in rows)
     first = corpus.questions[0]
     assert rows[0][1] == "Docker Interview Questions::01 Fundamentals & Architecture"
-    assert rows[0][3] == "<p><b>VM vs Container</b></p>"
+    # the front asks the question written for it, under the title as context
+    assert rows[0][3] == (
+        "<p><small>VM vs Container</small></p>\n"
+        "<p>How does a container differ from a virtual machine?</p>"
+    )
     assert "Linux namespaces" in rows[0][4] and first.id == "fundamentals/vm-vs-container"
     # The bundled page's key is "dockerqa": its GUIDs are the ones earlier files carried, so a
     # newer CSV still updates the notes an older one created.
@@ -121,8 +125,10 @@ def test_plain_has_a_header_row_and_markdown(corpus: dockerqa.Library, tmp_path:
     assert Counter(r["type"] for r in rows) == {"main": 88, "follow-up": 77, "red-flag": 20}
     q = corpus.get("fundamentals/vm-vs-container")
     main = next(r for r in rows if r["id"] == q.id)
-    assert main["front"] == "VM vs Container"
-    assert main["back"].startswith(q.answer or "")
+    assert q.front is not None and main["front"] == q.front.ask
+    # the substance first (the comparison table), the talk about the interview below it
+    assert main["back"].startswith("| Feature ")
+    assert "This is one of the most fundamental questions" in main["back"]
     assert "| Feature " in main["back"] and "<p>" not in main["back"]
     flag = next(r for r in rows if r["id"] == f"{q.id}#red-flag")
     assert flag["back"] == q.red_flag
@@ -436,12 +442,12 @@ def test_plain_cells_never_start_a_formula() -> None:
     rows = list(csv.reader(io.StringIO(CSVExporter(plain=True).render(lib), newline="")))
     cells = [cell for row in rows[1:] for cell in row]
     assert [c for c in cells if c.startswith(FORMULA_START)] == []
-    assert '\'=HYPERLINK("http://evil.example","x")' in cells
+    assert any('=HYPERLINK("http://evil.example","x")' in c for c in cells)  # kept, not live
     assert "'+1 is the answer; -2 is not." in {c.split("\n\n")[0] for c in cells}
     assert "'=cmd|' /C calc'!A0" in cells  # the red-flag note's back
     # The Anki variant keeps the text as is: Anki shows fields, it does not evaluate them.
     anki = CSVExporter().render(lib)
-    assert "<b>=HYPERLINK(" in anki and "'=HYPERLINK" not in anki
+    assert "=HYPERLINK(" in anki and "'=HYPERLINK" not in anki
 
 
 @pytest.mark.parametrize("first", FORMULA_START)
