@@ -555,12 +555,17 @@ class _Walk:
             f.current = saved
 
 
+#: A lead-in without bold (``Weak: …``): a few words before a colon.
+_PLAIN_LEAD_IN = re.compile(r"^([A-Za-z][\w ]{0,30}?)\s*:\s*")
+
+
 def _role_of(item: str, roles: tuple[tuple[re.Pattern[str], str], ...]) -> tuple[str | None, str]:
-    """The field a ``**Senior:**``-style lead-in names, and the text after it."""
-    m = LABEL_SOURCE.match(item)
+    """The field a ``**Senior:**``-style lead-in names (bold or plain ``Weak:``), and the
+    text after it."""
+    m = LABEL_SOURCE.match(item) or _PLAIN_LEAD_IN.match(item)
     if m is None:
         return None, item
-    role = decode_entities(m.group(2)).rstrip(":").strip()
+    role = decode_entities(m.group(m.lastindex or 1)).rstrip(":").strip()
     for pattern, target in roles:
         if pattern.fullmatch(role):
             return target, item[m.end() :].strip()

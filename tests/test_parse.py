@@ -120,7 +120,7 @@ _LEAD_LABEL = re.compile(r"^\*\*([^*]+?):?\*\*:?")
 
 def _markup_words(body: str) -> Counter[str]:
     """Words that may be markup rather than content, read from the page alone (never from the
-    parser's tables): those of a bold lead label (``**Answer:**``, ``- **Q:**``), ``Q:`` in a
+    parser's tables): those of a lead label (``**Answer:**``, ``- **Q:**``, ``- Weak:``), ``Q:`` in a
     bold question, ``(Answer:`` — outside code fences."""
     found: Counter[str] = Counter()
     in_fence = False
@@ -133,7 +133,8 @@ def _markup_words(body: str) -> Counter[str]:
             continue
         found.update(w for _ in re.finditer(r"\(Answer:", s) for w in words("answer"))
         found.update(words("q") if re.match(r"^(\*\*|__)Q:\s", s) else [])
-        m = _LEAD_LABEL.match(re.sub(r"^([*+-]|\d+[.)])\s+", "", s))
+        item = re.sub(r"^([*+-]|\d+[.)])\s+", "", s)
+        m = _LEAD_LABEL.match(item) or re.match(r"^([A-Za-z][\w ]{0,30}?)\s*:", item)
         if m is not None:
             found.update(words(m.group(1)))
     return found
