@@ -120,8 +120,8 @@ _LEAD_LABEL = re.compile(r"^\*\*([^*]+?):?\*\*:?")
 
 def _markup_words(body: str) -> Counter[str]:
     """Words that may be markup rather than content, read from the page alone (never from the
-    parser's tables): those of a lead label (``**Answer:**``, ``- **Q:**``, ``- Weak:``), ``Q:`` in a
-    bold question, ``(Answer:`` — outside code fences."""
+    parser's tables): those of a lead label (``**Answer:**``, ``- **Q:**``, ``- Weak:``),
+    ``Q:`` in a bold question, ``(Answer:`` — outside code fences."""
     found: Counter[str] = Counter()
     in_fence = False
     for line in body.split("\n"):
