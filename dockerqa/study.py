@@ -36,6 +36,8 @@ class AskRule:
     examples: tuple[tuple[str, Kind, str, str], ...]
     """``(title, kind, section title, prompt)``: questions this rule, and no earlier one,
     asks, and the prompt it gives."""
+    needs_prompt: bool = False
+    """The rule is for questions with a prompt of their own (its examples have one)."""
 
 
 _QUESTION_WORD = re.compile(
@@ -77,9 +79,23 @@ ASK_RULES: tuple[AskRule, ...] = (
     ),
     AskRule(
         "scenario",
-        lambda q, s: q.kind is Kind.SCENARIO,
+        lambda q, s: q.kind is Kind.SCENARIO and bool(q.prompt),
         "Scenario: {title}",
         (("Disk Full", Kind.SCENARIO, "Scenarios", "Scenario: Disk Full"),),
+        needs_prompt=True,
+    ),
+    AskRule(
+        "scenario without its prompt",
+        lambda q, s: q.kind is Kind.SCENARIO,
+        "Scenario: {title}. How do you handle it?",
+        (
+            (
+                "WAL and Checkpoints",
+                Kind.SCENARIO,
+                "Behavioural Scenarios",
+                "Scenario: WAL and Checkpoints. How do you handle it?",
+            ),
+        ),
     ),
     AskRule(
         "work sample",

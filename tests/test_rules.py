@@ -160,7 +160,8 @@ def test_ask_rules(
     rule: object, title: str, kind: dockerqa.Kind, section: str, prompt: str
 ) -> None:
     base = only_question(page("**Answer:** w1"))
-    q = base.model_copy(update={"title": title, "kind": kind})
+    scenario = "Production is down." if rule.needs_prompt else None  # type: ignore[attr-defined]
+    q = base.model_copy(update={"title": title, "kind": kind, "prompt": scenario})
     first = next(r for r in ASK_RULES if r.matches(q, section))
     assert first is rule
     assert ask(q, section) == prompt
