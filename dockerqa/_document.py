@@ -391,10 +391,11 @@ class DocumentParser:
 
     def _question(self, comp: Component) -> None:
         line = comp.open_line + 1
-        raw_title = comp.attrs.get("title", "")
-        heading = decode_inline(decode_entities(raw_title)).strip()
+        raw_title = comp.attrs.get("title")
+        heading = decode_inline(decode_entities(raw_title or "")).strip()
         if not heading:
-            raise ParseError("<Accordion> has no title attribute", self.file, line, comp.column)
+            what = "has no title attribute" if raw_title is None else "has an empty title"
+            raise ParseError(f"<Accordion> {what}", self.file, line, comp.column)
         section = self._current(line)
         section_id = section.id or ""
         number, title, kind = split_title(heading)
