@@ -99,9 +99,9 @@ class LockEntry(FrozenModel):
     """Its title as last seen."""
     section: str
     """Its section id as last seen."""
-    content: str
-    """Fingerprint of its content fields."""
-    title_hash: str
+    content: str = Field(pattern=r"^[0-9a-f]{16}$")
+    """Fingerprint of its content fields (16 hex digits)."""
+    title_hash: str = Field(pattern=r"^[0-9a-f]{16}$")
     """Fingerprint of its title."""
     sketch: str
     """Bottom-k MinHash of the body's word shingles: sorted 8-digit hex hashes, space-separated."""

@@ -381,6 +381,13 @@ CASES = [
         )
     ),
     Case(
+        "lock-content-not-a-fingerprint",
+        ("lock", "--check", "--source", "page.mdx"),
+        1,
+        rf"{ERR}page\.lock:\d+: questions\.0\.content: .*; {REBUILD}",
+        setup=(edit_lock(lambda t: _in_questions(t, '"content": "', '"content": "zz')),),
+    ),
+    Case(
         "lock-key-empty",
         ("lock", "--check", "--source", "page.mdx"),
         1,
