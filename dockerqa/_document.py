@@ -244,20 +244,29 @@ class DocumentParser:
         )
 
     def _check_metadata(self, questions: list[Question]) -> None:
-        """Metadata that names no section or question of the page (a typo, or a left-over)."""
+        """Metadata that names no section or question of the page (a typo, or a left-over),
+        reported at its line in the metadata file."""
+        unused: list[tuple[str, str, str]] = []
         headings = {s.heading for s in self.sections}
         for heading in self.meta.sections:
             if heading not in headings:
-                self.warn(
-                    1,
-                    "unused-metadata",
-                    f"the metadata's [[sections]] heading {heading!r} matches no section heading",
-                )
+                message = f"[[sections]] heading {heading!r} matches no section heading"
+                unused.append(("sections", heading, message))
         ids = {q.id for q in questions}
         for qid in self.meta.question_levels:
             if qid not in ids:
-                message = f"the metadata's [levels] id {qid!r} is no question of the page"
-                self.warn(1, "unused-metadata", message)
+                unused.append(("levels", qid, f"[levels] id {qid!r} is no question of the page"))
+        for table, name, message in unused:
+            line = self.meta.lines.get((table, name), 1)
+            file = self.meta.file or self.file
+            self.diagnostics.append(
+                Diagnostic(
+                    file=file,
+                    line=line,
+                    code="unused-metadata",
+                    message=f"the metadata's {message}",
+                )
+            )
 
     def _with_fronts(self, questions: list[Question]) -> list[Question]:
         """Questions with the fronts written for them; a front for no question of the page, or
@@ -354,7 +363,7 @@ class DocumentParser:
                     self.warn(
                         child.open_line + 1,
                         "unknown-component",
-                        f"<{child.name}> kept as a '{child.name.lower()}' container",
+                        f"<{child.name}> kept as a container named '{child.name.lower()}'",
                     )
                 self._note(callout_markdown(self.lines, child))
 

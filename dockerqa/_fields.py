@@ -518,7 +518,7 @@ class _Walk:
             self.owner.warn(
                 comp.open_line + 1,
                 "unknown-component",
-                f"<{comp.name}> kept as a '{comp.name.lower()}' container",
+                f"<{comp.name}> kept as a container named '{comp.name.lower()}'",
             )
         text = callout_markdown(self.owner.lines, comp)
         if f.current == FOLLOW_UPS:  # a chain holds no callouts: keep it beside the chain

@@ -54,6 +54,10 @@ class CorpusMeta:
     topics: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: question id → the card front written for it (``[fronts]``)
     fronts: dict[str, WrittenFront] = field(default_factory=dict)
+    #: the file, and the line of each ``[[sections]]`` heading and ``[levels]`` id in it (for
+    #: messages about them)
+    file: str | None = None
+    lines: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def section_id(self, heading: str) -> str:
         """The section's key: from the metadata, else a slug of the heading without its number."""
@@ -263,5 +267,13 @@ def read_meta(path: Path) -> CorpusMeta:
         fronts={
             qid: WrittenFront(f.ask, f.lead, f.content, _toml_line_of(text, ("fronts", qid)) or 1)
             for qid, f in meta.fronts.items()
+        },
+        file=str(path),
+        lines={
+            **{
+                ("sections", s.heading): _toml_line_of(text, ("sections", i, "heading")) or 1
+                for i, s in enumerate(meta.sections)
+            },
+            **{("levels", qid): _toml_line_of(text, ("levels", qid)) or 1 for qid in meta.levels},
         },
     )

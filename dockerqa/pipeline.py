@@ -249,6 +249,8 @@ def export(
         note(f"checking {lock_file}" if locked else f"updating {lock_file}")
         shown = library.metadata.source_file if isinstance(source, Library) else source
         advise = f"dockerqa export {format}" + (f" --source {shown}" if shown is not None else "")
+        if destination is not None:
+            advise += f" --out {os.fspath(destination)}"
         opened = open_page(
             library,
             lock=lock_file,

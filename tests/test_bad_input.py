@@ -417,7 +417,7 @@ CASES = [
         (*LOCKED_EXPORT, "--locked", "--out", "o.json"),
         1,
         rf"{ERR}page\.lock is out of date: 1 question changed; "
-        r"run `dockerqa export csv --source page\.mdx`$",
+        r"run `dockerqa export csv --source page\.mdx --out o\.json`$",
         unchanged=("page.lock",),
         absent=("o.json",),
         setup=(edit("page.mdx", "a read-only template", "a read-only, layered template"),),
@@ -426,7 +426,8 @@ CASES = [
         "missing-lock-with-locked",
         (*LOCKED_EXPORT, "--locked", "--out", "o.json"),
         1,
-        rf"{ERR}page\.lock does not exist; run `dockerqa export csv --source page\.mdx`$",
+        rf"{ERR}page\.lock does not exist; "
+        r"run `dockerqa export csv --source page\.mdx --out o\.json`$",
         unchanged=("page.mdx",),
         absent=("o.json", "page.lock"),
         setup=(remove("page.lock"),),

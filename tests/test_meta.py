@@ -139,13 +139,18 @@ def test_metadata_that_names_nothing_on_the_page_is_reported(tmp_path: Path) -> 
         '[levels]\n"core-concepts/pod-vs-contaner" = "advanced"\n',
         encoding="utf-8",
     )
-    found = [(d.code, d.message) for d in dockerqa.load(page).diagnostics]
+    found = [(d.file, d.line, d.code, d.message) for d in dockerqa.load(page).diagnostics]
+    toml = str(page.with_suffix(".toml"))
     assert found == [
         (
+            toml,
+            2,
             "unused-metadata",
             "the metadata's [[sections]] heading '1. Core Concept' matches no section heading",
         ),
         (
+            toml,
+            6,
             "unused-metadata",
             "the metadata's [levels] id 'core-concepts/pod-vs-contaner' is no question of the page",
         ),
