@@ -54,6 +54,9 @@ _SYMPTOM = re.compile(
 #: "How Bridge Network works (Internals)": a statement that needs "does".
 _HOW_WORKS = re.compile(r"^how\s+(?P<subject>.+?)\s+works\b(?P<rest>.*)$", re.I)
 _BEST_PRACTICE = re.compile(r"best practice", re.I)
+#: A title of two or more words whose last word is a regular plural ("Index Types"); a single
+#: word ("Kubernetes") and words in -ss, -us, -is ("Redis") are not taken for plurals.
+_PLURAL_TOPIC = re.compile(r"\S\s+[A-Za-z]*[a-rt-z]s$(?<!us)(?<!is)")
 
 
 def _versus_with_topic(title: str) -> re.Match[str] | None:
@@ -210,16 +213,21 @@ ASK_RULES: tuple[AskRule, ...] = (
         ),
     ),
     AskRule(
+        "topic, plural",
+        lambda q, s: _PLURAL_TOPIC.search(q.title),
+        "What are {title}?",
+        (
+            ("Index Types", Kind.QUESTION, "Core Concepts", "What are Index Types?"),
+            ("Environment Variables", Kind.QUESTION, "Config", "What are Environment Variables?"),
+        ),
+    ),
+    AskRule(
         "topic",
         lambda q, s: True,
         "What is {title}?",
         (
-            (
-                "Docker Compose Networks",
-                Kind.QUESTION,
-                "Orchestration",
-                "What is Docker Compose Networks?",
-            ),
+            ("Docker Compose", Kind.QUESTION, "Orchestration", "What is Docker Compose?"),
+            ("Kubernetes", Kind.QUESTION, "Orchestration", "What is Kubernetes?"),
         ),
     ),
 )
