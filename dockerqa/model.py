@@ -324,7 +324,10 @@ class Question(_Frozen):
         if self.follow_ups:
             out += ["", f"## {PARTS_BY_NAME['follow_ups'].label}", ""]
             for i, f in enumerate(self.follow_ups, 1):
-                out.append(f"{i}. {f.question}" + (f"\n   → {f.answer}" if f.answer else ""))
+                out.append(f"{i}. {f.question}")
+                if f.answer:  # under its question, every line of it
+                    answer = f.answer.replace("\n", "\n     ").replace("\n     \n", "\n\n")
+                    out.append(f"   → {answer}")
         return "\n".join(out)
 
 
