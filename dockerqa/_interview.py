@@ -20,7 +20,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, ClassVar, TextIO
 
@@ -182,18 +182,46 @@ class Screen:
         return self.console.height - typed - 9
 
     def table(self, title: str, rows: Sequence[StatsRow]) -> None:
+        """A table of ``rows``; on a terminal too narrow for it, each row as a name and its
+        counts below it, so no word is cut."""
         from rich.table import Table
+        from rich.text import Text
+
+        def kept(r: StatsRow) -> str:
+            if r.retention is None:
+                return "no due reviews yet"
+            return f"{r.retention:.0%} ({r.recalled}/{r.graded})"
 
         table = Table(title=title, title_justify="left")
-        for name in ("", "questions", "new", "due today", "reviews", "retention 30d"):
-            table.add_column(name, justify="left" if not name else "right")
+        table.add_column("", no_wrap=True)  # names whole; the other columns wrap at words
+        for name in ("questions", "new", "due today", "reviews", "retention 30d"):
+            table.add_column(name, justify="right")
         for r in rows:
-            if r.retention is not None:
-                kept = f"{r.retention:.0%} ({r.recalled}/{r.graded})"
-            else:
-                kept = "no due reviews yet"
-            table.add_row(r.name, *map(str, (r.questions, r.new, r.due, r.reviews)), kept)
-        self.console.print(table)
+            table.add_row(r.name, *map(str, (r.questions, r.new, r.due, r.reviews)), kept(r))
+        width = self.console.width
+        unbounded = self.console.options.update_width(10_000)
+        if self.console.measure(table, options=unbounded).maximum > width:
+            table.show_edge = table.pad_edge = False  # four columns more
+        if self.console.measure(table, options=unbounded).minimum <= width:
+            self.console.print(table)  # whole words fit, wrapped where need be
+            return
+        self.console.print(Text(title, style="italic"))
+        for r in rows:
+            counts = [f"{r.questions} questions", f"{r.new} new", f"{r.due} due today"]
+            counts += [f"{r.reviews} reviews", f"retention 30d: {kept(r)}"]
+            self.console.print(Text(f" {r.name}", style="bold"))
+            for line in packed(counts, width - 3, " · "):
+                self.console.print(f"   {line}", markup=False, highlight=False)
+
+    def week(self, days: Sequence[tuple[date, int]]) -> None:
+        """The cards due on each day ahead, a day never apart from its count."""
+        head = "Week ahead (cards due):"
+        counts = [f"{day:%a %d} {n}" for day, n in days]
+        width = self.console.width if self.rich else 10_000
+        one = f"{head} {'  '.join(counts)}"
+        # when that is too wide, the head on a line of its own and the days below it
+        for line in [one] if len(one) <= width else [head, *packed(counts, width, "  ")]:
+            self.line(line)
 
     def read(self, prompt: str) -> str | None:
         """One line without its newline; None at end of input."""
@@ -417,5 +445,16 @@ def show_stats(stats: Stats, screen: Screen) -> None:
     screen.table("By level", stats.levels)
     screen.table("In all", [stats.total])
     if stats.week:
-        days = "  ".join(f"{day:%a %d} {n}" for day, n in stats.week)
-        screen.line(f"Week ahead (cards due): {days}")
+        screen.week(stats.week)
+
+
+def packed(parts: Sequence[str], width: int, sep: str) -> list[str]:
+    """``parts`` joined by ``sep`` into lines of at most ``width`` characters, never breaking
+    a part (one wider than ``width`` has a line of its own)."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines[-1]) + len(sep) + len(part) <= width:
+            lines[-1] += sep + part
+        else:
+            lines.append(part)
+    return lines

@@ -480,6 +480,19 @@ class Terminal:
     def press(self, keys: bytes) -> None:
         os.write(self.fd, keys)
 
+    def finish(self) -> int:
+        """Read until the command exits; its status."""
+        while True:
+            ready, _, _ = select.select([self.fd], [], [], 20)
+            assert ready, self.raw[-600:]
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:  # the other side closed
+                chunk = b""
+            if not chunk:
+                return self.close()
+            self.raw += chunk
+
     def close(self) -> int:
         try:
             return self.proc.wait(timeout=60)
@@ -670,6 +683,26 @@ def test_stats_explain_retention_and_show_the_week_ahead(page: Path, store: Path
         f"{day:%a %d} {n}" for day, n in zip(days, per_day, strict=True)
     )
     assert line in result.stdout.splitlines()
+
+
+@pytest.mark.parametrize("columns", [40, 80])
+def test_stats_are_readable_in_a_narrow_terminal(page: Path, store: Path, columns: int) -> None:
+    assert drill(page, store, "--new", "2", input=script(4, 4, 4, 4, 4, 1)).returncode == 0
+    term = Terminal(page, store, "--stats", now=T0 + timedelta(hours=1), columns=columns)
+    assert term.finish() == 0
+    lines = term.text.splitlines()
+    assert "…" not in term.text
+    assert max(map(len, lines)) <= columns, term.text
+    # every name whole on its line, retention never broken up, a day beside its count
+    names = {q.section for q in dockerqa.load(page)} | {"basic", "intermediate", "advanced"}
+    for name in names:
+        assert any(re.search(rf"(^|[ │]){re.escape(name)}( |$)", line) for line in lines), name
+    assert sum("no due reviews yet" in line for line in lines) >= 10, term.text
+    week = [T0.date() + timedelta(days=n) for n in range(7)]
+    for day in week:
+        assert any(re.search(rf"{day:%a %d} \d", line) for line in lines), (day, term.text)
+    if columns >= 80:  # room for the tables
+        assert sum("retention 30d" in line for line in lines) == 3, term.text
 
 
 DAMAGED = {
