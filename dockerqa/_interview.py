@@ -182,8 +182,8 @@ class Screen:
         return self.console.height - typed - 9
 
     def table(self, title: str, rows: Sequence[StatsRow]) -> None:
-        """A table of ``rows``; on a terminal too narrow for it, each row as a name and its
-        counts below it, so no word is cut."""
+        """A table of ``rows`` (without its outer edges when that makes it fit); on a terminal
+        too narrow for it, each row as a name and its counts below it, so no word is cut."""
         from rich.table import Table
         from rich.text import Text
 
@@ -193,7 +193,7 @@ class Screen:
             return f"{r.retention:.0%} ({r.recalled}/{r.graded})"
 
         table = Table(title=title, title_justify="left")
-        table.add_column("", no_wrap=True)  # names whole; the other columns wrap at words
+        table.add_column("")
         for name in ("questions", "new", "due today", "reviews", "retention 30d"):
             table.add_column(name, justify="right")
         for r in rows:
@@ -202,8 +202,8 @@ class Screen:
         unbounded = self.console.options.update_width(10_000)
         if self.console.measure(table, options=unbounded).maximum > width:
             table.show_edge = table.pad_edge = False  # four columns more
-        if self.console.measure(table, options=unbounded).minimum <= width:
-            self.console.print(table)  # whole words fit, wrapped where need be
+        if self.console.measure(table, options=unbounded).maximum <= width:
+            self.console.print(table)  # as it is: rich would cut a word to squeeze it
             return
         self.console.print(Text(title, style="italic"))
         for r in rows:

@@ -685,7 +685,7 @@ def test_stats_explain_retention_and_show_the_week_ahead(page: Path, store: Path
     assert line in result.stdout.splitlines()
 
 
-@pytest.mark.parametrize("columns", [40, 80])
+@pytest.mark.parametrize("columns", [40, 66, 80])
 def test_stats_are_readable_in_a_narrow_terminal(page: Path, store: Path, columns: int) -> None:
     assert drill(page, store, "--new", "2", input=script(4, 4, 4, 4, 4, 1)).returncode == 0
     term = Terminal(page, store, "--stats", now=T0 + timedelta(hours=1), columns=columns)
