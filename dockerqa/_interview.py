@@ -18,7 +18,7 @@ import enum
 import os
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -223,11 +223,18 @@ class Screen:
         for line in [one] if len(one) <= width else [head, *packed(counts, width, "  ")]:
             self.line(line)
 
-    def read(self, prompt: str) -> str | None:
-        """One line without its newline; None at end of input."""
+    def read(
+        self, prompt: str, deadline: float | None = None, up: Callable[[], None] | None = None
+    ) -> str | None:
+        """One line without its newline; None at end of input. On a terminal the line is
+        read as the terminal gives it (its line editing kept): Ctrl-D after text ends the
+        line (a newline follows it), Ctrl-D on an empty line is the end of input, and ``up``
+        is called if the `time.monotonic` ``deadline`` passes while waiting."""
         if prompt:
             self.line(prompt, style="bold")
         self.stdout.flush()
+        if self.keys:
+            return self._typed(deadline, up)
         text = self.stdin.readline()
         if text == "":
             return None
@@ -235,6 +242,30 @@ class Screen:
         if self.echo and text:
             self.line(f"> {text}")
         return text
+
+    def _typed(self, deadline: float | None, up: Callable[[], None] | None) -> str | None:
+        import select
+
+        fd = self.stdin.fileno()
+        if deadline is not None and up is not None:
+            wait = max(deadline - time.monotonic(), 0)
+            if not select.select([fd], [], [], wait)[0]:
+                up()
+        data = os.read(fd, 65536).decode(errors="replace")
+        if data == "":
+            return None
+        if not data.endswith("\n"):  # Ctrl-D after text: the cursor is still beside it
+            self.stdout.write("\n")
+        return data.rstrip("\r\n")
+
+    def notice(self, text: str) -> None:
+        """``text`` on a line of its own above the line being typed, which stays as it is
+        (the terminal's line editing knows nothing of it)."""
+        # make room below (scrolling at the last row), keep the place, open a line above it
+        self.stdout.write("\x1bD\x1bM\x1b7\x1b[L\r")
+        self.console.print(text, style="bold red", markup=False, highlight=False, end="")
+        self.stdout.write("\x1b8\x1b[B")  # back to the place, now one row down
+        self.stdout.flush()
 
     def key(self, prompt: str) -> str | None:
         """One key: a single key press on a terminal (Ctrl-D is ``q``, Enter is ``enter``),
@@ -270,8 +301,9 @@ class Screen:
 
     def read_answer(self, limit: float | None = None) -> str | Ending:
         """Lines up to an empty one, or how the session ends: `Ending.QUIT` for ``q`` alone on
-        the first line (or Ctrl-D on a terminal), `Ending.EOF` at the end of scripted input.
-        With a ``limit`` in seconds, a terminal shows the time left after each line."""
+        the first line (or Ctrl-D on an empty line of a terminal; Ctrl-D after text ends that
+        line), `Ending.EOF` at the end of scripted input. With a ``limit`` in seconds, a
+        terminal shows the time left after each line, and a notice the moment it is up."""
         lines: list[str] = []
         timed = f" You have {limit:g} s." if limit else ""
         prompt = (
@@ -279,7 +311,14 @@ class Screen:
             f"q quits):{timed}"
         )
         start = time.monotonic()
-        while (text := self.read(prompt if not lines else "")) is not None:
+        deadline = start + limit if limit and self.keys and self.rich else None
+
+        def up() -> None:  # the moment time is up, while you type
+            nonlocal deadline
+            deadline = None
+            self.notice(f"Time is up ({limit:g} s): finish when ready; the overtime is noted.")
+
+        while (text := self.read(prompt if not lines else "", deadline, up)) is not None:
             if not lines and text.strip().lower() == "q":
                 return Ending.QUIT
             if not text.strip():
