@@ -18,9 +18,9 @@ import enum
 import os
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, ClassVar, TextIO
 
@@ -182,24 +182,59 @@ class Screen:
         return self.console.height - typed - 9
 
     def table(self, title: str, rows: Sequence[StatsRow]) -> None:
+        """A table of ``rows`` (without its outer edges when that makes it fit); on a terminal
+        too narrow for it, each row as a name and its counts below it, so no word is cut."""
         from rich.table import Table
+        from rich.text import Text
+
+        def kept(r: StatsRow) -> str:
+            if r.retention is None:
+                return "no due reviews yet"
+            return f"{r.retention:.0%} ({r.recalled}/{r.graded})"
 
         table = Table(title=title, title_justify="left")
-        for name in ("", "questions", "new", "due today", "reviews", "retention 30d"):
-            table.add_column(name, justify="left" if not name else "right")
+        table.add_column("")
+        for name in ("questions", "new", "due today", "reviews", "retention 30d"):
+            table.add_column(name, justify="right")
         for r in rows:
-            if r.retention is not None:
-                kept = f"{r.retention:.0%} ({r.recalled}/{r.graded})"
-            else:
-                kept = "no due reviews yet"
-            table.add_row(r.name, *map(str, (r.questions, r.new, r.due, r.reviews)), kept)
-        self.console.print(table)
+            table.add_row(r.name, *map(str, (r.questions, r.new, r.due, r.reviews)), kept(r))
+        width = self.console.width
+        unbounded = self.console.options.update_width(10_000)
+        if self.console.measure(table, options=unbounded).maximum > width:
+            table.show_edge = table.pad_edge = False  # four columns more
+        if self.console.measure(table, options=unbounded).maximum <= width:
+            self.console.print(table)  # as it is: rich would cut a word to squeeze it
+            return
+        self.console.print(Text(title, style="italic"))
+        for r in rows:
+            counts = [f"{r.questions} questions", f"{r.new} new", f"{r.due} due today"]
+            counts += [f"{r.reviews} reviews", f"retention 30d: {kept(r)}"]
+            self.console.print(Text(f" {r.name}", style="bold"))
+            for line in packed(counts, width - 3, " · "):
+                self.console.print(f"   {line}", markup=False, highlight=False)
 
-    def read(self, prompt: str) -> str | None:
-        """One line without its newline; None at end of input."""
+    def week(self, days: Sequence[tuple[date, int]]) -> None:
+        """The cards due on each day ahead, a day never apart from its count."""
+        head = "Week ahead (cards due):"
+        counts = [f"{day:%a %d} {n}" for day, n in days]
+        width = self.console.width if self.rich else 10_000
+        one = f"{head} {'  '.join(counts)}"
+        # when that is too wide, the head on a line of its own and the days below it
+        for line in [one] if len(one) <= width else [head, *packed(counts, width, "  ")]:
+            self.line(line)
+
+    def read(
+        self, prompt: str, deadline: float | None = None, up: Callable[[], None] | None = None
+    ) -> str | None:
+        """One line without its newline; None at end of input. On a terminal the line is
+        read as the terminal gives it (its line editing kept): Ctrl-D after text ends the
+        line (a newline follows it), Ctrl-D on an empty line is the end of input, and ``up``
+        is called if the `time.monotonic` ``deadline`` passes while waiting."""
         if prompt:
             self.line(prompt, style="bold")
         self.stdout.flush()
+        if self.keys:
+            return self._typed(deadline, up)
         text = self.stdin.readline()
         if text == "":
             return None
@@ -207,6 +242,30 @@ class Screen:
         if self.echo and text:
             self.line(f"> {text}")
         return text
+
+    def _typed(self, deadline: float | None, up: Callable[[], None] | None) -> str | None:
+        import select
+
+        fd = self.stdin.fileno()
+        if deadline is not None and up is not None:
+            wait = max(deadline - time.monotonic(), 0)
+            if not select.select([fd], [], [], wait)[0]:
+                up()
+        data = os.read(fd, 65536).decode(errors="replace")
+        if data == "":
+            return None
+        if not data.endswith("\n"):  # Ctrl-D after text: the cursor is still beside it
+            self.stdout.write("\n")
+        return data.rstrip("\r\n")
+
+    def notice(self, text: str) -> None:
+        """``text`` on a line of its own above the line being typed, which stays as it is
+        (the terminal's line editing knows nothing of it)."""
+        # make room below (scrolling at the last row), keep the place, open a line above it
+        self.stdout.write("\x1bD\x1bM\x1b7\x1b[L\r")
+        self.console.print(text, style="bold red", markup=False, highlight=False, end="")
+        self.stdout.write("\x1b8\x1b[B")  # back to the place, now one row down
+        self.stdout.flush()
 
     def key(self, prompt: str) -> str | None:
         """One key: a single key press on a terminal (Ctrl-D is ``q``, Enter is ``enter``),
@@ -242,8 +301,9 @@ class Screen:
 
     def read_answer(self, limit: float | None = None) -> str | Ending:
         """Lines up to an empty one, or how the session ends: `Ending.QUIT` for ``q`` alone on
-        the first line (or Ctrl-D on a terminal), `Ending.EOF` at the end of scripted input.
-        With a ``limit`` in seconds, a terminal shows the time left after each line."""
+        the first line (or Ctrl-D on an empty line of a terminal; Ctrl-D after text ends that
+        line), `Ending.EOF` at the end of scripted input. With a ``limit`` in seconds, a
+        terminal shows the time left after each line, and a notice the moment it is up."""
         lines: list[str] = []
         timed = f" You have {limit:g} s." if limit else ""
         prompt = (
@@ -251,7 +311,14 @@ class Screen:
             f"q quits):{timed}"
         )
         start = time.monotonic()
-        while (text := self.read(prompt if not lines else "")) is not None:
+        deadline = start + limit if limit and self.keys and self.rich else None
+
+        def up() -> None:  # the moment time is up, while you type
+            nonlocal deadline
+            deadline = None
+            self.notice(f"Time is up ({limit:g} s): finish when ready; the overtime is noted.")
+
+        while (text := self.read(prompt if not lines else "", deadline, up)) is not None:
             if not lines and text.strip().lower() == "q":
                 return Ending.QUIT
             if not text.strip():
@@ -417,5 +484,16 @@ def show_stats(stats: Stats, screen: Screen) -> None:
     screen.table("By level", stats.levels)
     screen.table("In all", [stats.total])
     if stats.week:
-        days = "  ".join(f"{day:%a %d} {n}" for day, n in stats.week)
-        screen.line(f"Week ahead (cards due): {days}")
+        screen.week(stats.week)
+
+
+def packed(parts: Sequence[str], width: int, sep: str) -> list[str]:
+    """``parts`` joined by ``sep`` into lines of at most ``width`` characters, never breaking
+    a part (one wider than ``width`` has a line of its own)."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines[-1]) + len(sep) + len(part) <= width:
+            lines[-1] += sep + part
+        else:
+            lines.append(part)
+    return lines

@@ -496,7 +496,7 @@ def lock(
     "seconds",
     type=click.IntRange(min=1),
     metavar="SECONDS",
-    help="Time allowed for each answer: shows the time left, notes overtime.",
+    help="Time allowed for each answer: shows the time left and when it is up, notes overtime.",
 )
 @click.option(
     "--by-level", is_flag=True, help="Take new questions easiest first, not in source order."

@@ -9,7 +9,8 @@ appear. Rows that make device nodes (``os.mknod``) need root and are skipped wit
 
 The promise behind every row: one line on stderr naming the file (and line where there is one)
 and the fix or the valid choices, exit status 1 (2 for a command-line usage error, as click
-reports them), no traceback, no half-written or replaced file.
+reports them), no traceback, no half-written or replaced file. A damaged row of a drill store
+is a warning instead: one line naming the store and the card, status 0, the rest read.
 
 The second half pushes hostile pages through all four exporters and checks the results in real
 engines: headless Chromium for the cheat sheet, the ``anki`` package for the deck, Python's
@@ -24,12 +25,14 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import stat
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +48,7 @@ from dockerqa.pipeline import refresh
 
 SMALL = FIXTURES / "exporters" / "small.mdx"
 T0 = 1_700_000_000
+DRILL_T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 #: First characters a spreadsheet reads as a formula (OWASP CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: (major, minor) of the kernel's null and full devices, for private copies made with mknod.
@@ -110,6 +114,49 @@ def temporary(name: str, pid: Callable[[], int]) -> Callable[[Path], None]:
         os.utime(path, (old, old))
 
     return setup
+
+
+def drill_store(name: str, damage: str = "") -> Callable[[Path], None]:
+    """A drill store of the page with its first question rated Good, then ``damage`` (SQL
+    run on it, as a damaged disk or a hand edit would leave it)."""
+
+    def setup(d: Path) -> None:
+        (d / name).parent.mkdir(parents=True, exist_ok=True)
+        with dockerqa.Store(d / name) as store:
+            drill = dockerqa.Drill.open(d / "page.mdx", store, now=DRILL_T0)
+            drill.rate(drill.plan(new=1)[0].items[0], 3)
+        if damage:
+            with sqlite3.connect(d / name) as db:
+                assert db.execute(damage).rowcount == 1
+            db.close()
+
+    return setup
+
+
+def read_only(name: str) -> Callable[[Path], None]:
+    """``name`` and its folder made read-only (immutable for root, who may write anything
+    else); `writable` undoes it."""
+
+    def setup(d: Path) -> None:
+        (d / name).chmod(0o444)
+        (d / name).parent.chmod(0o555)
+        if os.access(d / name, os.W_OK):
+            chattr = subprocess.run(["chattr", "+i", d / name, (d / name).parent])
+            if chattr.returncode:
+                writable(name)(d)
+                pytest.skip("run as root on a file system without immutable files")
+
+    return setup
+
+
+def writable(name: str) -> Callable[[Path], None]:
+    def undo(d: Path) -> None:
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", d / name, (d / name).parent], capture_output=True)
+        (d / name).parent.chmod(0o755)
+        (d / name).chmod(0o644)
+
+    return undo
 
 
 #: A third-party exporter that raises where ``BOOM_AT`` says (init, filename, state, stream,
@@ -188,6 +235,8 @@ class Case:
     env: dict[str, str] = field(default_factory=dict)
     root: bool = False
     """Needs root (makes device nodes)."""
+    cleanup: tuple[Callable[[Path], None], ...] = ()
+    """Run afterwards, whatever happened (undoes what pytest could not remove)."""
 
 
 EXPORT = ("export", "json", "--source", "page.mdx")
@@ -225,6 +274,13 @@ def _snapshot_value(key: str, value: object) -> Callable[[str], str]:
 
 
 ERR = "dockerqa: error: "
+DRILL_STATS = ("drill", "--source", "page.mdx", "--store", "drill.sqlite3", "--stats")
+
+
+def all_row(reviews: int) -> str:
+    """The ``--stats`` row of the whole page, with this many reviews counted."""
+    return rf"│ all\s+│\s+\d+ │\s+\d+ │\s+\d+ │\s+{reviews} │"
+
 
 CASES = [
     # --- the page -------------------------------------------------------------------------------
@@ -614,6 +670,57 @@ CASES = [
         unchanged=("page.mdx", "page.toml", "page.lock", LIVE_TEMPORARY),
         setup=(temporary(LIVE_TEMPORARY, os.getpid),),
     ),
+    # --- the drill store -------------------------------------------------------------------------
+    *(
+        Case(
+            f"drill-store-{name}",
+            DRILL_STATS,
+            0,
+            rf"dockerqa: warning: drill\.sqlite3: card basics-setup/\S+{review} is damaged "
+            rf"\({why}\); left out$",
+            unchanged=("page.mdx", "page.toml", "page.lock", "drill.sqlite3"),
+            output=all_row(0 if review else 1),  # a damaged review is left out
+            setup=(drill_store("drill.sqlite3", damage),),
+        )
+        for name, damage, review, why in [
+            ("card-not-json", "UPDATE cards SET card = 'not json{'", "", "its state is not JSON"),
+            ("card-empty-object", "UPDATE cards SET card = '{}'", "", "its state has no 'card_id'"),
+            (
+                "card-a-list",
+                "UPDATE cards SET card = '[1, 2]'",
+                "",
+                "its state is a JSON list, not an object",
+            ),
+            (
+                "card-state-9",
+                "UPDATE cards SET card = json_set(card, '$.state', 9)",
+                "",
+                r"its state has a bad value \(9 is not a valid State\)",
+            ),
+            (
+                "card-due-not-a-date",
+                "UPDATE cards SET card = json_set(card, '$.due', 'soon')",
+                "",
+                r"its state has a bad value \(Invalid isoformat string: 'soon'\)",
+            ),
+            (
+                "review-date-not-a-date",
+                "UPDATE reviews SET reviewed = 'yesterday'",
+                ", review 1,",
+                "its date is 'yesterday'",
+            ),
+        ]
+    ),
+    Case(
+        "drill-store-read-only-for-stats",
+        ("drill", "--source", "page.mdx", "--store", "ro/drill.sqlite3", "--stats"),
+        0,
+        None,
+        unchanged=("page.mdx", "page.toml", "page.lock", "ro/drill.sqlite3", "ro"),
+        output=all_row(1),
+        setup=(drill_store("ro/drill.sqlite3"), read_only("ro/drill.sqlite3")),
+        cleanup=(writable("ro/drill.sqlite3"),),
+    ),
     # --- a third-party exporter that fails ------------------------------------------------------
     Case(
         "plugin-fails-in-export-all",
@@ -716,10 +823,15 @@ def test_bad_input(case: Case, page_dir: Path, tmp_path: Path) -> None:
         pytest.skip("makes a device node with os.mknod: needs root")
     d = tmp_path / "work"
     shutil.copytree(page_dir, d)
-    for step in case.setup:
-        step(d)
-    before = {name: _state(d / name) for name in case.unchanged}
-    result = run_cli(*case.args, cwd=d, env=case.env)
+    try:
+        for step in case.setup:
+            step(d)
+        before = {name: _state(d / name) for name in case.unchanged}
+        result = run_cli(*case.args, cwd=d, env=case.env)
+        after = {name: _state(d / name) for name in case.unchanged}
+    finally:
+        for step in case.cleanup:
+            step(d)
     assert result.returncode == case.code, result.stderr
     assert "Traceback" not in result.stderr
     if case.first_line is None:
@@ -727,9 +839,9 @@ def test_bad_input(case: Case, page_dir: Path, tmp_path: Path) -> None:
     else:
         first = result.stderr.splitlines()[0] if result.stderr else ""
         assert re.match(case.first_line, first), first
-        if case.code == 1:
+        if case.code in (0, 1):  # one line (a usage error is click's)
             assert result.stderr.count("\n") == 1, result.stderr
-    assert {name: _state(d / name) for name in case.unchanged} == before
+    assert after == before
     assert [name for name in case.absent if _state(d / name) is not None] == []
     assert [name for name in case.present if not (d / name).is_file()] == []
     if case.output is not None:

@@ -425,7 +425,7 @@ def test_a_store_in_a_missing_folder_is_refused(page: Path, tmp_path: Path) -> N
 
 # --- a real terminal --------------------------------------------------------------------------
 
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|\x1b[()][A-Z0-9]")
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|\x1b[()][A-Z0-9]|\x1b[78DM]")
 
 
 class Terminal:
@@ -479,6 +479,19 @@ class Terminal:
 
     def press(self, keys: bytes) -> None:
         os.write(self.fd, keys)
+
+    def finish(self) -> int:
+        """Read until the command exits; its status."""
+        while True:
+            ready, _, _ = select.select([self.fd], [], [], 20)
+            assert ready, self.raw[-600:]
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:  # the other side closed
+                chunk = b""
+            if not chunk:
+                return self.close()
+            self.raw += chunk
 
     def close(self) -> int:
         try:
@@ -562,6 +575,48 @@ def test_ctrl_d_quits_from_any_prompt_in_a_terminal(page: Path, store: Path, whe
         status = term.close()
     assert status == 0
     assert not store.exists() or reviews(store) == []
+
+
+@pytest.mark.parametrize("then", [b"\r", b"\x04"])
+def test_ctrl_d_ends_a_line_with_text_then_quits(page: Path, store: Path, then: bytes) -> None:
+    term = Terminal(page, store, "--new", "1")
+    try:
+        term.expect("q quits):")
+        term.press(b"namespaces and cgroups\x04")  # ends the line, as a terminal's EOF does
+        time.sleep(0.5)
+        term.press(then)
+        if then == b"\r":  # an empty line ends the answer: the text counted
+            reveal = term.expect("[Enter] Again [m] more [q] quit")
+            assert "Key points: 2 of 9 covered, suggesting Again" in reveal
+            term.press(b"q")
+        seen = term.expect("This question was not rated, so it is not saved.")
+        assert re.search(r"(^|\n)This question", seen), seen  # on a line of its own
+        term.expect("Session stopped: 0 ratings saved.")
+    finally:
+        status = term.close()
+    assert status == 0
+    assert "cgroupsThis" not in term.text
+
+
+def test_a_notice_the_moment_time_is_up_keeps_what_is_typed(page: Path, store: Path) -> None:
+    term = Terminal(page, store, "--new", "1", "--time", "2")
+    try:
+        term.expect("You have 2 s.")
+        term.press(b"namespaces and")  # half a line typed when the time runs out
+        term.expect("Time is up (2 s): finish when ready; the overtime is noted.", timeout=10)
+        term.press(b" cgroups\r")
+        term.expect(" s over)")
+        term.press(b"\r")
+        reveal = term.expect("[m] more [q] quit")
+        assert "Key points: 2 of 9 covered" in reveal  # the whole line counted
+        assert re.search(r"^Time: \d+ s of 2: \d+ s overtime$", reveal, re.M), reveal
+        term.press(b"q")
+        term.expect("Session stopped: 0 ratings saved.")
+    finally:
+        status = term.close()
+    assert status == 0
+    # the notice opens a line above the one being typed and goes back to it
+    assert b"\x1b7\x1b[L\r" in term.raw and b"\x1b8\x1b[B" in term.raw
 
 
 # --- learning steps, timer, stats, damaged rows -----------------------------------------------
@@ -670,6 +725,26 @@ def test_stats_explain_retention_and_show_the_week_ahead(page: Path, store: Path
         f"{day:%a %d} {n}" for day, n in zip(days, per_day, strict=True)
     )
     assert line in result.stdout.splitlines()
+
+
+@pytest.mark.parametrize("columns", [40, 66, 80])
+def test_stats_are_readable_in_a_narrow_terminal(page: Path, store: Path, columns: int) -> None:
+    assert drill(page, store, "--new", "2", input=script(4, 4, 4, 4, 4, 1)).returncode == 0
+    term = Terminal(page, store, "--stats", now=T0 + timedelta(hours=1), columns=columns)
+    assert term.finish() == 0
+    lines = term.text.splitlines()
+    assert "…" not in term.text
+    assert max(map(len, lines)) <= columns, term.text
+    # every name whole on its line, retention never broken up, a day beside its count
+    names = {q.section for q in dockerqa.load(page)} | {"basic", "intermediate", "advanced"}
+    for name in names:
+        assert any(re.search(rf"(^|[ │]){re.escape(name)}( |$)", line) for line in lines), name
+    assert sum("no due reviews yet" in line for line in lines) >= 10, term.text
+    week = [T0.date() + timedelta(days=n) for n in range(7)]
+    for day in week:
+        assert any(re.search(rf"{day:%a %d} \d", line) for line in lines), (day, term.text)
+    if columns >= 80:  # room for the tables
+        assert sum("retention 30d" in line for line in lines) == 3, term.text
 
 
 DAMAGED = {
