@@ -13,9 +13,13 @@ prints, with the ids of the cards that fail each check:
   bold heads do not show;
 * red-flag fronts without the question: the red-flag card's front does not show its question
   card's ask;
-* cards with horizontal overflow at 420 px, front and back, in headless Chromium: the page is
-  wider than the window, a code block hides part of its lines, a table scrolls with no cue, or
-  inline code is split inside a word (skipped with ``--no-browser``).
+* cards with horizontal overflow at 420 px, front and back, day and night, with every fold
+  open, in headless Chromium: the window widened past 420 px to fit the card (a phone's
+  window does; the card then hides what runs past its edge), text runs past the card's right
+  edge or the box that clips it (text in a table that scrolls with a cue is not clipped: it
+  scrolls into view), a code block hides part of its lines, a table scrolls with no cue, or
+  inline code is split inside a word (skipped with ``--no-browser``); inline code over
+  `LONG_CODE` characters may wrap inside a word, and is listed on its own line.
 
 The checks are this script's own reading of the rendered HTML, not the exporter's rules.
 
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import html.parser
+import itertools
 import json
 import re
 import sys
@@ -61,44 +66,78 @@ html, body { margin: 0; }
 body { padding: 20px; background: #ffffff; color: #000000; }
 """
 
-_MEASURE = """
-(() => {
+#: The classes Anki's reviewer adds to the card's body in night mode.
+_NIGHT = " nightMode night_mode"
+
+_MEASURE = f"""
+(() => {{
   const out = [];
+  const width = {WIDTH};
+  // a learner opens the folds: measure them open
+  for (const d of document.querySelectorAll('details')) d.open = true;
   const longest = (t) => Math.max(...t.split(/\\s+/).map((w) => w.length));
   const doc = document.scrollingElement;
-  if (doc.scrollWidth > window.innerWidth + 1) out.push(`page ${doc.scrollWidth}px wide`);
-  for (const pre of document.querySelectorAll('pre')) {
+  // a phone's window widens to fit wide content, and the card's overflow-x: hidden clips it
+  if (window.innerWidth > width + 1) out.push(`window widened to ${{window.innerWidth}}px`);
+  if (doc.scrollWidth > window.innerWidth + 1) out.push(`page ${{doc.scrollWidth}}px wide`);
+  for (const pre of document.querySelectorAll('pre')) {{
     if (pre.scrollWidth > pre.clientWidth + 1)
-      out.push(`code block hides ${pre.scrollWidth - pre.clientWidth}px`);
-  }
-  for (const wrap of document.querySelectorAll('.table-wrap')) {
-    if (wrap.scrollWidth > wrap.clientWidth + 1) {
+      out.push(`code block hides ${{pre.scrollWidth - pre.clientWidth}}px`);
+  }}
+  for (const wrap of document.querySelectorAll('.table-wrap')) {{
+    if (wrap.scrollWidth > wrap.clientWidth + 1) {{
       const cue = getComputedStyle(wrap).backgroundImage.includes('gradient');
-      if (!cue) out.push(`table scrolls ${wrap.scrollWidth - wrap.clientWidth}px with no cue`);
-    }
-  }
-  for (const code of document.querySelectorAll(':not(pre) > code')) {
+      if (!cue) out.push(`table scrolls ${{wrap.scrollWidth - wrap.clientWidth}}px with no cue`);
+    }}
+  }}
+  for (const code of document.querySelectorAll(':not(pre) > code')) {{
     const text = code.textContent;
     const range = document.createRange();
     let broken = false;
     const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
     let prev = null;
-    while (walker.nextNode()) {
+    while (walker.nextNode()) {{
       const t = walker.currentNode;
-      for (let i = 0; i < t.length; i++) {
+      for (let i = 0; i < t.length; i++) {{
         range.setStart(t, i); range.setEnd(t, i + 1);
         const r = range.getClientRects()[0];
         const ch = t.data[i];
-        if (!r) { if (prev) prev.ch = ch; continue; }
+        if (!r) {{ if (prev) prev.ch = ch; continue; }}
         if (prev && r.top > prev.top + 2 && !/\\s/.test(prev.ch) && !/\\s/.test(ch)) broken = true;
-        prev = {top: r.top, ch};
-      }
-    }
+        prev = {{top: r.top, ch}};
+      }}
+    }}
     const size = longest(text), start = text.slice(0, 40);
-    if (broken) out.push(`inline code split inside a word (${size} characters): ${start}`);
-  }
+    if (broken) out.push(`inline code split inside a word (${{size}} characters): ${{start}}`);
+  }}
+  // text whose right edge passes the card (or the box that clips it), unless it is inside a
+  // scroll container that shows a cue (a shadow at the edge that has more)
+  const cued = (el) => getComputedStyle(el).backgroundImage.includes('gradient');
+  const texts = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const span = document.createRange();
+  while (texts.nextNode()) {{
+    const t = texts.currentNode;
+    if (!t.data.trim()) continue;
+    let limit = width, scrolls = false;
+    for (let el = t.parentElement; el; el = el.parentElement) {{
+      const x = getComputedStyle(el).overflowX;
+      if ((x === 'auto' || x === 'scroll') && cued(el)) {{ scrolls = true; break; }}
+      if (x !== 'visible') {{
+        const box = el.getBoundingClientRect();
+        limit = Math.min(limit, box.left + el.clientLeft + el.clientWidth);
+      }}
+    }}
+    if (scrolls) continue;
+    span.selectNodeContents(t);
+    const right = Math.max(0, ...Array.from(span.getClientRects(), (r) => r.right));
+    if (right > limit + 1) {{
+      const text = t.data.trim().replace(/\\s+/g, ' ').slice(0, 40);
+      const [at, to] = [Math.round(limit), Math.round(right)];
+      out.push(`text clipped at ${{at}}px (runs to ${{to}}px): ${{text}}`);
+    }}
+  }}
   return out;
-})()
+}})()
 """
 
 
@@ -302,16 +341,20 @@ def measure(deck: list[Card], report: Report) -> None:
             for c in deck:
                 report.cards += 1
                 problems: list[str] = []
-                for side, body in (("front", c.front), ("back", c.back)):
+                for (side, body), night in itertools.product(
+                    (("front", c.front), ("back", c.back)), (False, True)
+                ):
                     page.write_text(
                         "<!doctype html><meta charset=utf-8>"
                         f'<meta name=viewport content="width=device-width">'
                         f"<style>{_REVIEWER_CSS}\n{c.css}</style>"
-                        f'<body class="card">{body}</body>',
+                        f'<body class="card{_NIGHT if night else ""}">{body}</body>',
                         encoding="utf-8",
                     )
                     tab.open(page)
-                    problems += [f"{side}: {p}" for p in tab.evaluate(_MEASURE)]
+                    where = f"{side} (night)" if night else side  # listed if not seen by day
+                    found = [f"{side}: {p}" for p in tab.evaluate(_MEASURE)]
+                    problems += [p.replace(side, where, 1) for p in found if p not in problems]
                 if problems:
                     report.overflow[f"{c.key} · {c.template}"] = problems
     finally:
@@ -355,8 +398,15 @@ def print_report(report: Report, listed: int) -> None:
         report.red_flag_cards,
     )
     if report.cards:
-        items = [f"{k}: {'; '.join(v[:2])}" for k, v in report.overflow.items()]
-        section(f"cards with horizontal overflow at {WIDTH} px", items, report.cards)
+        over, long = [], []
+        for k, v in report.overflow.items():
+            if shown := [p for p in v if not is_long_code(p)]:
+                over.append(f"{k}: {'; '.join(shown[:2])}")
+            if wraps := [p for p in v if is_long_code(p)]:
+                long.append(f"{k}: {wraps[0]}")
+        section(f"cards with horizontal overflow at {WIDTH} px", over, report.cards)
+        title = f"cards whose inline code over {LONG_CODE} characters wraps inside a word"
+        section(f"{title} (allowed)", long, report.cards)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -74,6 +74,58 @@ def test_the_phone_check_sees_the_last_release_overflow(browser: object) -> None
     assert "inline code split inside a word" in problems
 
 
+#: The card style before long inline code could wrap: such code ran past the card's edge.
+_UNWRAPPED_CODE = ".dq :not(pre) > code { overflow-wrap: normal; }"
+
+
+@pytest.mark.browser
+def test_the_phone_check_sees_text_the_card_cuts_off(
+    corpus_deck: list[card_report.Card], tab: Tab, tmp_path: Path
+) -> None:
+    # A phone's window widens to fit a long unbroken path, and the card's overflow-x: hidden
+    # cuts off what runs past 420 px: the check sees both, by day and at night. A table that
+    # scrolls with a cue is not cut off (its text scrolls into view).
+    wanted = (
+        "troubleshooting/oomkilled-exit-code-137",
+        "networking-storage/docker-network-drivers",
+    )
+    deck = [c for c in corpus_deck if c.template == "Card" and c.key.endswith(wanted)]
+    oom, drivers = sorted(deck, key=lambda c: not c.key.endswith(wanted[0]))
+    assert oom.key == wanted[0] and "cat /sys/fs/cgroup/" in oom.back
+    assert drivers.key == wanted[1]
+    tab.send(
+        "Emulation.setDeviceMetricsOverride",
+        width=card_report.WIDTH, height=800, deviceScaleFactor=1, mobile=True,
+    )  # fmt: skip
+    page = tmp_path / "card.html"
+    page.write_text(
+        f"<meta name=viewport content=width=device-width><style>{drivers.css}</style>"
+        f"<body class=card>{drivers.back}</body>",
+        encoding="utf-8",
+    )
+    tab.open(page)
+    scrolls = (
+        "[...document.querySelectorAll('.table-wrap')].map(w => w.scrollWidth - w.clientWidth)"
+    )
+    assert max(tab.evaluate(scrolls)) > 50  # the table scrolls, with its cue
+
+    def styled(name: str, css: str) -> card_report.Card:
+        return card_report.Card(name, oom.template, oom.front, oom.back, oom.css + css)
+
+    deck = [styled("old style", _UNWRAPPED_CODE), styled("night", f".nightMode {_UNWRAPPED_CODE}")]
+    report = card_report.Report()
+    card_report.measure([*deck, drivers], report)
+    assert list(report.overflow) == ["old style · Card", "night · Card"]
+    old, night = report.overflow.values()
+    assert any(p.startswith("back: window widened to ") for p in old)
+    clipped = [p for p in old if p.startswith("back: text clipped at 420px")]
+    assert clipped and "cat /sys/fs/cgroup/" in clipped[0]
+    assert not any("(night)" in p for p in old)  # the same at night: listed once
+    assert any(p.startswith("back (night): window widened to ") for p in night)
+    by_day = [p for p in night if not p.startswith("back (night): ")]
+    assert all(card_report.is_long_code(p) for p in by_day)  # by day it wraps, as allowed
+
+
 def test_inline_steps_in_a_follow_up_answer_are_a_list(tmp_path: Path) -> None:
     deck = card_report.cards(card_report.corpus_deck(tmp_path))
     (card,) = [
