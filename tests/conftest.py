@@ -4,6 +4,7 @@ headless Chromium (``browser``, ``tab``; see `engines`)."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -39,6 +40,15 @@ def run_cli(
     return subprocess.run(
         [str(exe), *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=300
     )
+
+
+def corpus_copy(directory: Path) -> Path:
+    """A copy of the bundled page with its metadata and lock in ``directory`` (exporting a
+    page writes its lock beside it); the copy's page."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for suffix in ("mdx", "toml", "lock"):
+        shutil.copyfile(ROOT / "corpus" / f"docker.{suffix}", directory / f"docker.{suffix}")
+    return directory / "docker.mdx"
 
 
 def fresh_export(format: str, out: Path, seed: str, *flags: str) -> bytes:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, corpus_copy
 
 DOCKERQA = str(Path(sys.executable).with_name("dockerqa"))
 FULL = os.makedev(1, 7)  # the major and minor numbers of /dev/full, on a private node
@@ -100,16 +100,10 @@ def test_quick_commands_import_nothing_heavy(args: tuple[str, ...]) -> None:
     assert heavy == []
 
 
-def _copy_corpus(directory: Path) -> Path:
-    for suffix in ("mdx", "toml", "lock"):
-        shutil.copyfile(ROOT / "corpus" / f"docker.{suffix}", directory / f"docker.{suffix}")
-    return directory / "docker.mdx"
-
-
 def test_progress_goes_to_a_terminal_only(tmp_path: Path) -> None:
     import pty
 
-    page = _copy_corpus(tmp_path)
+    page = corpus_copy(tmp_path)
     args = [DOCKERQA, "export", "all", "--source", str(page), "--out", str(tmp_path / "out")]
     piped = subprocess.run(args, capture_output=True, text=True, timeout=120)
     assert piped.returncode == 0 and piped.stderr == ""  # nothing extra in pipes and CI

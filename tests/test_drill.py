@@ -7,7 +7,6 @@ import json
 import os
 import re
 import select
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -21,7 +20,7 @@ import pytest
 from fsrs import Card, Rating, Scheduler
 
 import dockerqa
-from conftest import ROOT
+from conftest import corpus_copy
 from dockerqa.drill import Store, _card_id
 from dockerqa.lock import read_lock
 
@@ -43,9 +42,7 @@ LAYERS = "fundamentals/image-layers-union-file-system"
 @pytest.fixture
 def page(tmp_path: Path) -> Path:
     """A copy of the corpus page with its metadata and lock (the lock changes beside it)."""
-    for suffix in (".mdx", ".toml", ".lock"):
-        shutil.copyfile(ROOT / "corpus" / f"docker{suffix}", tmp_path / f"docker{suffix}")
-    return tmp_path / "docker.mdx"
+    return corpus_copy(tmp_path)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from anki.import_export_pb2 import ImportAnkiPackageOptions
 from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition as Update
 
 import dockerqa
-from conftest import FIXTURES, ROOT, run_cli
+from conftest import FIXTURES, ROOT, corpus_copy, run_cli
 from dockerqa.lock import read_lock
 
 T0 = 1_700_000_000
@@ -42,13 +42,6 @@ def import_apkg(col: Collection, apkg: Path, **options: Any) -> Any:
         package_path=str(apkg), options=ImportAnkiPackageOptions(**options)
     )
     return col.import_anki_package(request).log
-
-
-def corpus_copy(directory: Path) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    for suffix in ("mdx", "toml", "lock"):
-        shutil.copyfile(ROOT / "corpus" / f"docker.{suffix}", directory / f"docker.{suffix}")
-    return directory / "docker.mdx"
 
 
 def test_the_page_key_comes_from_metadata_else_the_file_name(tmp_path: Path) -> None:

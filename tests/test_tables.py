@@ -4,13 +4,12 @@ row holds, and the key that keeps a row's card through edits of its page."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 import dockerqa
-from conftest import ROOT
+from conftest import ROOT, corpus_copy
 from dockerqa import LockError
 from dockerqa.identity import row_aliases
 from dockerqa.lock import read_lock
@@ -144,14 +143,8 @@ def test_row_aliases_carry_over_and_never_share_a_key() -> None:
     }
 
 
-def _corpus_copy(directory: Path) -> Path:
-    for suffix in ("mdx", "toml", "lock"):
-        shutil.copyfile(ROOT / "corpus" / f"docker.{suffix}", directory / f"docker.{suffix}")
-    return directory / "docker.mdx"
-
-
 def test_the_lock_records_row_keys_only_for_a_reworded_feature(tmp_path: Path) -> None:
-    page = _corpus_copy(tmp_path)
+    page = corpus_copy(tmp_path)
     lock_file = page.with_suffix(".lock")
     original = lock_file.read_bytes()
     assert b'"rows"' not in original  # the corpus lock has none: no feature was reworded

@@ -26,7 +26,7 @@ from engines import live_html, parse_html
 
 import dockerqa
 import dockerqa.lock
-from conftest import FIXTURES, ROOT, fresh_export, run_cli
+from conftest import FIXTURES, ROOT, corpus_copy, fresh_export, run_cli
 from dockerqa import ExportError, LockError
 from dockerqa.exporters.anki import FIELDS, QUESTION_MODEL_ID, AnkiExporter, notetypes
 from dockerqa.exporting import ExportContext
@@ -838,9 +838,7 @@ def test_upgrading_from_the_last_release_keeps_reviews_and_shows_the_new_cards(
 def test_a_rewritten_front_reaches_the_learners_card(tmp_path: Path) -> None:
     # A written front is part of what the question shows: editing it marks the question
     # changed in the lock, so its note is newer and Anki's default import updates it (only it).
-    for suffix in ("mdx", "toml", "lock"):
-        shutil.copyfile(ROOT / "corpus" / f"docker.{suffix}", tmp_path / f"docker.{suffix}")
-    page = tmp_path / "docker.mdx"
+    page = corpus_copy(tmp_path)
     col = open_collection(tmp_path / "c.anki2")
     try:
         (v1,) = dockerqa.export(page, "anki", tmp_path / "v1.apkg")
@@ -952,9 +950,7 @@ def test_upgrading_from_the_last_release_with_table_rows_keeps_reviews(tmp_path:
     # 0.2's deck, studied; then this release's deck with table-row cards, imported with the
     # options README gives (Anki's defaults); then a rebuild whose Boot time row is reworded
     # and moved: its card is updated in place and keeps its review.
-    for suffix in ("mdx", "toml", "lock"):
-        shutil.copyfile(ROOT / "corpus" / f"docker.{suffix}", tmp_path / f"docker.{suffix}")
-    page = tmp_path / "docker.mdx"
+    page = corpus_copy(tmp_path)
     col = open_collection(tmp_path / "c.anki2")
     try:
         import_apkg(col, FIXTURES / "anki" / "dockerqa-0.2.apkg")
@@ -1053,9 +1049,7 @@ def test_the_table_row_note_type_is_pinned_to_the_time_it_last_changed() -> None
 def test_a_restyled_table_row_note_type_reaches_the_learner(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    page = tmp_path / "docker.mdx"
-    for suffix in ("mdx", "toml", "lock"):
-        shutil.copyfile(ROOT / "corpus" / f"docker.{suffix}", tmp_path / f"docker.{suffix}")
+    page = corpus_copy(tmp_path)
     col = open_collection(tmp_path / "c.anki2")
     try:
         (v1,) = dockerqa.export(page, "anki", tmp_path / "v1.apkg", cards="table-row")
