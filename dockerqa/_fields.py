@@ -148,14 +148,41 @@ LABEL_RULES: tuple[LabelRule, ...] = (
 
 
 #: Roles inside a ``Senior vs Staff perspective`` note and inside a weak-vs-strong block.
-_SENIOR_STAFF_ROLES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"senior(?: engineer)?", re.I), "senior_view"),
-    (re.compile(r"staff(?: engineer)?", re.I), "staff_view"),
-)
-_WEAK_STRONG: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"weak(?: candidates?)?(?: says?| do(?:es)?)?", re.I), "weak_answer"),
-    (re.compile(r"strong(?: candidates?)?(?: says?| do(?:es)?)?", re.I), "strong_answer"),
-)
+@dataclass(frozen=True)
+class Role:
+    """A lead-in naming whose view an item gives (``**Senior:**``, ``Weak:``)."""
+
+    name: str
+    """What the row is for (the test id of its examples)."""
+    pattern: re.Pattern[str]
+    """Matched against the whole lead-in, without case and without its colon."""
+    target: str
+    """The field the item's text goes to."""
+    examples: tuple[tuple[str, str], ...]
+    """``(item, text)``: items this row, and no earlier one, takes, and the text they give."""
+
+
+def _role(name: str, head: str, target: str, *examples: tuple[str, str]) -> Role:
+    return Role(name, re.compile(head, re.I), target, examples)
+
+
+#: Roles inside a ``Senior vs Staff perspective`` note.
+SENIOR_STAFF_ROLES: tuple[Role, ...] = (
+    _role("senior", r"senior(?: engineer)?", "senior_view",
+          ("**Senior:** Owns the service.", "Owns the service."),
+          ("Senior engineer: Owns it.", "Owns it.")),
+    _role("staff", r"staff(?: engineer)?", "staff_view",
+          ("**Staff engineer**: Sets the standard.", "Sets the standard.")),
+)  # fmt: skip
+#: Sides of a weak-vs-strong comparison.
+WEAK_STRONG_ROLES: tuple[Role, ...] = (
+    _role("weak", r"weak(?: candidates?)?(?: says?| do(?:es)?)?", "weak_answer",
+          ("**Weak:** It is a VM.", "It is a VM."),
+          ('Weak candidates say: "a VM."', '"a VM."')),
+    _role("strong", r"strong(?: candidates?)?(?: says?| do(?:es)?)?", "strong_answer",
+          ("**Strong**: It shares the kernel.", "It shares the kernel."),
+          ("Strong: shares the kernel.", "shares the kernel.")),
+)  # fmt: skip
 _SENIOR_STAFF = "senior vs staff perspective"
 #: Fields after which an unknown label starts a part of its own; elsewhere it is prose.
 _PROSE_FIELDS = frozenset({"answer", "steps"})
@@ -491,11 +518,11 @@ class _Walk:
         f = self.fields
         if block.list_items:
             for item in block.list_items:
-                target, text = _role_of(item, _WEAK_STRONG)
+                target, text = _role_of(item, WEAK_STRONG_ROLES)
                 self.role_field = target or self.role_field
                 f.values[self.role_field].append(text if target else f"* {item}")
             return True
-        target, text = _role_of(block.text, _WEAK_STRONG)
+        target, text = _role_of(block.text, WEAK_STRONG_ROLES)
         if target is not None:
             self.role_field = target
         elif block.label is not None:
@@ -537,7 +564,7 @@ class _Walk:
                 leftovers.append(b.text)
                 continue
             for item in b.list_items:
-                target, text = _role_of(item, _SENIOR_STAFF_ROLES)
+                target, text = _role_of(item, SENIOR_STAFF_ROLES)
                 if target is not None:
                     f.values[target].append(text)
                 else:
@@ -559,17 +586,21 @@ class _Walk:
 _PLAIN_LEAD_IN = re.compile(r"^([A-Za-z][\w ]{0,30}?)\s*:\s*")
 
 
-def _role_of(item: str, roles: tuple[tuple[re.Pattern[str], str], ...]) -> tuple[str | None, str]:
+def _role_of(item: str, roles: tuple[Role, ...]) -> tuple[str | None, str]:
     """The field a ``**Senior:**``-style lead-in names (bold or plain ``Weak:``), and the
     text after it."""
+    found = role_of(item, roles)
+    return (found[0].target, found[1]) if found is not None else (None, item)
+
+
+def role_of(item: str, roles: tuple[Role, ...]) -> tuple[Role, str] | None:
+    """The role an item's lead-in names, first match wins, and the text after the lead-in."""
     m = LABEL_SOURCE.match(item) or _PLAIN_LEAD_IN.match(item)
     if m is None:
-        return None, item
-    role = decode_entities(m.group(m.lastindex or 1)).rstrip(":").strip()
-    for pattern, target in roles:
-        if pattern.fullmatch(role):
-            return target, item[m.end() :].strip()
-    return None, item
+        return None
+    lead_in = decode_entities(m.group(m.lastindex or 1)).rstrip(":").strip()
+    role = next((r for r in roles if r.pattern.fullmatch(lead_in)), None)
+    return (role, item[m.end() :].strip()) if role is not None else None
 
 
 def callout_markdown(lines: Sequence[str], comp: Component) -> str:

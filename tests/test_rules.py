@@ -18,11 +18,14 @@ from dockerqa._fields import (
     FOLLOW_UPS,
     LABEL_RULES,
     PART,
+    SENIOR_STAFF_ROLES,
     TEXT_FIELDS,
+    WEAK_STRONG_ROLES,
     WEAK_VS_STRONG,
     follow_up,
     follow_up_form,
     label_rule,
+    role_of,
 )
 from dockerqa.model import FollowUp, Question
 from dockerqa.study import ASK_RULES, ask
@@ -32,6 +35,8 @@ TABLES: dict[str, Sequence[object]] = {
     "LABEL_RULES": LABEL_RULES,
     "TITLE_FORMS": TITLE_FORMS,
     "ASK_RULES": ASK_RULES,
+    "SENIOR_STAFF_ROLES": SENIOR_STAFF_ROLES,
+    "WEAK_STRONG_ROLES": WEAK_STRONG_ROLES,
 }
 
 
@@ -165,3 +170,25 @@ def test_ask_rules(
     first = next(r for r in ASK_RULES if r.matches(q, section))
     assert first is rule
     assert ask(q, section) == prompt
+
+
+# --------------------------------------------------------------------------- roles
+
+ROLE_EXAMPLES = [
+    pytest.param(table, role, *example, id=f"{role.name}-{n}")
+    for table in (SENIOR_STAFF_ROLES, WEAK_STRONG_ROLES)
+    for role in table
+    for n, example in enumerate(role.examples)
+]
+
+
+@pytest.mark.parametrize(("table", "role", "item", "text"), ROLE_EXAMPLES)
+def test_roles(table: tuple[object, ...], role: object, item: str, text: str) -> None:
+    found = role_of(item, table)  # type: ignore[arg-type]
+    assert found is not None and found[0] is role and found[1] == text
+    target = role.target  # type: ignore[attr-defined]
+    if table is WEAK_STRONG_ROLES:
+        body = f"**What weak candidates say vs what strong candidates say:**\n\n* {item}"
+    else:
+        body = f"**Answer:** a\n\n<Note>\n**Senior vs Staff perspective**\n\n* {item}\n</Note>"
+    assert getattr(only_question(page(body)), target) == text
