@@ -13,7 +13,14 @@ import pytest
 import dockerqa
 from conftest import FIXTURES, run_cli
 from dockerqa import LockError
-from dockerqa.identity import BODY_KEPT, TITLE_MATCH, apply_renames, assign, signals
+from dockerqa.identity import (
+    BODY_KEPT,
+    TITLE_MATCH,
+    apply_renames,
+    assign,
+    body_text,
+    signals,
+)
 from dockerqa.lock import read_lock
 from dockerqa.pipeline import open_page, refresh, refresh_lock
 
@@ -74,6 +81,94 @@ def test_a_retitle_whose_answer_grew_keeps_its_id(page: Path) -> None:
     ]
     kept = apply_renames(dockerqa.load(page), lock).get("basics/exposing-ports")
     assert kept.title == "Exposing and Publishing Ports"
+
+
+#: An answer written anew: little of any old answer of the story page survives in it.
+REWRITTEN = (
+    "Start from what the learner will see: run the image, call it from outside, then read "
+    "what Docker printed. Walk through each flag you passed and why, what breaks when one is "
+    "wrong, and how you would spot that in the logs before anyone files a ticket."
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kept", "title"),
+    [  # words added after, before, in the middle; words dropped; case and punctuation
+        ("2. Exposing Ports", "2. Exposing Ports (Deep Dive)", "basics/exposing-ports",
+         "title contains the old one"),
+        ("2. Exposing Ports", "2. Docker Networking: Exposing Ports",
+         "basics/exposing-ports", "title contains the old one"),
+        ("4. Docker Swarm Basics", "4. Docker Swarm Mode Basics",
+         "basics/docker-swarm-basics", "title contains the old one"),
+        ("3. Volumes and Bind Mounts", "3. Bind Mounts",
+         "basics/volumes-and-bind-mounts", "old title contains the new one"),
+        ("4. Docker Swarm Basics", "4. DOCKER-SWARM basics, in practice",
+         "basics/docker-swarm-basics", "title contains the old one"),
+    ],
+)  # fmt: skip
+def test_a_retitle_in_place_keeps_its_id_however_much_its_answer_was_rewritten(
+    page: Path, old: str, new: str, kept: str, title: str
+) -> None:
+    """The title keeps every word of the old one (or the old one keeps every word of the new),
+    in the same section: a person sees the same question even when the answer was written
+    anew (the real histories: an answer grown from 10 to 600 words keeps a third of them)."""
+    text = page.read_text(encoding="utf-8")
+    start = text.index(f'<Accordion title="{old}">')
+    end = text.index("</Accordion>", start)
+    text = text[:start] + f'<Accordion title="{new}">\n**Answer:**\n{REWRITTEN}\n  ' + text[end:]
+    page.write_text(text, encoding="utf-8")
+    before = read_lock(page.with_suffix(".lock")).entry(kept)
+    assert before is not None
+    now = next(q for q in dockerqa.load(page) if q.title == new.split(". ", 1)[1])
+    s = signals(before.title, body_text(before.question()), "basics", now.title,
+                body_text(now), "basics", 0.0)  # fmt: skip
+    assert s.kept < BODY_KEPT  # the body alone would not say so
+    lock = relock(page)
+    assert lock.changes.renamed == ((now.id, kept),)
+    assert lock.changes.added == () and lock.changes.retired == ()
+    assert lock.decisions() == [
+        f'kept {kept} for "{now.title}": {title}, same section, {s.kept:.0%} of the old answer kept'
+    ]
+
+
+def test_a_question_retitled_beside_a_namesake_in_another_section_keeps_its_id(
+    page: Path,
+) -> None:
+    """Two sections each had an "Exposing Ports"; one is retitled: the old title is still on
+    the page, but held by the other question, which keeps its own id."""
+    text = page.read_text(encoding="utf-8")
+    a = text.index('  <Accordion title="2. Exposing Ports">')
+    b = text.index('  <Accordion title="3. Volumes and Bind Mounts">')
+    twin = text[a:b].replace("2. Exposing Ports", "Scenario 2: Exposing Ports")
+    text = text.rstrip("\n").removesuffix("</AccordionGroup>") + twin + "</AccordionGroup>\n"
+    page.write_text(text, encoding="utf-8")
+    assert relock(page).changes.added == ("scenarios/exposing-ports",)
+    edit(page, ("2. Exposing Ports", "2. Exposing and Publishing Ports"), (PORTS, PORTS + GROWN))
+    lock = relock(page)
+    assert lock.changes.renamed == (
+        ("basics/exposing-and-publishing-ports", "basics/exposing-ports"),
+    )
+    assert lock.changes.added == () and lock.changes.retired == ()
+
+
+def test_a_title_kept_in_another_section_over_an_unrelated_answer_is_a_new_question(
+    page: Path,
+) -> None:
+    """Containment alone holds only in the same section: "Docker Swarm Basics" removed and
+    "Docker Swarm Basics for Scenarios" added elsewhere with another answer is a new note."""
+    swarm = f'  <Accordion title="4. Docker Swarm Basics">\n**Answer:**\n{SWARM}\n  </Accordion>\n'
+    edit(page, (swarm, ""))
+    text = page.read_text(encoding="utf-8")
+    moved = (
+        '  <Accordion title="Scenario 2: Docker Swarm Basics for Scenarios">\n**Answer:**\n'
+        f"{REWRITTEN}\n  </Accordion>\n"
+    )
+    text = text.rstrip("\n").removesuffix("</AccordionGroup>") + moved + "</AccordionGroup>\n"
+    page.write_text(text, encoding="utf-8")
+    lock = relock(page)
+    assert lock.changes.renamed == ()
+    assert lock.changes.added == ("scenarios/docker-swarm-basics-for-scenarios",)
+    assert lock.changes.retired == ("basics/docker-swarm-basics",)
 
 
 def test_an_unrelated_question_in_the_same_place_is_a_new_note(page: Path) -> None:
