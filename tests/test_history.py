@@ -10,14 +10,19 @@ reviews from the version it first appeared in.
 from __future__ import annotations
 
 import shutil
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from anki.collection import Collection, ImportAnkiPackageRequest
-from anki.import_export_pb2 import ImportAnkiPackageOptions
+import pytest
+from anki.collection import Collection
 
 import dockerqa
 from conftest import FIXTURES, ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import history_import
+
 from dockerqa.identity import apply_renames
 from dockerqa.lock import read_lock
 
@@ -32,10 +37,19 @@ RETITLES = [
     ("v7", "advanced/user-namespaces", "Rootless Containers and User Namespaces"),
     ("v8", "troubleshooting/oomkilled", "OOMKilled (Exit Code 137)"),
 ]
-#: (new, updated, unchanged) notes of each version's import: what the lock calls added,
-#: changed + renamed, and the rest (Anki's log calls an unchanged note a "duplicate").
-IMPORTS = [(50, 0, 0), (20, 2, 48), (8, 23, 47), (0, 21, 57), (0, 5, 73), (0, 1, 77),
-           (10, 23, 55), (0, 4, 84)]  # fmt: skip
+#: Each version's import (``scripts/history_import.py``): notes in the deck, new, updated and
+#: unchanged notes (what Anki's log says), retired and duplicate notes in the collection, and
+#: the cards studied before that kept their reviews, of those studied before.
+IMPORTS = [
+    "| v1 | 50 | 50 | 0 | 0 | 0 | 0 | 0 of 0 |",
+    "| v2 | 70 | 20 | 2 | 48 | 0 | 0 | 50 of 50 |",
+    "| v3 | 78 | 8 | 23 | 47 | 0 | 0 | 70 of 70 |",
+    "| v4 | 78 | 0 | 21 | 57 | 0 | 0 | 90 of 90 |",
+    "| v5 | 78 | 0 | 5 | 73 | 0 | 0 | 90 of 90 |",
+    "| v6 | 78 | 0 | 1 | 77 | 0 | 0 | 107 of 107 |",
+    "| v7 | 88 | 10 | 23 | 55 | 0 | 0 | 107 of 107 |",
+    "| v8 | 88 | 0 | 4 | 84 | 0 | 0 | 175 of 175 |",
+]
 
 
 def test_the_history_is_all_there() -> None:
@@ -49,33 +63,15 @@ def _page(tmp_path: Path) -> Path:
     return page
 
 
-def _study_new_cards(col: Collection) -> None:
-    for cid in col.find_cards("is:new"):
-        card = col.get_card(cid)
-        card.start_timer()
-        col.sched.answerCard(card, 3)
-
-
 def test_a_learner_who_followed_the_page_keeps_every_note_and_review(tmp_path: Path) -> None:
-    page = _page(tmp_path)
     col = Collection(str(tmp_path / "c.anki2"))
-    imports: list[tuple[int, int, int]] = []
-    decisions: list[str] = []
-    first_note: dict[str, int] = {}  # kept id → the note it got when it first appeared
     try:
-        for n, version in enumerate(VERSIONS):
-            shutil.copyfile(version, page)
-            apkg = tmp_path / f"{version.stem}.apkg"
-            dockerqa.export(page, "anki", apkg, now=T0 + n * DAY, explain=decisions.append)
-            request = ImportAnkiPackageRequest(
-                package_path=str(apkg), options=ImportAnkiPackageOptions(with_scheduling=True)
-            )
-            log = col.import_anki_package(request).log
-            imports.append((len(log.new), len(log.updated), len(log.duplicate)))
-            for nid in col.find_notes("Id:_*"):
-                first_note.setdefault(col.get_note(nid)["Id"], nid)
-            _study_new_cards(col)
-
+        results = history_import.follow(VERSIONS, tmp_path, ROOT / "corpus" / "docker.toml", col)
+        first_note: dict[str, int] = {}  # kept id → the note it got when it first appeared
+        for r in results:
+            for id, nid in r.notes.items():
+                first_note.setdefault(id, nid)
+        page = tmp_path / "docker.mdx"
         lock = read_lock(page.with_suffix(".lock"))
         final = apply_renames(dockerqa.load(page), lock)
         assert len(final.questions) == 88 and not lock.retired
@@ -91,9 +87,10 @@ def test_a_learner_who_followed_the_page_keeps_every_note_and_review(tmp_path: P
         for _, kept, title in RETITLES:
             assert final.get(kept).title == title
             assert col.get_note(notes[kept])["Id"] == kept
-        assert [d for d in decisions if not d.startswith("new question ")] == [
-            f'kept {kept} for "{title}": {why}'
-            for (_, kept, title), why in zip(
+        decisions = [(r.version, d) for r in results for d in r.decisions]
+        assert [(v, d) for v, d in decisions if not d.startswith("new question ")] == [
+            (version, f'kept {kept} for "{title}": {why}')
+            for (version, kept, title), why in zip(
                 RETITLES,
                 [
                     "title contains the old one, same section, 100% of the old answer kept",
@@ -105,8 +102,8 @@ def test_a_learner_who_followed_the_page_keeps_every_note_and_review(tmp_path: P
                 strict=True,
             )
         ]
-        assert len([d for d in decisions if d.startswith("new question ")]) == 88 - 50
-        assert imports == IMPORTS
+        assert len([d for _, d in decisions if d.startswith("new question ")]) == 88 - 50
+        assert [r.row() for r in results] == IMPORTS
     finally:
         col.close()
 
@@ -138,3 +135,12 @@ def test_a_drill_through_the_history_keeps_every_question_s_reviews(tmp_path: Pa
             assert final.get(kept).title == title
             assert first_seen[kept] < start + timedelta(days=6)  # from v1–v6, not v7 or v8
         assert len(retitled) == 5
+
+
+def test_the_script_prints_the_import_of_each_version(capsys: pytest.CaptureFixture[str]) -> None:
+    meta = ROOT / "corpus" / "docker.toml"
+    assert history_import.main([*map(str, VERSIONS[:2]), "--meta", str(meta)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:4] == [*history_import.HEADER.splitlines(), *IMPORTS[:2]]
+    assert len(lines) == 4 + 20  # and the 20 questions v2 added, one line each
+    assert all(line.startswith("v2: new question ") for line in lines[4:])
