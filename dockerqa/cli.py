@@ -458,7 +458,13 @@ def lock(
         old, sep, new = raw.partition("=")
         if not sep or not old.strip() or not new.strip():
             raise click.BadParameter(f"{raw!r} is not OLD=NEW", param_hint="--rename")
-        rename[new.strip()] = old.strip()
+        earlier = rename.setdefault(new.strip(), old.strip())
+        if earlier != old.strip():
+            raise click.BadParameter(
+                f"{new.strip()!r} is given two identities ({earlier}, {old.strip()}): decide "
+                "one thing per question",
+                param_hint="--rename",
+            )
     _settled()
 
     result = refresh_lock(source, locked=check, rename=rename, new=[n.strip() for n in news])

@@ -413,6 +413,14 @@ def test_an_unknown_id_is_one_line_naming_the_valid_ones(
         f"dockerqa: error: {lock_file}: 'basics/docker-swarm-basics' is kept by two questions: "
         "decide one thing per question\n"
     )
+    two_olds = run_cli("lock", "--source", str(page), "--rename", "basics/docker-swarm-basics="
+                       "basics/docker-compose-basics", "--rename",
+                       "basics/exposing-ports=basics/docker-compose-basics")  # fmt: skip
+    assert two_olds.returncode == 2 and two_olds.stdout == ""
+    assert (
+        "'basics/docker-compose-basics' is given two identities (basics/docker-swarm-basics, "
+        "basics/exposing-ports): decide one thing per question"
+    ) in " ".join(two_olds.stderr.split())
     assert lock_file.read_bytes() == before
 
 
