@@ -91,7 +91,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dockerqa._load import metadata_path
+from dockerqa._load import BUNDLED_NAME, bundled_source, lock_path, metadata_path
 from dockerqa._meta import read_meta
 from dockerqa._parse import natural_id
 from dockerqa._text import fingerprint, page_key, tokens, words, words_fingerprint
@@ -103,6 +103,7 @@ from dockerqa.lock import (
     LockEntry,
     SectionEntry,
     current_time,
+    lock_command,
 )
 from dockerqa.model import SLOT_LIMIT, Library, Question
 from dockerqa.tables import TableRow, table_rows
@@ -784,8 +785,14 @@ def build_lock(library: Library, *, now: int | None = None) -> Lock:
     return compute(library, None, now=now)
 
 
-def check(library: Library, lock: Lock, command: str = "dockerqa lock") -> None:
-    """`LockError` unless every question of ``library`` is in ``lock`` with the same content."""
+def check(library: Library, lock: Lock, command: str | None = None) -> None:
+    """`LockError` unless every question of ``library`` is in ``lock`` with the same content;
+    its message advises ``command`` (default: the one that refreshes the library's page's lock,
+    see `dockerqa.lock.lock_command`)."""
+    if command is None:
+        source = library.metadata.source_file
+        page = bundled_source() if source == BUNDLED_NAME else Path(source)
+        command = lock_command(lock_path(page), source)
     stale: list[str] = []
     for q in library:
         entry = lock.entry(q.id)

@@ -39,7 +39,7 @@ from dockerqa.exporting import (
     get_exporter,
 )
 from dockerqa.identity import apply_renames, check, compute, keyed, with_page_key
-from dockerqa.lock import Lock, current_time, read_lock
+from dockerqa.lock import Lock, current_time, lock_command, read_lock
 from dockerqa.model import Library, Question
 
 #: Filter names accepted by `Library.filter`.
@@ -453,8 +453,8 @@ def _names(library: Library, path: Path) -> tuple[str, str]:
     """How to name the lock file and the command that refreshes it, in messages."""
     source = library.metadata.source_file
     if source == BUNDLED_NAME and path.resolve() == lock_path(bundled_source()).resolve():
-        return "corpus/docker.lock", "dockerqa lock"
-    return str(path), f"dockerqa lock --source {source}"
+        return "corpus/docker.lock", lock_command(path)
+    return str(path), lock_command(path, source)
 
 
 def refresh(
@@ -482,8 +482,8 @@ def refresh(
     """
     path = Path(path)
     new = tuple(new)
-    name, lock_command = _names(library, path)
-    command = advise or lock_command
+    name, own_command = _names(library, path)
+    command = advise or own_command
     previous = read_lock(path) if path.exists() else None  # the text is dropped once parsed
     if locked and previous is None:
         raise LockError(f"{name} does not exist; run `{command}`")
@@ -526,7 +526,7 @@ def refresh(
             f"the questions left out); run `{command}` on the whole page first"
         )
     else:  # a selection: its questions must already be recorded; only ``adjust`` may write
-        check(apply_renames(library, previous), previous, lock_command)
+        check(apply_renames(library, previous), previous, own_command)
         lock = previous
     if adjust is not None:
         lock = adjust(lock)

@@ -438,3 +438,19 @@ def test_every_command_opens_a_page_the_same_way(page: Path, tmp_path: Path) -> 
         assert [q.id for q in drill.library] == ids
     exported = dockerqa.export(page, "json", "-", filters={"section": "basics"})
     assert exported == [Path("-")]
+
+
+def test_every_stale_lock_message_advises_the_one_command_for_its_page(page: Path) -> None:
+    """`dockerqa lock --source PAGE` for a page of one's own, `dockerqa lock` for the corpus:
+    phrased in one place whoever finds the lock stale (the refresh, or an exporter's check)."""
+    from dockerqa.identity import check
+
+    stale = read_lock(page.with_suffix(".lock"))
+    edit(page, (SWARM, COMPOSE))
+    with pytest.raises(LockError, match=rf"; run `dockerqa lock --source {page}`$"):
+        check(dockerqa.load(page), stale)
+    with pytest.raises(LockError, match=rf"; run `dockerqa lock --source {page}`$"):
+        refresh(dockerqa.load(page), page.with_suffix(".lock"), locked=True)
+    corpus = dockerqa.load()
+    with pytest.raises(LockError, match=r"; run `dockerqa lock`$"):
+        check(corpus, stale)
