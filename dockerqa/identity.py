@@ -41,15 +41,15 @@ character is a word). A question with the same title words in the same section w
 changed anyway (ids of titles without Latin letters used to be positional) is the same
 question: ids already in a lock are kept.
 
-A pair can be a rename when its title and body both hold (`TITLE_MATCH` and `BODY_KEPT`),
-when its body alone is nearly the same (`RENAME_SIMILARITY`, a rewritten title over the same
-answer, or a question moved to another section), or when it stays in its section and one title
-holds every word of the other (a retitle in place: words added or dropped, case and punctuation
-changed), whatever became of its answer. Among the pairs that can, one assignment is chosen that
-gives the best total score (title + body + place; see `assign`), so no question is taken twice
-and none is taken first-come. A question whose old title is still on the page, held by a
-question the lock does not know yet (a reorder, a duplicate), is never taken as renamed; a
-namesake the lock already knows keeps its own id and holds no other's.
+A pair can be a rename when its title and body both hold (`TITLE_MATCH` and `BODY_KEPT`), when
+its body alone is nearly the same (`RENAME_SIMILARITY`, a rewritten title over the same answer,
+or a question moved to another section), or when it stays in its section and one title holds
+every word of the other, small words included (a retitle in place: words added or dropped, case
+and punctuation changed), whatever became of its answer. Among the pairs that can, one
+assignment is chosen that gives the best total score (title + body + place; see `assign`), so
+no question is taken twice and none is taken first-come. A question whose old title is still on
+the page, held by a question the lock does not know yet (a reorder, a duplicate), is never
+taken as renamed; a namesake the lock already knows keeps its own id and holds no other's.
 
 The place is the section: the lock records no printed number or order, and on the real pages
 below the section was enough (the only retitle in place that went to another question is a
@@ -73,7 +73,11 @@ the published histories of 23 other interview pages of the same site (73 consecu
   `BODY_KEPT`. Every pair of questions of one section whose titles are one inside the other is
   a retitle, or one of two old questions merged into one new, on the Docker page and the
   others; across sections such pairs are often unrelated (``Decorators`` → ``Property
-  Decorators (Getters/Setters)``), so containment alone holds only in the same section.
+  Decorators (Getters/Setters)``), so containment alone holds only in the same section. Small
+  words count there: ``What is Docker Swarm?`` and ``Docker Swarm Networking`` share every word
+  a title comparison looks at and ask different things. One real retitle misses for it
+  (``Precision vs Recall (and F1 Score)`` → ``Precision, Recall, and F1 Score (With Code)``,
+  46% of the old answer kept); ``dockerqa lock --rename`` keeps such a one.
 * the synthetic cases of ``tests/test_renames.py`` hold them: ``Docker Swarm Basics`` replaced
   by ``Docker Compose Basics`` (title 2 of 3 words, so past `TITLE_MATCH`, but an unrelated
   body) stays a new question; an answer grown fourfold around the old one under a longer title
@@ -137,6 +141,8 @@ class Signals:
     """Estimated Jaccard similarity of the two bodies (0 to 1)."""
     same_section: bool
     """Whether both are in the same section."""
+    whole: bool = False
+    """Whether one title holds every word of the other, small words included."""
 
     @property
     def eligible(self) -> bool:
@@ -144,7 +150,7 @@ class Signals:
         return (
             (self.title >= TITLE_MATCH and self.kept >= BODY_KEPT)
             or self.alike >= RENAME_SIMILARITY
-            or (bool(self.contains) and self.same_section)  # a retitle in place
+            or (bool(self.contains) and self.whole and self.same_section)  # retitled in place
         )
 
     @property
@@ -208,12 +214,14 @@ class _Side:
 
     title: str
     title_words: frozenset[str]
+    all_title_words: frozenset[str]
     body_words: frozenset[str]
     section: str
 
     @classmethod
     def of(cls, title: str, body: str, section: str) -> _Side:
-        return cls(title, title_words(title), frozenset(tokens(body)), section)
+        words = frozenset(tokens(title))
+        return cls(title, title_words(title), words, frozenset(tokens(body)), section)
 
 
 def _weigh(old: _Side, new: _Side, alike: float) -> Signals:
@@ -223,7 +231,9 @@ def _weigh(old: _Side, new: _Side, alike: float) -> Signals:
     contains = "same" if same else "new" if a and a <= b else "old" if b and b <= a else ""
     ws = old.body_words
     kept = len(ws & new.body_words) / len(ws) if ws else 0.0
-    return Signals(title, contains, kept, alike, old.section == new.section)
+    c, d = old.all_title_words, new.all_title_words
+    whole = bool(c and d) and (c <= d or d <= c)
+    return Signals(title, contains, kept, alike, old.section == new.section, whole)
 
 
 def assign(weights: Sequence[Sequence[float | None]]) -> list[tuple[int, int]]:

@@ -151,6 +151,29 @@ def test_a_question_retitled_beside_a_namesake_in_another_section_keeps_its_id(
     assert lock.changes.added == () and lock.changes.retired == ()
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [  # the title words a comparison looks at are in the new title, the title is not
+        ("4. What is Docker Swarm?", "4. Docker Swarm Networking"),
+        ("4. Docker Swarm Networking", "4. What is Docker Swarm?"),
+        ("4. What is Swarm?", "4. Why Swarm?"),
+    ],
+)
+def test_a_title_that_is_another_question_in_small_words_is_a_new_question(
+    page: Path, old: str, new: str
+) -> None:
+    """Small words decide what the question asks ("What is" a thing, or how it does one part):
+    a title holds another only with all its words, and over a rewritten answer it is a new
+    question."""
+    edit(page, ("4. Docker Swarm Basics", old))
+    page.with_suffix(".lock").unlink()
+    refresh(dockerqa.load(page), page.with_suffix(".lock"), now=T0)
+    edit(page, (old, new), (SWARM, REWRITTEN))
+    lock = relock(page)
+    assert lock.changes.renamed == ()
+    assert len(lock.changes.added) == len(lock.changes.retired) == 1
+
+
 def test_a_title_kept_in_another_section_over_an_unrelated_answer_is_a_new_question(
     page: Path,
 ) -> None:
