@@ -162,6 +162,17 @@ class Signals:
         )
 
     @property
+    def moved_only(self) -> bool:
+        """Whether only its title words say so, in another section (a move; its answer alone
+        would not say so)."""
+        return (
+            self.eligible
+            and not self.same_section
+            and not (self.title >= TITLE_MATCH and self.kept >= BODY_KEPT)
+            and self.alike < RENAME_SIMILARITY
+        )
+
+    @property
     def score(self) -> float:
         """What `assign` maximises: title + body + place, each from 0 to 1."""
         return self.title + max(self.kept, self.alike) + (1.0 if self.same_section else 0.0)
@@ -583,7 +594,7 @@ def _detect_renames(
     library: Library,
     previous: Lock | None,
     skip: frozenset[str] | set[str] = frozenset(),
-) -> tuple[list[tuple[str, str]], dict[str, str]]:
+) -> tuple[list[tuple[str, str]], dict[str, Signals]]:
     """(new id, kept id) pairs of the questions taken as renamed, and why (by kept id).
 
     See `dockerqa.identity` for the signals, the thresholds and the assignment.
@@ -619,7 +630,7 @@ def _detect_renames(
     small = [[weights[i][j] for j in cols] for i in rows]  # only questions that can pair
     pairs = [(rows[i], cols[j]) for i, j in assign(small)]
     renames = sorted((fresh[j].id, vanished[i].id) for i, j in pairs)
-    why = {vanished[i].id: found[i, j].describe() for i, j in pairs}
+    why = {vanished[i].id: found[i, j] for i, j in pairs}
     return renames, why
 
 
@@ -788,7 +799,8 @@ def compute(
             changed=tuple(sorted(changed)),
             added=tuple(sorted(added)),
             renamed=tuple(renames),
-            why=tuple(sorted(why.items())),
+            why=tuple(sorted((k, s.describe()) for k, s in why.items())),
+            moved=tuple(sorted(k for k, s in why.items() if s.moved_only)),
             retired=tuple(sorted(retired)),
             revived=tuple(sorted(revived)),
             sections=previous is not None and previous.sections != sections,

@@ -199,6 +199,9 @@ class LockChanges(FrozenModel):
     """(id the new title gives, id kept) pairs."""
     why: tuple[tuple[str, str], ...] = ()
     """(id kept, the signals behind the rename) pairs, sorted by id."""
+    moved: tuple[str, ...] = ()
+    """Ids kept by a question moved to another section under the same title words, its
+    answer not saying so (such moves alone never make another page's lock this one's)."""
     first: bool = False
     """Whether there was no lock before (every question is new; nothing was decided)."""
     retired: tuple[str, ...] = ()

@@ -515,10 +515,8 @@ def refresh(
         if adopts_key and previous is not None and previous.active and not rename:
             # a title another page shares, taken as a move to another section, does not
             # make that page's lock this one's
-            was = {e.id: e.section for e in previous.active}
-            at = {e.id: e.section for e in lock.active}
-            moved = {k for _, k in lock.changes.renamed if was.get(k) != at.get(k)}
-            kept = {e.id for e in lock.active} & {e.id for e in previous.active} - moved
+            kept = {e.id for e in lock.active} & {e.id for e in previous.active}
+            kept -= set(lock.changes.moved)
             if not kept:  # a page with no key of its own takes its lock's: not another page's
                 raise LockError(
                     f"{name} belongs to another page (key {previous.key!r}): none of its "

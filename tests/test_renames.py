@@ -503,3 +503,24 @@ def test_every_stale_lock_message_advises_the_one_command_for_its_page(page: Pat
     corpus = dockerqa.load()
     with pytest.raises(LockError, match=r"; run `dockerqa lock`$"):
         check(corpus, stale)
+
+
+def test_a_page_without_a_key_reorganised_into_new_sections_keeps_its_lock(
+    tmp_path: Path,
+) -> None:
+    """Every question moved to a new section under its title, one answer rewritten (the real
+    histories: two pages did this in one edit): the page keeps its lock and every id; only a
+    lock none of whose questions is on the page otherwise is another page's."""
+    page = tmp_path / "notes.mdx"
+    text = (STORY / "story_v1.mdx").read_text(encoding="utf-8")
+    page.write_text(text, encoding="utf-8")
+    first = dockerqa.refresh_lock(page)
+    ids = sorted(e.id for e in first.active)
+    text = text.replace("## 1. Basics & Setup", "## 1. Getting Started").replace(
+        "## Advanced Scenario-Based Questions", "## Scenarios in Production"
+    )
+    page.write_text(text.replace(SWARM, REWRITTEN), encoding="utf-8")
+    lock = dockerqa.refresh_lock(page)
+    assert lock.key == first.key and lock.changes.added == () and lock.changes.retired == ()
+    assert sorted(kept for _, kept in lock.changes.renamed) == ids
+    assert lock.changes.moved == ("basics-setup/docker-swarm-basics",)
