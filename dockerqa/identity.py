@@ -29,8 +29,9 @@ Renames
 When a refresh finds ids that left the page and new ids on it, each pair is weighed on what a
 person would look at:
 
-* **title** — the words of the two titles, without case, punctuation and small words: the
-  share of the shorter title's words found in the other (1.0 when one title contains the other);
+* **title** — the words of the two titles, without case, punctuation and small words, a plural
+  as its singular (``Proxies`` is ``Proxy``): the share of the shorter title's words found in
+  the other (1.0 when one title contains the other);
 * **body** — the share of the old body's distinct words still in the new body (containment:
   an answer that grew tenfold still keeps most of what it said), and the estimated Jaccard
   similarity of the two bodies' shingle sketches (an unchanged body under a new title);
@@ -200,14 +201,25 @@ class Signals:
 
 
 def title_words(title: str) -> frozenset[str]:
-    """The words a title comparison looks at (all of them when every word is small)."""
-    ws = set(tokens(title))
+    """The words a title comparison looks at (all of them when every word is small), one or
+    many alike (``Volumes`` and ``Volume``)."""
+    ws = {_one(w) for w in tokens(title)}
     return frozenset(ws - _SMALL_WORDS or ws)
+
+
+def _one(word: str) -> str:
+    """A title word with an English plural's ending taken off: ``proxies`` → ``proxy``,
+    ``mounts`` → ``mount`` (never ``class``, ``status`` or ``analysis``)."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
 
 
 def _title_key(title: str) -> tuple[str, ...]:
     """What makes two titles the same title: their words, else their characters."""
-    return tuple(tokens(title)) or tuple(title.casefold().split())
+    return tuple(_one(w) for w in tokens(title)) or tuple(title.casefold().split())
 
 
 def signals(
