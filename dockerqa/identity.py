@@ -81,7 +81,7 @@ the published histories of 23 other interview pages of the same site (73 consecu
   (``Precision vs Recall (and F1 Score)`` → ``Precision, Recall, and F1 Score (With Code)``,
   46% of the old answer kept); ``dockerqa lock --rename`` keeps such a one.
 * a page reorganised into new sections moves questions under their titles and rewrites them on
-  the way: 20 such moves on the other pages, the old answer keeping 20–65% of its words
+  the way: 22 such moves on the other pages, the old answer keeping 20–65% of its words
   (``Symbol Type``, 20%); of the questions that left and came in one refresh, every pair with
   the same title words in two sections was such a move (namesakes that stay on the page keep
   their own ids and are never weighed).

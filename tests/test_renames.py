@@ -189,7 +189,7 @@ def test_a_question_moved_to_another_section_under_its_title_keeps_its_id(
     page: Path, title: str
 ) -> None:
     """A page reorganised into new sections, its answers rewritten on the way (the real
-    histories: 20 such moves, the old answer keeping 20–65% of its words): the title's words
+    histories: 22 such moves, the old answer keeping 20–65% of its words): the title's words
     are all there, so it is the same question wherever it went."""
     swarm = f'  <Accordion title="4. Docker Swarm Basics">\n**Answer:**\n{SWARM}\n  </Accordion>\n'
     edit(page, (swarm, ""))
