@@ -50,8 +50,9 @@ and punctuation changed), or when its title has the same words in any section (a
 whatever became of its answer. Among the pairs that can, one assignment is chosen that gives
 the best total score (title + body + place; see `assign`), so no question is taken twice and
 none is taken first-come. A question whose old title is still on the page, held by a question
-the lock does not know yet (a reorder, a duplicate), is never taken as renamed; a namesake the
-lock already knows keeps its own id and holds no other's.
+the lock does not know yet (a reorder, a duplicate), goes to a question that holds it, never to
+one under another title (of two that hold it, the best total decides); a namesake the lock
+already knows keeps its own id and holds no other's.
 
 The place is the section: the lock records no printed number or order, and on the real pages
 below the section was enough (the only retitle in place that went to another question is a
@@ -633,7 +634,7 @@ def _detect_renames(
         row: list[float | None] = []
         for j, q in enumerate(fresh):
             s = _weigh(olds[i], news[j], similarity(sketches[j], e.sketch))
-            taken = bool(holders - {q.id})  # the old title is still on the page
+            taken = bool(holders) and q.id not in holders  # the old title is on the page
             row.append(s.score if s.eligible and not taken else None)
             found[i, j] = s
         weights.append(row)

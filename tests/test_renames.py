@@ -289,6 +289,22 @@ def test_a_question_whose_old_title_is_still_on_the_page_is_not_renamed(page: Pa
     assert lock.changes.added == ("basics/exposing-ports-in-compose",)
 
 
+def test_a_question_moved_and_duplicated_keeps_its_id_in_one_place(page: Path) -> None:
+    """Moved to another section and pasted there twice: the old title is still on the page,
+    twice; one of the two keeps the id, the other is a new question, nothing is retired."""
+    text = page.read_text(encoding="utf-8")
+    a = text.index('  <Accordion title="2. Exposing Ports">')
+    b = text.index('  <Accordion title="3. Volumes and Bind Mounts">')
+    block = text[a:b].replace("2. Exposing Ports", "Scenario 2: Exposing Ports")
+    text = text[:a] + text[b:]
+    text = text.rstrip("\n").removesuffix("</AccordionGroup>") + block + block
+    page.write_text(text + "</AccordionGroup>\n", encoding="utf-8")
+    lock = relock(page)
+    assert lock.changes.renamed == (("scenarios/exposing-ports", "basics/exposing-ports"),)
+    assert lock.changes.added == ("scenarios/exposing-ports-2",)
+    assert lock.changes.retired == ()
+
+
 def test_the_assignment_is_the_best_total_not_first_come() -> None:
     # first come would take (0, 0) = 1.0 and leave row 1 alone: 1.0 in all
     assert assign([[1.0, 0.9], [0.8, None]]) == [(0, 1), (1, 0)]
