@@ -69,7 +69,15 @@ the published histories of 23 other interview pages of the same site (73 consecu
   (``Image Layers (Union File System)`` → ``Image vs Container``, title 1 of 2). On the other
   pages, a pair of unrelated questions with 60% of title words in common keeps up to 54%
   (``How do you handle errors in Express?`` → ``How do you test an Express application?…``).
-  `BODY_KEPT` sits above both and at or below 70%, `TITLE_MATCH` between 50% and 67%.
+  `BODY_KEPT` sits above both and at or below 70%, `TITLE_MATCH` between 50% and 67%. Real
+  retitles in between stay new questions unless a person says otherwise (``Regular Expressions
+  Basics`` → ``Regular Expressions (Practical Patterns)``, 61%; ``Annotation vs XML Config`` →
+  ``Annotation vs XML Configuration``, 58%): a missed rename is one `dockerqa lock --rename`,
+  a wrong one gives a learner's reviews to another question.
+* an unrelated question shares few title words with the one it replaces, so the title keeps it
+  a new question even when common words fill both bodies: 83% of a short old body's words are
+  in an unrelated neighbour's (``Exposing Ports (`-p`)`` → ``How Bridge Network works
+  (Internals)``, no title word in common).
 * a retitle in place often rewrites the answer: on the other pages, of the titles that gained
   words at the same number in the same section, the old answer kept as little as 21% of its
   words (``Race Conditions`` → ``Race Conditions in Asyncio?``); 16 of those 131 were under
