@@ -489,6 +489,13 @@ class Stats:
     today first (with what is overdue)."""
 
 
+#: Parts `Drill.ask` places itself: in the question, the answer's core, or the notes shown
+#: with it. Every other part of `dockerqa.model.PARTS` is shown on request.
+_ASKED_OR_NOTED = frozenset(
+    ("prompt", "answer", "interviewer_intent", "red_flag", "weak_answer", "strong_answer")
+)
+
+
 class Drill:
     """A mock interview over a library and a store.
 
@@ -616,9 +623,11 @@ class Drill:
             more = [("A strong answer holds", "\n\n".join(v for v in (core, rest) if v))]
         else:
             more = [("Rest of the answer", rest)] if rest else []
-        extra = self._fields(q, "steps", "example", "senior_view", "staff_view")
-        more += [(FIELD_LABELS[k], v) for k, v in extra]
-        more += [(p.label, p.text) for p in q.parts]
+        more += [
+            (label, text)
+            for spec, label, text in q.study_parts()  # every other part, in the table's order
+            if spec is None or spec.name not in _ASKED_OR_NOTED
+        ]
         return Prompt(text, core, tuple(notes), tuple(more), points, lead)
 
     @staticmethod
