@@ -31,7 +31,7 @@ from dockerqa.errors import DrillError
 from dockerqa.feedback import KeyPoint, key_points
 from dockerqa.lock import Lock
 from dockerqa.model import FIELD_LABELS, FollowUp, Level, Library, Question
-from dockerqa.study import ask, split_core
+from dockerqa.study import REST_LABEL, ask, split_core
 
 #: Environment variable naming the store file (the ``--store`` option wins over it).
 STORE_ENV = "DOCKERQA_DRILL_STORE"
@@ -622,7 +622,7 @@ class Drill:
         if lead:
             more = [("A strong answer holds", "\n\n".join(v for v in (core, rest) if v))]
         else:
-            more = [("Rest of the answer", rest)] if rest else []
+            more = [(REST_LABEL, rest)] if rest else []
         more += [
             (label, text)
             for spec, label, text in q.study_parts()  # every other part, in the table's order

@@ -43,7 +43,7 @@ import genanki
 from dockerqa.exporting import ExportContext, Exporter, Option, file_name
 from dockerqa.model import PARTS_BY_NAME, Library, Question, Section
 from dockerqa.render import embedded_css, render_inline, render_markdown
-from dockerqa.study import study_back
+from dockerqa.study import KEY_POINTS_LABEL, REST_LABEL, study_back
 
 from ._flashcards import RED_FLAG_ASK, card_tags, deck_name, front_question, prompt_on_front
 
@@ -114,9 +114,9 @@ def _back(q: Question) -> list[tuple[str | None, str]]:
             lead = q.front.lead if q.front is not None and back.core else None
             out.append((None, "\n\n".join(p for p in (lead, back.core) if p)))
             if back.key_points:
-                out.append(("Also in the answer", "\n".join(f"* {p}" for p in back.key_points)))
+                out.append((KEY_POINTS_LABEL, "\n".join(f"* {p}" for p in back.key_points)))
             if back.rest:
-                out.append(("Rest of the answer", back.rest))
+                out.append((REST_LABEL, back.rest))
         else:
             out.append((label, text))
     return out

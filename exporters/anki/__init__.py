@@ -113,7 +113,13 @@ from dockerqa.identity import check
 from dockerqa.lock import Lock, LockEntry
 from dockerqa.model import CARD_TYPES, PARTS, PARTS_BY_NAME, Library, Question
 from dockerqa.render import escape_text, render_inline, render_markdown
-from dockerqa.study import Back, inline_steps_as_list, study_back
+from dockerqa.study import (
+    KEY_POINTS_LABEL,
+    REST_LABEL,
+    Back,
+    inline_steps_as_list,
+    study_back,
+)
 from dockerqa.tables import TableRow, table_rows
 
 from .._flashcards import (
@@ -254,7 +260,7 @@ def _shown(back: Back, lead: str | None = None) -> str:
     html_ += _md(back.core)
     if back.key_points:
         points = _md("\n".join(f"* {p}" for p in back.key_points))
-        label = "<div class=dq-label>Also in the answer</div>"
+        label = f"<div class=dq-label>{KEY_POINTS_LABEL}</div>"
         html_ += f"\n<div class=dq-key-points>{label}\n{points}</div>"
     return html_
 
@@ -301,7 +307,7 @@ def _answer_and_more(q: Question, choice: _Choice) -> tuple[str, str]:
                 blocks.append(_fold("dq-prompt-block", q.kind.prompt_label, _md(text)))
         elif name == "answer":
             if back.rest:
-                blocks.append(_fold("dq-rest", "Rest of the answer", _md(back.rest)))
+                blocks.append(_fold("dq-rest", REST_LABEL, _md(back.rest)))
         elif name == "red_flag":
             if text and "red-flag" not in choice.cards:
                 blocks.append(_fold("dq-red-flag-block", spec.label, _md(text)))
