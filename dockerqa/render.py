@@ -40,6 +40,8 @@ from pygments.lexer import Lexer  # type: ignore[import-untyped]
 from pygments.lexers import find_lexer_class_by_name  # type: ignore[import-untyped]
 from pygments.util import ClassNotFound  # type: ignore[import-untyped]
 
+from dockerqa._blocks import markdown
+
 __all__ = [
     "BASE_CSS",
     "embedded_css",
@@ -213,19 +215,11 @@ def _lexer(lang: str) -> Lexer | None:
     return None if cls is None else cls()
 
 
-_MD = (
-    _Markdown(
-        "commonmark",
-        {"html": False, "linkify": False, "typographer": False},
-        renderer_cls=_Renderer,
-    )
-    .enable(["table", "strikethrough"])
-    .use(
-        container_plugin,
-        name="callout",
-        validate=lambda params, markup: _CALLOUT.match(params) is not None,
-        render=_callout,
-    )
+_MD = markdown(_Markdown, renderer_cls=_Renderer).use(
+    container_plugin,
+    name="callout",
+    validate=lambda params, markup: _CALLOUT.match(params) is not None,
+    render=_callout,
 )
 
 
