@@ -17,11 +17,13 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection, ImportAnkiPackageRequest
 from anki.import_export_pb2 import ImportAnkiPackageOptions
+from click.testing import CliRunner
 from engines import parse_html
 
 import dockerqa
 from conftest import FIXTURES
 from dockerqa import model
+from dockerqa.cli import main
 from dockerqa.drill import Drill
 from dockerqa.model import PARTS, PartSpec, Question
 
@@ -97,6 +99,10 @@ def test_a_new_part_reaches_every_format(hinted_table: None, tmp_path: Path) -> 
     assert f"## {LABEL}\n\n{HINT}\n\n## {GIST_LABEL}\n\n{GIST}\n\n## What interviewers" in shown
     counts = library.counts().parts
     assert counts["with a memory hook"] == counts["with a gist"] == 1
+    # `dockerqa stats` lists the parts in the table's order (the page itself has neither)
+    printed = CliRunner().invoke(main, ["stats", "--source", str(page)]).output
+    order = ["with an answer", "0  with a memory hook", "0  with a gist", "with an example"]
+    assert sorted(order, key=printed.index) == order
 
     # the drill's reveal: on request, in the table's order
     with dockerqa.Store(tmp_path / "drill.sqlite3") as store:
