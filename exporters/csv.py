@@ -68,8 +68,6 @@ PLAIN_COLUMNS = ("id", "type", "section", "level", "kind", "front", "back", "tag
 # Column order of the Anki variant (1-based positions in the header lines).
 _GUID_COLUMN, _DECK_COLUMN, _TAGS_COLUMN = 1, 2, 3
 
-_FOLLOW_UPS_LABEL = PARTS_BY_NAME["follow_ups"].label
-
 
 @dataclass(frozen=True)
 class _Card:
@@ -181,7 +179,8 @@ def _html_back(note: _Card) -> str:
                 + "</li>\n"
                 for f in q.follow_ups
             )
-            blocks.append(f"<p><b>{_FOLLOW_UPS_LABEL}</b></p>\n<ol>\n{items}</ol>")
+            label = PARTS_BY_NAME["follow_ups"].label
+            blocks.append(f"<p><b>{label}</b></p>\n<ol>\n{items}</ol>")
         body = "\n".join(blocks)
     return body
 

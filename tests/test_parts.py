@@ -5,6 +5,7 @@ a card's back as the table says."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import importlib
 import io
 import json
@@ -21,17 +22,18 @@ from click.testing import CliRunner
 from engines import parse_html
 
 import dockerqa
-from conftest import FIXTURES
+from conftest import FIXTURES, corpus_copy
 from dockerqa import model
 from dockerqa.cli import main
 from dockerqa.drill import Drill
-from dockerqa.model import PARTS, PartSpec, Question
+from dockerqa.model import PARTS, PARTS_BY_NAME, PartSpec, Question
 
 SMALL = FIXTURES / "exporters" / "small.mdx"
 HINT = "Picture the layers as commits stacked in a repository."
 LABEL = "Memory hook"
 GIST = "Images are built, containers run."
 GIST_LABEL = "In one line"
+VM = "fundamentals/vm-vs-container"
 
 
 class _Hinted(Question):
@@ -46,26 +48,23 @@ class _HintedLibrary(dockerqa.Library):
     """Questions with the new part."""
 
 
-@pytest.fixture
-def hinted_table(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A copy of the table with a ``hint`` part after the answer and a ``gist`` part after it,
-    in every module holding it (every module is imported first, so none binds the copy for
-    good)."""
+def _use_table(
+    monkeypatch: pytest.MonkeyPatch, table: tuple[PartSpec, ...], **more: object
+) -> None:
+    """``table`` in place of `PARTS` (and what is derived from it) in every module holding it;
+    ``more`` replaces other objects by name in `dockerqa.model` the same way. Every module is
+    imported first, so none binds the copy for good."""
     for found in pkgutil.walk_packages(dockerqa.__path__, "dockerqa."):
         if not found.name.endswith("__main__"):
             importlib.import_module(found.name)
     for name in ("anki", "csv", "html", "json"):
         importlib.import_module(f"dockerqa.exporters.{name}")
-    hint = PartSpec("hint", LABEL, "hint", True, "with a memory hook")
-    gist = PartSpec("gist", GIST_LABEL, "gist", False, "with a gist")
-    at = [p.name for p in PARTS].index("answer") + 1
-    table = (*PARTS[:at], hint, gist, *PARTS[at:])
     replaced: dict[int, object] = {
-        id(Question): _Hinted,  # the field on the question, as the page format would add it
-        id(dockerqa.Library): _HintedLibrary,
         id(PARTS): table,
         id(model.PARTS_BY_NAME): {p.name: p for p in table},
         id(model.TEXT_PARTS): tuple(p.name for p in table if p.name != "follow_ups"),
+        id(model.FIELD_LABELS): {p.name: p.label for p in table},
+        **{id(getattr(model, name)): value for name, value in more.items()},
     }
     patched = 0
     for module in [m for name, m in sys.modules.items() if name.startswith("dockerqa")]:
@@ -74,6 +73,17 @@ def hinted_table(monkeypatch: pytest.MonkeyPatch) -> None:
                 monkeypatch.setattr(module, attr, replaced[id(value)])
                 patched += 1
     assert patched >= 5
+
+
+@pytest.fixture
+def hinted_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy of the table with a ``hint`` part after the answer and a ``gist`` part after it,
+    and the fields on the question, as the page format would add them."""
+    hint = PartSpec("hint", LABEL, "hint", True, "with a memory hook")
+    gist = PartSpec("gist", GIST_LABEL, "gist", False, "with a gist")
+    at = [p.name for p in PARTS].index("answer") + 1
+    table = (*PARTS[:at], hint, gist, *PARTS[at:])
+    _use_table(monkeypatch, table, Question=_Hinted, Library=_HintedLibrary)
 
 
 def _library(page: Path) -> dockerqa.Library:
@@ -147,5 +157,37 @@ def test_a_new_part_reaches_every_format(hinted_table: None, tmp_path: Path) -> 
         # the hint folds, the gist shows: as the table says
         folds = {dict(attrs).get("class"): tag == "details" for tag, attrs in parse_html(back).tags}
         assert (folds["dq-block dq-hint"], folds["dq-block dq-gist"]) == (True, False)
+    finally:
+        col.close()
+
+
+def test_a_label_is_one_edit(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A part relabelled in a copy of the table is named so by show, the cheat sheet, the CSV
+    and the deck (its fold on the card's back)."""
+    labels = {"follow_ups": "Drill-down questions", "interviewer_intent": "What is probed"}
+    table = tuple(dataclasses.replace(p, label=labels.get(p.name, p.label)) for p in PARTS)
+    _use_table(monkeypatch, table)
+    page = corpus_copy(tmp_path / "page")
+    q = dockerqa.load(page).get(VM)
+    assert q.interviewer_intent and q.follow_ups
+    new, old = "Drill-down questions", PARTS_BY_NAME["follow_ups"].label
+    shown = q.to_markdown()
+    assert "## What is probed" in shown and f"## {new}" in shown and old not in shown
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (sheet,) = dockerqa.export(page, "html", out / "q.html")
+    assert "<h4>What is probed</h4>" in sheet.read_text() and f"<h4>{new}</h4>" in sheet.read_text()
+    (rows,) = dockerqa.export(page, "csv", out / "q.csv")
+    assert f"<b>{new}</b>" in rows.read_text() and "<b>What is probed</b>" in rows.read_text()
+    (deck,) = dockerqa.export(page, "anki", out / "q.apkg", cards=["main"])
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        col.import_anki_package(
+            ImportAnkiPackageRequest(package_path=str(deck), options=ImportAnkiPackageOptions())
+        )
+        note = col.get_note(col.find_notes(f'"Id:{VM}"')[0])
+        assert "<summary class=dq-label>What is probed</summary>" in note["Details"]
+        assert f"<summary class=dq-label>{new} (" in note["Chain"]
     finally:
         col.close()
