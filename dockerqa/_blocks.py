@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -19,22 +20,33 @@ from mdit_py_plugins.container import container_plugin
 from dockerqa._mdx import FENCE, Component
 from dockerqa._text import decode_inline
 
-_LIST_MARKER = re.compile(r"^(\s*)(\d{1,9}[.)]|[*+-])(\s+|$)")
+#: A list item's marker as written: indent, marker (``-``, ``12.``), the space after it.
+LIST_MARKER = re.compile(r"^(\s*)(\d{1,9}[.)]|[*+-])(\s+|$)")
 #: A label as written at the start of a paragraph or list item: ``**Label:**``, ``**Label**:``.
 LABEL_SOURCE = re.compile(r"^(\*\*|__)(.+?)\1\s*:?\s*")
 
-_md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+_Parser = TypeVar("_Parser", bound=MarkdownIt)
+
+
+def markdown(cls: type[_Parser], **options: Any) -> _Parser:
+    """A ``cls`` (`MarkdownIt` or a subclass) reading the pages' Markdown dialect, the one the
+    parser, the study rules and the renderer share: CommonMark with tables and strikethrough,
+    raw HTML read as text. ``options`` go to ``cls`` (a renderer class, say)."""
+    parser = cls("commonmark", {"html": False}, **options)
+    parser.enable(["table", "strikethrough"])
+    return parser
+
+
+_md = markdown(MarkdownIt)
 #: Block structure only: inline Markdown is parsed for the few paragraphs that may open with a
 #: label (`_label_of`), not for every paragraph of the page (most of markdown-it's time).
-_md_blocks = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
-_md_blocks.disable("inline")
+_md_blocks = markdown(MarkdownIt).disable("inline")
 #: A field's Markdown as the parser leaves it (callouts are ``:::`` containers): blocks only.
 _md_text = (
-    MarkdownIt("commonmark", {"html": False})
-    .enable(["table", "strikethrough"])
+    markdown(MarkdownIt)
     .use(container_plugin, name="callout", validate=lambda params, markup: True)
+    .disable("inline")
 )
-_md_text.disable("inline")
 
 
 @dataclass
@@ -153,7 +165,7 @@ def _list_items(lines: list[str], tokens: list[Token], open_index: int) -> list[
     items: list[str] = []
     for src in _item_lines(lines, tokens, open_index):
         if src:
-            m = _LIST_MARKER.match(src[0])
+            m = LIST_MARKER.match(src[0])
             width = m.end() if m and m.group(3) else (len(m.group(0)) + 1 if m else 0)
             body = [src[0][width:]] + [
                 ln[width:] if indent(ln) >= width else ln.lstrip() for ln in src[1:]

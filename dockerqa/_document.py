@@ -226,7 +226,7 @@ class DocumentParser:
             raise ParseError(
                 'no questions found (expected <Accordion title="…"> items)', self.file, 1, 1
             )
-        self._check_numbers(questions)
+        self._check_page(questions)
         self._check_metadata(questions)
         questions = self._with_fronts(questions)
         return Library(
@@ -454,8 +454,9 @@ class DocumentParser:
             source=SourceSpan(file=self.file, first_line=s.line, last_line=max(end, s.line)),
         )
 
-    def _check_numbers(self, questions: list[Question]) -> None:
-        """Diagnostics about how questions and sections are numbered and named."""
+    def _check_page(self, questions: list[Question]) -> None:
+        """Diagnostics about the page as a whole: numbers used twice (questions, sections),
+        questions on one topic, follow-up chains longer than their slots."""
         self._check_question_numbers(questions)
         self._check_section_numbers()
         self._check_topics(questions)

@@ -67,10 +67,10 @@ class Outcome:
 def label_diagrams(markdown: str) -> str:
     """Code fences of a labelled language (Mermaid) as plain source under their label, as
     the cards show them."""
-    from dockerqa.render import _LANG_LABELS
+    from dockerqa.render import LANG_LABELS
 
     def sub(m: re.Match[str]) -> str:
-        label = _LANG_LABELS.get(m["lang"].lower())
+        label = LANG_LABELS.get(m["lang"].lower())
         if label is None:
             return m[0]
         return f"{m['indent']}*{label}:*\n\n{m['indent']}{m['fence']}text"

@@ -1,4 +1,5 @@
-"""Corpus metadata: the TOML file beside a source page (deck title, provenance, level rules).
+"""Page metadata: the TOML file beside a page (its key, deck title, provenance, section ids and
+levels, topic rules and written card fronts).
 
 The file is validated by `MetaFile` (strict types, no unknown keys); any problem is one
 `MetadataError` naming the file, the line where the key is found and the key path

@@ -31,14 +31,19 @@ LEVELS = ("basic", "intermediate", "advanced")
 KINDS = ("question", "scenario", "work_sample", "comparison")
 
 
+def _fail(exc: DockerQAError) -> NoReturn:
+    """An error dockerqa raised on purpose: one line on stderr, status 1."""
+    click.echo(f"dockerqa: error: {exc}", err=True)
+    sys.exit(1)
+
+
 def _nice_errors(func: F) -> F:
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
         except DockerQAError as exc:
-            click.echo(f"dockerqa: error: {exc}", err=True)
-            sys.exit(1)
+            _fail(exc)
 
     return wrapper  # type: ignore[return-value]
 
@@ -262,8 +267,7 @@ def _registered() -> dict[str, str]:
     try:
         return available_exporters()
     except DockerQAError as exc:
-        click.echo(f"dockerqa: error: {exc}", err=True)
-        sys.exit(1)
+        _fail(exc)
 
 
 class _ExportGroup(click.Group):

@@ -31,7 +31,7 @@ from dockerqa.errors import DrillError
 from dockerqa.feedback import KeyPoint, key_points
 from dockerqa.lock import Lock
 from dockerqa.model import FIELD_LABELS, FollowUp, Level, Library, Question
-from dockerqa.study import ask, split_core
+from dockerqa.study import REST_LABEL, ask, split_core
 
 #: Environment variable naming the store file (the ``--store`` option wins over it).
 STORE_ENV = "DOCKERQA_DRILL_STORE"
@@ -489,6 +489,13 @@ class Stats:
     today first (with what is overdue)."""
 
 
+#: Parts `Drill.ask` places itself: in the question, the answer's core, or the notes shown
+#: with it. Every other part of `dockerqa.model.PARTS` is shown on request.
+_ASKED_OR_NOTED = frozenset(
+    ("prompt", "answer", "interviewer_intent", "red_flag", "weak_answer", "strong_answer")
+)
+
+
 class Drill:
     """A mock interview over a library and a store.
 
@@ -615,10 +622,12 @@ class Drill:
         if lead:
             more = [("A strong answer holds", "\n\n".join(v for v in (core, rest) if v))]
         else:
-            more = [("Rest of the answer", rest)] if rest else []
-        extra = self._fields(q, "steps", "example", "senior_view", "staff_view")
-        more += [(FIELD_LABELS[k], v) for k, v in extra]
-        more += [(p.label, p.text) for p in q.parts]
+            more = [(REST_LABEL, rest)] if rest else []
+        more += [
+            (label, text)
+            for spec, label, text in q.study_parts()  # every other part, in the table's order
+            if spec is None or spec.name not in _ASKED_OR_NOTED
+        ]
         return Prompt(text, core, tuple(notes), tuple(more), points, lead)
 
     @staticmethod

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 from markdown_it import MarkdownIt
 
+from dockerqa._blocks import markdown
+
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
@@ -36,7 +38,7 @@ HEAD_WORDS = 8
 #: Code block languages whose lines are commands.
 SHELL_LANGS = frozenset({"", "bash", "sh", "shell", "console", "zsh", "terminal"})
 
-_md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+_md = markdown(MarkdownIt)
 _WORD = re.compile(r"[^\W_]+")
 _IDENT = re.compile(r"[A-Za-z_][\w.:/@+-]*[\w/]|[A-Za-z_]")
 _COMMAND = re.compile(r"^[a-z][a-z0-9._-]*(?:\s+\S+)+$")

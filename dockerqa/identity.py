@@ -118,6 +118,7 @@ from dockerqa._text import fingerprint, page_key, tokens, words, words_fingerpri
 from dockerqa.errors import LockError
 from dockerqa.lock import (
     FORMAT_VERSION,
+    NOT_IN_SNAPSHOT,
     Lock,
     LockChanges,
     LockEntry,
@@ -348,8 +349,8 @@ FOLLOW_UP_SIMILARITY = 0.5
 SKETCH_SIZE = 32
 #: Fields of a question that are not part of its content: identity, numbering and position.
 _NOT_CONTENT = frozenset({"id", "number", "heading", "source"})
-#: Content fields stored beside the snapshot rather than in it.
-_BESIDE_SNAPSHOT = frozenset({"title", "section"})
+#: Content fields stored beside the snapshot rather than in it (``title``, ``section``).
+_BESIDE_SNAPSHOT = NOT_IN_SNAPSHOT - _NOT_CONTENT
 _SHINGLE = 3
 #: Question fields of format 1, whose content fingerprints included empty values.
 _V1_FIELDS = (

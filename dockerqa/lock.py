@@ -67,7 +67,7 @@ FORMAT_VERSION = 2
 #: it (note ids are times in milliseconds) stays within SQLite's 64-bit integers.
 MAX_TIME = 253_402_300_799
 #: Snapshot keys that `LockEntry.question` sets itself (or that a snapshot never holds).
-_NOT_IN_SNAPSHOT = frozenset({"id", "title", "heading", "section", "source", "number"})
+NOT_IN_SNAPSHOT = frozenset({"id", "title", "heading", "section", "source", "number"})
 #: The line every lock file starts with (the ``about`` key), for people who open it.
 ABOUT = (
     "dockerqa lock file: keeps question ids and change times across edits. "
@@ -129,7 +129,7 @@ class LockEntry(FrozenModel):
     @field_validator("snapshot")
     @classmethod
     def _own_keys(cls, value: dict[str, Any]) -> dict[str, Any]:
-        reserved = sorted(_NOT_IN_SNAPSHOT & set(value))
+        reserved = sorted(NOT_IN_SNAPSHOT & set(value))
         if reserved:
             raise ValueError(
                 f"a snapshot does not hold {', '.join(map(repr, reserved))} "

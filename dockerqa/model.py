@@ -129,7 +129,8 @@ class PartSpec:
     css_class: str
     """The class an exporter gives the part's block (``red-flag``)."""
     folds: bool
-    """On a card's back, the part is folded below what shows first."""
+    """On a card's back, the part is folded below what shows first (a prompt is on the front
+    unless a written front asks the question; the answer's substance shows, its rest folds)."""
     counted_as: str
     """What `Library.counts` calls the questions that have the part."""
 
@@ -138,7 +139,7 @@ class PartSpec:
 #: ``stats`` present them in this order with these labels. A new part is one row here and one
 #: `Question` field.
 PARTS: tuple[PartSpec, ...] = (
-    PartSpec("prompt", "Prompt", "prompt", False, "with a prompt"),
+    PartSpec("prompt", "Prompt", "prompt", True, "with a prompt"),
     PartSpec("steps", "Steps", "steps", True, "with steps"),
     PartSpec("answer", "Answer", "answer", False, "with an answer"),
     PartSpec("example", "Real-world example", "example", True, "with an example"),

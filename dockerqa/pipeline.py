@@ -6,6 +6,7 @@ else, so the Python API and the CLI build the same bytes and keep the same lock.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -228,13 +229,10 @@ def export(
             for e in exporters:
                 before = computed.exporter_state(e.name)
                 try:
-                    after = e.next_state(before, when if before is not None else latest)
+                    with _exporter_code(type(e), "nothing written"):
+                        after = e.next_state(before, when if before is not None else latest)
                 except LockError as exc:
                     raise LockError(f"{lock_file}: {exc}") from None
-                except DockerQAError:
-                    raise
-                except Exception as exc:
-                    raise _ExporterFailed(type(e), exc, "nothing written") from exc
                 states[e.name] = after
                 if before is None and locked:
                     continue  # derived from the lock itself: nothing is out of date
@@ -284,12 +282,8 @@ def export(
             state=states.get(e.name),
         )
         try:
-            try:
+            with _exporter_code(type(e)):
                 pieces = e.stream(selected, context)
-            except DockerQAError:
-                raise
-            except Exception as exc:
-                raise _ExporterFailed(type(e), exc) from exc
             _write(target, pieces, e)
         except _ExporterFailed as exc:
             earlier = [lock_file] if current is not None and current.changes.written else []
@@ -335,22 +329,26 @@ class _ExporterFailed(ExportError):
         return ExportError(f"{self.failure}; {outcome}")
 
 
-def _made(cls: type[Exporter], options: Mapping[str, Any]) -> Exporter:
+@contextlib.contextmanager
+def _exporter_code(cls: type[Exporter], outcome: str = "") -> Iterator[None]:
+    """Runs an exporter's own code: an exception other than a `DockerQAError` is a fault of
+    the exporter (`_ExporterFailed`, saying ``outcome``)."""
     try:
-        return cls(**options)
+        yield
     except DockerQAError:
         raise
     except Exception as exc:
-        raise _ExporterFailed(cls, exc, "nothing written") from exc
+        raise _ExporterFailed(cls, exc, outcome) from exc
+
+
+def _made(cls: type[Exporter], options: Mapping[str, Any]) -> Exporter:
+    with _exporter_code(cls, "nothing written"):
+        return cls(**options)
 
 
 def _filename(e: Exporter, key: str) -> str:
-    try:
+    with _exporter_code(type(e), "nothing written"):
         return e.filename(key)
-    except DockerQAError:
-        raise
-    except Exception as exc:
-        raise _ExporterFailed(type(e), exc, "nothing written") from exc
 
 
 def _exporters(format: str, options: Mapping[str, Any]) -> list[Exporter]:
@@ -425,6 +423,10 @@ def _write(target: Path, data: Output, exporter: Exporter) -> None:
         write_output(target, pieces)
 
 
+#: What `next` gives past a stream's last piece (``None`` is a piece: a wrong one).
+_END = object()
+
+
 def _checked(pieces: Iterable[bytes], e: Exporter) -> Iterator[bytes]:
     """An exporter's pieces, with a clear error for anything that is not bytes and for an
     exception the exporter raises while making them."""
@@ -434,15 +436,11 @@ def _checked(pieces: Iterable[bytes], e: Exporter) -> Iterator[bytes]:
                           "not an iterable of bytes")  # fmt: skip
     it: Iterator[bytes] | None = None
     while True:
-        try:
+        with _exporter_code(type(e)):
             it = iter(pieces) if it is None else it
-            piece = next(it)
-        except StopIteration:
+            piece: object = next(it, _END)
+        if piece is _END:
             return
-        except DockerQAError:
-            raise
-        except Exception as exc:
-            raise _ExporterFailed(type(e), exc) from exc
         if not isinstance(piece, (bytes, bytearray)):
             raise ExportError(f"the {exporter} exporter's stream() gave a "
                               f"{type(piece).__name__}, not bytes")  # fmt: skip

@@ -40,6 +40,8 @@ from pygments.lexer import Lexer  # type: ignore[import-untyped]
 from pygments.lexers import find_lexer_class_by_name  # type: ignore[import-untyped]
 from pygments.util import ClassNotFound  # type: ignore[import-untyped]
 
+from dockerqa._blocks import markdown
+
 __all__ = [
     "BASE_CSS",
     "embedded_css",
@@ -56,9 +58,9 @@ _IGNORED = re.compile(r"[\x00-\x20\x7f]+")
 #: ``::: name`` or ``::: name Title`` — any lowercase word names a callout.
 _CALLOUT = re.compile(r"^\s*([a-z][a-z0-9_-]*)(?:\s+(.*?))?\s*$")
 _FORMATTER = HtmlFormatter(cssclass="highlight", nowrap=False, wrapcode=True)
-#: What a fence's label says where the language name alone would not (diagram source is shown
-#: as text: nothing here draws a diagram).
-_LANG_LABELS = {"mermaid": "Diagram (Mermaid source)"}
+#: What a fence's label says where the language name alone would not, on the cards and in the
+#: terminal (diagram source is shown as text: nothing here draws a diagram).
+LANG_LABELS = {"mermaid": "Diagram (Mermaid source)"}
 
 #: Pygments styles of code by day, and in night mode (Anki) or a dark colour scheme (web pages).
 _DAY_STYLE = "default"
@@ -192,7 +194,7 @@ def _code_block(code: str, lang: str) -> str:
     if not lang:
         return f'<div class="code-block">\n{body}</div>\n'
     attr = escapeHtml(lang)
-    label = _LANG_LABELS.get(lang, attr)
+    label = LANG_LABELS.get(lang, attr)
     return (
         f'<div class="code-block" data-lang="{attr}">'
         f'<div class="code-lang">{label}</div>\n{body}</div>\n'
@@ -213,19 +215,11 @@ def _lexer(lang: str) -> Lexer | None:
     return None if cls is None else cls()
 
 
-_MD = (
-    _Markdown(
-        "commonmark",
-        {"html": False, "linkify": False, "typographer": False},
-        renderer_cls=_Renderer,
-    )
-    .enable(["table", "strikethrough"])
-    .use(
-        container_plugin,
-        name="callout",
-        validate=lambda params, markup: _CALLOUT.match(params) is not None,
-        render=_callout,
-    )
+_MD = markdown(_Markdown, renderer_cls=_Renderer).use(
+    container_plugin,
+    name="callout",
+    validate=lambda params, markup: _CALLOUT.match(params) is not None,
+    render=_callout,
 )
 
 

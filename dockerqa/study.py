@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dockerqa._blocks import is_lead_in, text_blocks
+from dockerqa._blocks import LIST_MARKER, is_lead_in, text_blocks
 from dockerqa._text import fingerprint
 from dockerqa.model import Kind, Question
 
@@ -258,9 +258,6 @@ def front_fingerprint(question: Question) -> str:
     return fingerprint(json.dumps(parts, ensure_ascii=False))[:8]
 
 
-_LIST_MARKER = re.compile(r"^(\s*)([*+-]|\d{1,9}[.)])\s")
-
-
 def _blocks(markdown: str) -> list[str]:
     """Top-level blocks (paragraphs, lists, tables, fences, callouts) as the parser reads them."""
     return [b.text for b in text_blocks(markdown)] if markdown.strip() else []
@@ -361,7 +358,7 @@ def is_meta_talk(block: str) -> bool:
 
 def _item_head(item: str) -> str | None:
     """A list item's key point: its bold label, or its first sentence when short; else None."""
-    body = _LIST_MARKER.sub("", item.split("\n", 1)[0], count=1).strip()
+    body = LIST_MARKER.sub("", item.split("\n", 1)[0], count=1).strip()
     m = _HEAD.match(body)
     if m is not None:
         return f"**{m.group('label').strip().rstrip(':')}**"
@@ -373,7 +370,7 @@ def _numbered(items: list[str], heads: list[str]) -> str:
     """The heads as a list, numbered as the source's list was (or bulleted)."""
     out = []
     for item, head in zip(items, heads, strict=True):
-        marker = _LIST_MARKER.match(item)
+        marker = LIST_MARKER.match(item)
         assert marker is not None
         out.append(f"{marker.group(2)} {head}")
     return "\n".join(out)
@@ -419,6 +416,11 @@ class Back:
     """Folded: everything not shown whole in ``core``, in the source's order."""
 
 
+#: How the formats label the key points of a back (`Back.key_points`) and its rest.
+KEY_POINTS_LABEL = "Also in the answer"
+REST_LABEL = "Rest of the answer"
+
+
 #: A list longer than this many words shows as its items' heads (when every item has one).
 LIST_HEADS_WORDS = 80
 
@@ -459,7 +461,7 @@ def study_back(markdown: str | None, limit: int = CORE_WORDS) -> Back:
         if head is not None:
             points.append(head)
         elif (heads := list_heads(block)) is not None:
-            points += [_LIST_MARKER.sub("", h, count=1) for h in heads.split("\n")]
+            points += [LIST_MARKER.sub("", h, count=1) for h in heads.split("\n")]
     rest = "\n\n".join([*moved, *folded]).strip()
     return Back("\n\n".join(shown).strip(), tuple(points), rest)
 

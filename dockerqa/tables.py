@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from dockerqa._blocks import markdown
 from dockerqa._text import title_slug, tokens
 from dockerqa.model import Question
 
@@ -57,7 +58,7 @@ _BOLD = re.compile(r"^(\*\*|__)(.+)\1$", re.S)
 
 @functools.cache
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable("table")
+    return markdown(MarkdownIt)
 
 
 @dataclass(frozen=True)

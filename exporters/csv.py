@@ -43,7 +43,7 @@ import genanki
 from dockerqa.exporting import ExportContext, Exporter, Option, file_name
 from dockerqa.model import PARTS_BY_NAME, Library, Question, Section
 from dockerqa.render import embedded_css, render_inline, render_markdown
-from dockerqa.study import study_back
+from dockerqa.study import KEY_POINTS_LABEL, REST_LABEL, study_back
 
 from ._flashcards import RED_FLAG_ASK, card_tags, deck_name, front_question, prompt_on_front
 
@@ -67,8 +67,6 @@ PLAIN_COLUMNS = ("id", "type", "section", "level", "kind", "front", "back", "tag
 
 # Column order of the Anki variant (1-based positions in the header lines).
 _GUID_COLUMN, _DECK_COLUMN, _TAGS_COLUMN = 1, 2, 3
-
-_FOLLOW_UPS_LABEL = PARTS_BY_NAME["follow_ups"].label
 
 
 @dataclass(frozen=True)
@@ -114,9 +112,9 @@ def _back(q: Question) -> list[tuple[str | None, str]]:
             lead = q.front.lead if q.front is not None and back.core else None
             out.append((None, "\n\n".join(p for p in (lead, back.core) if p)))
             if back.key_points:
-                out.append(("Also in the answer", "\n".join(f"* {p}" for p in back.key_points)))
+                out.append((KEY_POINTS_LABEL, "\n".join(f"* {p}" for p in back.key_points)))
             if back.rest:
-                out.append(("Rest of the answer", back.rest))
+                out.append((REST_LABEL, back.rest))
         else:
             out.append((label, text))
     return out
@@ -181,7 +179,8 @@ def _html_back(note: _Card) -> str:
                 + "</li>\n"
                 for f in q.follow_ups
             )
-            blocks.append(f"<p><b>{_FOLLOW_UPS_LABEL}</b></p>\n<ol>\n{items}</ol>")
+            label = PARTS_BY_NAME["follow_ups"].label
+            blocks.append(f"<p><b>{label}</b></p>\n<ol>\n{items}</ol>")
         body = "\n".join(blocks)
     return body
 

@@ -264,6 +264,7 @@ class HTMLExporter(Exporter):
             source_is_web=bool(url and url.lower().startswith(("https://", "http://"))),
             question_count=len(library),
             compact=self.compact,
+            follow_ups_label=PARTS_BY_NAME["follow_ups"].label,
             css=Markup(BASE_CSS + "\n" + pygments_css()),  # the renderer's own CSS
             intro=intro,
             sections=tuple(_section_view(library, s, self.compact) for s in library.sections),

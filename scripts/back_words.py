@@ -14,19 +14,17 @@ from __future__ import annotations
 
 import argparse
 import html.parser
-import re
 import statistics
 import sys
 import tempfile
 from pathlib import Path
 
-import dockerqa
+from card_report import cards, corpus_deck  # the deck as Anki renders it, the corpus's deck
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS_LOCK = ROOT / "corpus" / "docker.lock"
-#: The question cards: their note type and template (0.1 and 0.2 decks alike).
-QUESTION_CARDS = '"note:dockerqa Question" "card:Card"'
-_WORD = re.compile(r"[\w'’-]+")
+from dockerqa.study import word_count
+
+#: The question card's template (0.1 and 0.2 decks alike).
+QUESTION_CARD = "Card"
 _HIDDEN = frozenset({"style", "script"})
 
 
@@ -64,36 +62,12 @@ def visible_words(back_html: str) -> int:
     parser = _Visible()
     parser.feed(back_html.split("<hr id=answer>", 1)[-1])
     parser.close()
-    return len(_WORD.findall("".join(parser.text)))
+    return word_count("".join(parser.text))
 
 
 def back_words(apkg: Path) -> dict[str, int]:
     """Visible words on the back of every question card in ``apkg``, by note sort field."""
-    from anki.collection import Collection, ImportAnkiPackageRequest
-    from anki.import_export_pb2 import ImportAnkiPackageOptions
-
-    with tempfile.TemporaryDirectory(prefix="dockerqa-back-words-") as tmp:
-        col = Collection(str(Path(tmp) / "collection.anki2"))
-        try:
-            col.import_anki_package(
-                ImportAnkiPackageRequest(package_path=str(apkg), options=ImportAnkiPackageOptions())
-            )
-            counts = {}
-            for cid in col.find_cards(QUESTION_CARDS):
-                card = col.get_card(cid)
-                note = card.note()
-                counts[note.fields[0]] = visible_words(card.render_output().answer_text)
-            return counts
-        finally:
-            col.close()
-
-
-def corpus_deck(directory: Path) -> Path:
-    """The bundled corpus's deck, with the identity its lock keeps (checked, never written)."""
-    (deck,) = dockerqa.export(
-        dockerqa.load(), "anki", directory / "deck.apkg", lock=CORPUS_LOCK, locked=True
-    )
-    return deck
+    return {c.key: visible_words(c.back) for c in cards(apkg) if c.template == QUESTION_CARD}
 
 
 def summary(counts: dict[str, int], over: int) -> str:

@@ -43,12 +43,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # the Chromium driver the tests use
 
 import dockerqa  # noqa: E402
+from dockerqa.exporters.anki import UNBROKEN_CODE_CHARS  # noqa: E402
+from dockerqa.study import word_count  # noqa: E402
 
 CORPUS_LOCK = ROOT / "corpus" / "docker.lock"
 WIDTH = 420
 #: Inline code longer than this many characters may break inside a word: kept whole, it would
 #: run off a phone's line (the exporter keeps shorter runs whole).
-LONG_CODE = 40
+LONG_CODE = UNBROKEN_CODE_CHARS
 #: An opening sentence about the interview or the candidates, not about Docker.
 META = re.compile(
     r"\binterview\w*|\bcandidates?\b|\bseparates\b|\bone of the most\b|\bsurprisingly\b|"
@@ -56,7 +58,6 @@ META = re.compile(
     re.I,
 )
 _SENTENCE = re.compile(r"(?<=[.!?])[\"”)]?\s+(?=[A-Z`\"“(])")
-_WORD = re.compile(r"[\w'’-]+")
 #: Marks a block boundary in extracted text.
 _BLOCK = "\x00"
 
@@ -283,8 +284,8 @@ def one_question(front: _Text, has_prompt: bool) -> bool:
     ask = squash("".join(front.ask))
     said = sentences(ask)
     if has_prompt and "?" not in ask:
-        return len(_WORD.findall(ask)) <= 12  # a label over the prompt, which is the question
-    return len(said) == 1 and ask.endswith("?") and len(_WORD.findall(ask)) <= 30
+        return word_count(ask) <= 12  # a label over the prompt, which is the question
+    return len(said) == 1 and ask.endswith("?") and word_count(ask) <= 30
 
 
 def check(deck: list[Card]) -> Report:

@@ -63,24 +63,24 @@ def chromium_or_exit(explicit: str | None) -> str:
     return found
 
 
-def screenshot(chromium: str, page: Path, png: Path, window: tuple[int, int]) -> None:
-    """Load ``page`` in headless Chromium and save what the window shows as ``png``."""
+def run_chromium(chromium: str, page: Path, *flags: str) -> None:
+    """Open ``page`` in headless Chromium (the tests' flags, a fresh profile) with ``flags``."""
     with tempfile.TemporaryDirectory(prefix="dockerqa-chromium-") as profile:
         subprocess.run(
-            [
-                chromium,
-                *CHROMIUM_FLAGS,
-                f"--user-data-dir={profile}",
-                f"--window-size={window[0]},{window[1]}",
-                f"--screenshot={png}",
-                page.resolve().as_uri(),
-            ],
+            [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *flags, page.as_uri()],
             check=True,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             timeout=120,
         )
+
+
+def screenshot(chromium: str, page: Path, png: Path, window: tuple[int, int]) -> None:
+    """Load ``page`` in headless Chromium and save what the window shows as ``png``."""
+    run_chromium(
+        chromium, page.resolve(), f"--window-size={window[0]},{window[1]}", f"--screenshot={png}"
+    )
     _wrote(png)
 
 
@@ -187,22 +187,7 @@ def cheatsheet_screenshot(chromium: str, library: dockerqa.Library, out: Path) -
         text = page.read_text(encoding="utf-8")
         page.write_text(text.replace("</head>", A4_PAPER + "</head>", 1), encoding="utf-8")
         pdf = Path(tmp) / "cheatsheet.pdf"
-        with tempfile.TemporaryDirectory(prefix="dockerqa-chromium-") as profile:
-            subprocess.run(
-                [
-                    chromium,
-                    *CHROMIUM_FLAGS,
-                    f"--user-data-dir={profile}",
-                    f"--print-to-pdf={pdf}",
-                    "--no-pdf-header-footer",
-                    page.as_uri(),
-                ],
-                check=True,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                timeout=120,
-            )
+        run_chromium(chromium, page, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
         first_pdf_page_png(pdf, out / "cheatsheet-first-page.png")
 
 

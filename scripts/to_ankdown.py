@@ -3,10 +3,10 @@
 ankdown (a Markdown → Anki tool) reads ``.md`` files below a directory named after the deck;
 in each, fields are separated by lines holding only ``%`` and cards by lines holding only
 ``---``. The first field (front) and second (back) are Markdown, the third is tags. Here the
-front is the question's title (and its scenario prompt), the back everything the main card of
-``dockerqa export anki`` shows — answer, what interviewers test, red flag, weak and strong
-answers, senior and staff views, follow-up chain, other parts — so both tools render the same
-Markdown. The benchmark feeds this file to ``ankdown --highlight``.
+front is the question's title (and its prompt), the back every other part under its label in
+the order of the parts table (`dockerqa.model.PARTS`), as the main card of ``dockerqa export
+anki`` holds them, then the follow-up chain, so both tools render the same Markdown. The
+benchmark feeds this file to ``ankdown --highlight``.
 
 Run: ``python scripts/to_ankdown.py OUT_DIR [--source PAGE.mdx]`` (writes OUT_DIR/docker/docker.md).
 """
@@ -18,19 +18,7 @@ import sys
 from pathlib import Path
 
 import dockerqa
-from dockerqa.model import Question
-
-#: Labelled Markdown fields of a question, in the order the deck's main card shows them.
-FIELDS = (
-    ("answer", "Answer"),
-    ("steps", "Steps"),
-    ("interviewer_intent", "What interviewers are really testing"),
-    ("red_flag", "Red flag answer"),
-    ("weak_answer", "What weak candidates say"),
-    ("strong_answer", "What strong candidates say"),
-    ("senior_view", "Senior view"),
-    ("staff_view", "Staff view"),
-)
+from dockerqa.model import PARTS_BY_NAME, Question
 
 
 def _separator_safe(markdown: str) -> str:
@@ -51,18 +39,16 @@ def card(q: Question) -> str:
     front = f"**{q.title}**"
     if q.prompt:
         front += f"\n\n{q.prompt}"
-    back: list[str] = []
-    for name, label in FIELDS:
-        value = getattr(q, name)
-        if value:
-            back.append(f"**{label}**\n\n{value}")
+    back = [
+        f"**{label}**\n\n{text}"
+        for spec, label, text in q.study_parts()
+        if spec is None or spec.name != "prompt"  # on the front
+    ]
     if q.follow_ups:
         chain = []
         for i, f in enumerate(q.follow_ups, 1):
             chain.append(f"{i}. {f.question}" + (f"\n\n   {f.answer}" if f.answer else ""))
-        back.append("**Follow-up chain**\n\n" + "\n".join(chain))
-    for part in q.parts:
-        back.append(f"**{part.label}**\n\n{part.text}")
+        back.append(f"**{PARTS_BY_NAME['follow_ups'].label}**\n\n" + "\n".join(chain))
     fields = (_separator_safe(front), _separator_safe("\n\n".join(back)), ", ".join(q.tags))
     return "\n\n%\n\n".join(fields) + "\n"
 

@@ -12,6 +12,7 @@ import pytest
 
 import dockerqa
 from conftest import ROOT
+from dockerqa.model import PARTS_BY_NAME
 
 SCRIPTS = ROOT / "scripts"
 
@@ -59,11 +60,19 @@ def test_ankdown_input_has_one_card_per_question(tmp_path: Path, corpus: dockerq
     text = (tmp_path / "docker" / "docker.md").read_text(encoding="utf-8")
     cards = re.split(r"^---$", text, flags=re.M)
     assert len(cards) == len(corpus)
+    prompt = PARTS_BY_NAME["prompt"]
     for card, q in zip(cards, corpus, strict=True):
         fields = re.split(r"^%$", card, flags=re.M)
         assert len(fields) == 3, q.id
         assert q.title in fields[0]
         assert fields[2].strip() == ", ".join(q.tags)
+        # the back: every part but the prompt (on the front) under the parts table's label, in
+        # its order, then the follow-up chain
+        shown = [(label, text) for spec, label, text in q.study_parts() if spec != prompt]
+        if q.follow_ups:
+            shown.append((PARTS_BY_NAME["follow_ups"].label, f"1. {q.follow_ups[0].question}"))
+        at = [fields[1].index(f"**{label}**\n\n{text.split(chr(10))[0]}") for label, text in shown]
+        assert at == sorted(at), q.id
 
 
 @pytest.mark.slow

@@ -118,7 +118,8 @@ def test_bad_metadata_is_one_line_naming_file_line_and_key(
 def test_a_valid_page_key(tmp_path: Path, key: str) -> None:
     page = _page(tmp_path, f'key = "{key}"\ntitle = "Keyed"\n')
     assert read_meta(page.with_suffix(".toml")).key == key
-    assert dockerqa.load(page).metadata.title == "Keyed"
+    loaded = dockerqa.load(page)  # without the key, its file name would give "page"
+    assert (loaded.metadata.key, loaded.metadata.title) == (key, "Keyed")
 
 
 def test_the_bundled_metadata_is_valid() -> None:

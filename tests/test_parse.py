@@ -115,12 +115,15 @@ def _component_free_words(text: str, markers: bool = True) -> list[str]:
     return words("\n".join(kept))
 
 
-_LEAD_LABEL = re.compile(r"^\*\*([^*]+?):?\*\*:?")
+#: A bold label opening a line: with its colon (``**Answer:**``, ``**Answer**:``) or alone on
+#: it (``**Answer**``). Bold text that opens a sentence (``**Layer caching** makes…``) is content.
+_LEAD_LABEL = re.compile(r"^\*\*([^*]+?)(?::\*\*|\*\*(?::|$))")
 
 
 def _markup_words(body: str) -> Counter[str]:
     """Words that may be markup rather than content, read from the page alone (never from the
-    parser's tables): those of a lead label (``**Answer:**``, ``- **Q:**``, ``- Weak:``),
+    parser's tables): those of a lead label (``**Answer:**``, ``- **Q:**``, ``- Weak:``; see
+    `_LEAD_LABEL`),
     ``Q:`` in a bold question, ``(Answer:`` — outside code fences."""
     found: Counter[str] = Counter()
     in_fence = False

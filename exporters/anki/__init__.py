@@ -113,7 +113,13 @@ from dockerqa.identity import check
 from dockerqa.lock import Lock, LockEntry
 from dockerqa.model import CARD_TYPES, PARTS, PARTS_BY_NAME, Library, Question
 from dockerqa.render import escape_text, render_inline, render_markdown
-from dockerqa.study import Back, inline_steps_as_list, study_back
+from dockerqa.study import (
+    KEY_POINTS_LABEL,
+    REST_LABEL,
+    Back,
+    inline_steps_as_list,
+    study_back,
+)
 from dockerqa.tables import TableRow, table_rows
 
 from .._flashcards import (
@@ -213,6 +219,13 @@ def _fold(css: str, label: str, body_html: str) -> str:
     )
 
 
+def _shown_block(css: str, label: str, body_html: str) -> str:
+    """A labelled block shown as it is (a part the parts table does not fold)."""
+    return (
+        f'<div class="dq-block {css}"><div class=dq-label>{_esc(label)}</div>\n{body_html}\n</div>'
+    )
+
+
 def _pair(first: tuple[str, str | None], second: tuple[str, str | None]) -> str:
     """Two labelled halves of one block (weak vs strong, senior vs staff)."""
     return "\n".join(
@@ -247,7 +260,7 @@ def _shown(back: Back, lead: str | None = None) -> str:
     html_ += _md(back.core)
     if back.key_points:
         points = _md("\n".join(f"* {p}" for p in back.key_points))
-        label = "<div class=dq-label>Also in the answer</div>"
+        label = f"<div class=dq-label>{KEY_POINTS_LABEL}</div>"
         html_ += f"\n<div class=dq-key-points>{label}\n{points}</div>"
     return html_
 
@@ -275,9 +288,9 @@ _SECONDS = frozenset(second for second, _, _ in _PAIRS.values())
 
 
 def _answer_and_more(q: Question, choice: _Choice) -> tuple[str, str]:
-    """The answer's substance (shown) and every other chosen part, each folded under its
-    label in the order of `dockerqa.model.PARTS` (`dockerqa.study.study_back` decides what
-    shows)."""
+    """The answer's substance (shown) and every other chosen part under its label, in the
+    order of `dockerqa.model.PARTS`, folded where the table says (`dockerqa.study.study_back`
+    decides what of the answer shows)."""
     back = study_back(q.answer) if "answer" in choice.back else Back("", (), "")
     core_html = _shown(back, q.front.lead if q.front is not None else None)
     first: list[str] = []  # folds that go before all others
@@ -294,7 +307,7 @@ def _answer_and_more(q: Question, choice: _Choice) -> tuple[str, str]:
                 blocks.append(_fold("dq-prompt-block", q.kind.prompt_label, _md(text)))
         elif name == "answer":
             if back.rest:
-                blocks.append(_fold("dq-rest", "Rest of the answer", _md(back.rest)))
+                blocks.append(_fold("dq-rest", REST_LABEL, _md(back.rest)))
         elif name == "red_flag":
             if text and "red-flag" not in choice.cards:
                 blocks.append(_fold("dq-red-flag-block", spec.label, _md(text)))
@@ -314,7 +327,8 @@ def _answer_and_more(q: Question, choice: _Choice) -> tuple[str, str]:
                 pair = ((spec.label, text), (PARTS_BY_NAME[other].label, getattr(q, other)))
                 blocks.append(_fold(css, label, _pair(*pair)))
         elif text:
-            blocks.append(_fold(f"dq-{spec.css_class}", spec.label, _md(text)))
+            block = _fold if spec.folds else _shown_block
+            blocks.append(block(f"dq-{spec.css_class}", spec.label, _md(text)))
     if "other" in choice.back:
         blocks += [_fold("dq-part", p.label, _md(p.text)) for p in q.parts]
     return core_html, "\n".join([*first, *blocks])

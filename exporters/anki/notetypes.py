@@ -41,8 +41,6 @@ FIELDS_VERSION = 3
 
 # --- note type --------------------------------------------------------------------------------
 
-#: What a red-flag card asks, under the question card's front.
-
 _BANNER = "{{#Banner}}<div class=dq-banner>{{Banner}}</div>{{/Banner}}"
 _SOURCE = "<div class=dq-source>{{Source}}</div>"
 
@@ -179,17 +177,17 @@ class _RowModel(genanki.Model):  # type: ignore[misc]
         return super().to_json(max(timestamp, ROW_NOTE_TYPE_CHANGED), deck_id)
 
 
+def _fingerprint(model_id: int, name: str, fields: Any, templates: Any, css: str) -> str:
+    """The fingerprint of a note type's definition (a stored format: the lock keeps it)."""
+    definition = dict(id=model_id, name=name, fields=fields, templates=templates, css=css)
+    return fingerprint(json.dumps(definition, sort_keys=True, ensure_ascii=False))
+
+
 @functools.cache
 def row_note_type_fingerprint() -> str:
     """Fingerprint of the table-row note type's own definition (not the shared CSS)."""
-    definition = {
-        "id": ROW_MODEL_ID,
-        "name": ROW_NOTE_TYPE_NAME,
-        "fields": ROW_FIELDS,
-        "templates": [ROW_CARD, _ROW_FRONT, _ROW_BACK],
-        "css": ROW_CSS,
-    }
-    return fingerprint(json.dumps(definition, sort_keys=True, ensure_ascii=False))
+    templates = [ROW_CARD, _ROW_FRONT, _ROW_BACK]
+    return _fingerprint(ROW_MODEL_ID, ROW_NOTE_TYPE_NAME, ROW_FIELDS, templates, ROW_CSS)
 
 
 @functools.cache
@@ -210,14 +208,7 @@ def _row_note_type() -> Any:
 def note_type_fingerprint() -> str:
     """Fingerprint of the note type: name, fields, templates and CSS."""
     m = _note_type()
-    definition = {
-        "id": m.model_id,
-        "name": m.name,
-        "fields": m.fields,
-        "templates": m.templates,
-        "css": m.css,
-    }
-    return fingerprint(json.dumps(definition, sort_keys=True, ensure_ascii=False))
+    return _fingerprint(m.model_id, m.name, m.fields, m.templates, m.css)
 
 
 # --- this exporter's state in the lock ------------------------------------------------------

@@ -13,6 +13,11 @@ def test_required_fields_given_to_genanki_are_what_it_would_compute() -> None:
     computed = genanki.Model(**notetypes._note_type_arguments())._req
     assert notetypes._note_type()._req == computed
     assert len(computed) == len(notetypes._templates()) == len(notetypes.CARD_GATES)
+    row = notetypes._row_note_type()
+    computed = genanki.Model(
+        model_id=row.model_id, name=row.name, fields=row.fields, templates=row.templates
+    )._req
+    assert row._req == computed == [[0, "all", [0]]]
 
 
 def test_package_is_written_as_genanki_writes_it() -> None:
