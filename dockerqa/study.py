@@ -465,12 +465,20 @@ def study_back(markdown: str | None, limit: int = CORE_WORDS) -> Back:
 
 
 _INLINE_STEP = re.compile(r"(?<=[.!?)`])[ \t]+(\d{1,2})\.[ \t]+")
+#: A lead-in before steps written on its line: ``Three approaches: 1. …``.
+_STEPS_LEAD = re.compile(r"^(?P<lead>[^\n]*?:)[ \t]+(?=1\.[ \t])")
 
 
 def inline_steps_as_list(markdown: str) -> str:
     """A paragraph written as ``1. … 2. … 3. …`` on one line, as the numbered list it is (one
-    step per line); any other text comes back unchanged. Only a run numbered 1, 2, 3… splits."""
+    step per line), after its lead-in when one ending with a colon comes first (``Three
+    approaches: 1. …``); any other text comes back unchanged. Only a run numbered 1, 2, 3…
+    splits."""
     text = markdown.strip()
+    lead = _STEPS_LEAD.match(text)
+    if lead is not None:
+        steps = inline_steps_as_list(text[lead.end() :])
+        return markdown if steps == text[lead.end() :] else f"{lead.group('lead')}\n\n{steps}"
     if not re.match(r"^1\.[ \t]", text) or "\n" in text:
         return markdown
     expected = 2

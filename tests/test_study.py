@@ -219,5 +219,17 @@ def test_numbered_steps_written_on_one_line_become_a_list() -> None:
     assert inline_steps_as_list(text) == (
         "1. Use a proxy.\n2. Use TLS instead of the socket.\n3. Read `/proc` directly."
     )
-    for unchanged in ("1. Only one step. Then 3. comes early.", "Not a list. 2. no.", "1. a\n2. b"):
+    # after a lead-in that ends with a colon ("Three approaches: 1. … 2. … 3. …")
+    text = "Three approaches: 1. Use `kompose`. 2. Keep both, checked in CI. 3. Share values."
+    assert inline_steps_as_list(text) == (
+        "Three approaches:\n\n1. Use `kompose`.\n2. Keep both, checked in CI.\n3. Share values."
+    )
+    for unchanged in (
+        "1. Only one step. Then 3. comes early.",
+        "Not a list. 2. no.",
+        "1. a\n2. b",
+        "Two steps: 1. only one here.",
+        "It costs 1. 2. is the cap.",
+        "Note: 1. first 2. second",  # no sentence ends before the 2
+    ):
         assert inline_steps_as_list(unchanged) == unchanged
