@@ -338,7 +338,9 @@ def ends_with_lead_in(markdown: str) -> bool:
 META_TALK = re.compile(
     r"\binterview|\bcandidates?\b|\bwhat separates\b|\bseparates (?:someone|those)\b|"
     r"\bone of the most (?:fundamental|common|important)\b|\bsurprisingly (?:complex|simple)\b|"
-    r"\bthe most common (?:\w+ )?(?:mistake|confusion|question)\b|\bnot a niche concern\b",
+    r"\bthe most common (?:\w+ )?(?:mistake|confusion|question)\b|\bnot a niche concern\b|"
+    r"^understanding\b.{0,60}\b(?:is|are) (?:essential|critical|crucial|key|important)\b|"
+    r"^if you can (?:explain|answer)\b",
     re.I,
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”)]?\s+(?=[A-Z`*\"“(])")
@@ -349,6 +351,21 @@ def first_sentence(markdown: str) -> str:
     """The first sentence of a paragraph (the whole paragraph when it has one sentence)."""
     text = " ".join(line.strip() for line in markdown.strip().split("\n"))
     return _SENTENCE_END.split(text, maxsplit=1)[0]
+
+
+def _talk_and_facts(block: str) -> tuple[str, str]:
+    """A paragraph cut after its opening sentences of talk (`META_TALK`): ``(talk, facts)``,
+    both as written (``facts`` empty when the paragraph is all talk)."""
+    text = block.strip()
+    at = 0
+    for m in [*_SENTENCE_END.finditer(text), None]:
+        end = m.start() if m is not None else len(text)
+        if not META_TALK.search(" ".join(text[at:end].split())):
+            break
+        at = m.end() if m is not None else len(text)
+    if at == 0:
+        return "", text
+    return text[:at].rstrip(), text[at:].strip()
 
 
 def is_meta_talk(block: str) -> bool:
@@ -390,6 +407,19 @@ def list_heads(block: str) -> str | None:
     return _numbered(items, [h for h in heads if h is not None])
 
 
+#: What opens a block rather than a sentence: a fence, a table row, a list item.
+_BLOCK_START = re.compile(r"```|\||[*+-]\s|\d{1,9}[.)]\s")
+
+
+def _lead_in_label(block: str) -> str | None:
+    """A paragraph that is only a bold label introducing what follows (``**Approach 2:**``),
+    as its label; else None."""
+    m = _HEAD.match(block.strip())
+    if m is None or block.strip()[m.end() :].strip() or _list_items(block):
+        return None
+    return f"**{m.group('label').strip().rstrip(':')}**"
+
+
 def _block_head(block: str) -> str | None:
     """A labelled paragraph's key point: its bold label and first sentence (``**Fix**: …``)."""
     m = _HEAD.match(block.strip())
@@ -397,7 +427,7 @@ def _block_head(block: str) -> str | None:
         return None
     label = m.group("label").strip().rstrip(":")
     rest = block.strip()[m.end() :]
-    if not rest.strip() or rest.lstrip().startswith(("```", "|", "*", "-", "1.")):
+    if not rest.strip() or _BLOCK_START.match(rest.lstrip()):
         return None  # a lead-in: the block it introduces carries the point
     sentence = first_sentence(rest)
     if word_count(sentence) > 30 or "```" in sentence:
@@ -424,15 +454,22 @@ LIST_HEADS_WORDS = 80
 
 
 def study_back(markdown: str | None, limit: int = CORE_WORDS) -> Back:
-    """`split_core` made for studying: a leading paragraph of meta talk (`is_meta_talk`) folds,
+    """`split_core` made for studying: a leading paragraph of meta talk (`is_meta_talk`) folds
+    (only its sentences of talk when facts follow them in the paragraph),
     a list in the core that is long or cut shows as its items' heads (the list folds whole),
-    and the labelled paragraphs that fold give their heads as key points."""
+    and the labelled paragraphs that fold give their heads as key points (a label that only
+    introduces code gives the label)."""
     if not markdown:
         return Back("", (), "")
     blocks = _blocks(markdown)
     moved: list[str] = []
     while len(blocks) > 1 and is_meta_talk(blocks[0]):
-        moved.append(blocks.pop(0))
+        talk, facts = _talk_and_facts(blocks[0])
+        moved.append(talk or blocks[0])
+        if talk and facts:
+            blocks[0] = facts  # the facts after the talk show first
+            break
+        blocks.pop(0)
     core, rest = split_core("\n\n".join(blocks), limit)
     core_blocks = _blocks(core)
     rest_blocks = _blocks(rest) if rest else []
@@ -454,12 +491,15 @@ def study_back(markdown: str | None, limit: int = CORE_WORDS) -> Back:
             shown.append(block)
     folded += rest_blocks
     points: list[str] = []
-    for block in rest_blocks:
+    for i, block in enumerate(rest_blocks):
         head = _block_head(block)
+        after = rest_blocks[i + 1] if i + 1 < len(rest_blocks) else ""
         if head is not None:
             points.append(head)
         elif (heads := list_heads(block)) is not None:
             points += [_LIST_MARKER.sub("", h, count=1) for h in heads.split("\n")]
+        elif (label := _lead_in_label(block)) is not None and after.lstrip().startswith("```"):
+            points.append(label)  # the code it introduces has no head of its own
     rest = "\n\n".join([*moved, *folded]).strip()
     return Back("\n\n".join(shown).strip(), tuple(points), rest)
 

@@ -176,6 +176,28 @@ def test_talk_about_the_interview_folds_below_the_substance() -> None:
     assert study_back("Interviewers love this one.").core == "Interviewers love this one."
 
 
+def test_a_paragraph_that_opens_with_talk_shows_the_facts_after_it() -> None:
+    # only the sentences of talk fold: the facts of the same paragraph show first
+    text = (
+        "This is the most common networking mistake in Docker. Your app listens on\n"
+        '`127.0.0.1:3000`, so the host gets "connection refused."\n\n'
+        "**Fix**: Listen on `0.0.0.0`."
+    )
+    back = study_back(text)
+    assert back.core.startswith("Your app listens on\n`127.0.0.1:3000`, so the host gets")
+    assert back.rest == "This is the most common networking mistake in Docker."
+    # why knowing it matters is talk too: a paragraph of only talk folds whole
+    text = (
+        "When you type `docker run nginx`, a surprisingly complex chain of events fires. "
+        "Understanding this sequence is essential for debugging.\n\n**The sequence:**\n\n"
+        "1. **Parse**\n2. **Pull**"
+    )
+    back = study_back(text)
+    assert back.core.startswith("**The sequence:**")
+    assert back.rest.startswith("When you type `docker run nginx`, a surprisingly complex")
+    assert back.rest.endswith("Understanding this sequence is essential for debugging.")
+
+
 def test_a_long_list_shows_every_items_head_and_folds_whole() -> None:
     items = [f"{n}. **Step {n} head** -- " + " ".join(["detail"] * 40) for n in range(1, 9)]
     text = "**The sequence:**\n\n" + "\n".join(items)
@@ -233,3 +255,26 @@ def test_numbered_steps_written_on_one_line_become_a_list() -> None:
         "Note: 1. first 2. second",  # no sentence ends before the 2
     ):
         assert inline_steps_as_list(unchanged) == unchanged
+
+
+def test_a_folded_lead_in_to_code_gives_its_label_as_a_key_point() -> None:
+    # "Approach 2" of two is a key point even when what it introduces is code; a lead-in to
+    # a list whose items have heads gives those heads instead (a list without heads, nothing:
+    # "Solutions" says no more than that there are some); a sentence that opens in bold after
+    # a label is no lead-in
+    text = (
+        "Opening fact sentence. " + "word " * 95 + "\n\n"
+        "**Approach 2 -- Rootless Docker (daemon runs as non-root user):**\n\n"
+        "```bash\ndockerd-rootless-setuptool.sh install\n```\n\n"
+        "**Limitations:**\n\n* **No host network**: it needs root.\n"
+        "* **Ports**: none below 1024.\n\n"
+        "**Solutions:**\n\n* Use `tini` " + "word " * 20 + "\n* Or `dumb-init`.\n\n"
+        "**Alternative**: **Cosign** (from Sigstore) is preferred. It stores signatures."
+    )
+    back = study_back(text)
+    assert back.key_points == (
+        "**Approach 2 -- Rootless Docker (daemon runs as non-root user)**",
+        "**No host network**",
+        "**Ports**",
+        "**Alternative**: **Cosign** (from Sigstore) is preferred.",
+    )
