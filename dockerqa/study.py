@@ -396,15 +396,41 @@ def _numbered(items: list[str], heads: list[str]) -> str:
     return "\n".join(out)
 
 
-def list_heads(block: str) -> str | None:
-    """A list block as its items' heads only (every item must have one), or None."""
+#: Shown as heads, a list's items keep their first sentences when each has at most this many
+#: words and all together at most `HEAD_SENTENCES_WORDS` ("**Image**: A read-only template.").
+HEAD_SENTENCE_WORDS = 20
+HEAD_SENTENCES_WORDS = 40
+
+
+def _item_sentence(item: str) -> str:
+    """The first sentence after a list item's bold label ("" when none, or when it is code)."""
+    body = " ".join(line.strip() for line in _LIST_MARKER.sub("", item, count=1).split("\n"))
+    m = _HEAD.match(body)
+    if m is None or not body[m.end() :].strip() or _BLOCK_START.match(body[m.end() :]):
+        return ""
+    sentence = first_sentence(body[m.end() :])
+    return "" if "```" in sentence else sentence
+
+
+def list_heads(block: str, sentences: bool = False) -> str | None:
+    """A list block as its items' heads only (every item must have one), or None; with
+    ``sentences``, each label with its first sentence when every label has one and they are
+    all short."""
     items = _list_items(block)
     if len(items) < 2:
         return None
     heads = [_item_head(i) for i in items]
     if any(h is None for h in heads):
         return None
-    return _numbered(items, [h for h in heads if h is not None])
+    shown = [h for h in heads if h is not None]
+    if sentences:
+        said = [_item_sentence(i) for i in items]
+        counts = [word_count(s) for s in said]
+        pairs = list(zip(shown, said, strict=True))
+        whole = all(s and s.count('"') % 2 == 0 and h.startswith("**") for h, s in pairs)
+        if whole and max(counts) <= HEAD_SENTENCE_WORDS and sum(counts) <= HEAD_SENTENCES_WORDS:
+            shown = [f"{h}: {s}" for h, s in pairs]
+    return _numbered(items, shown)
 
 
 #: What opens a block rather than a sentence: a fence, a table row, a list item.
@@ -483,7 +509,7 @@ def study_back(markdown: str | None, limit: int = CORE_WORDS) -> Back:
     shown: list[str] = []
     folded: list[str] = []
     for block in core_blocks:
-        heads = list_heads(block)
+        heads = list_heads(block, sentences=True)
         if heads is not None and (word_count(block) > LIST_HEADS_WORDS or block not in blocks):
             shown.append(heads)
             folded.append(block)

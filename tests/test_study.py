@@ -278,3 +278,24 @@ def test_a_folded_lead_in_to_code_gives_its_label_as_a_key_point() -> None:
         "**Ports**",
         "**Alternative**: **Cosign** (from Sigstore) is preferred.",
     )
+
+
+def test_short_labels_shown_as_heads_keep_their_first_sentence() -> None:
+    # "Image" and "Container" alone say nothing to grade against: when every item's first
+    # sentence is short (and together they stay short), each head shows with its sentence
+    detail = " ".join(["More about it."] * 20)
+    text = (
+        "The class/object analogy is the simplest way to think about it:\n\n"
+        f"* **Image**: A read-only, layered filesystem template. {detail}\n"
+        f"* **Container**: A running (or stopped) instance of an image. {detail}"
+    )
+    back = study_back(text)
+    assert back.core.endswith(
+        "* **Image**: A read-only, layered filesystem template.\n"
+        "* **Container**: A running (or stopped) instance of an image."
+    )
+    # eight steps of 20 words each would be a second answer: the heads show alone
+    long = " ".join(["word"] * 19) + "."
+    items = [f"{n}. **Step {n}** -- {long} {detail}" for n in range(1, 9)]
+    back = study_back("**The sequence:**\n\n" + "\n".join(items))
+    assert back.core.endswith("\n".join(f"{n}. **Step {n}**" for n in range(1, 9)))
