@@ -59,6 +59,23 @@ _BEST_PRACTICE = re.compile(r"best practice", re.I)
 _PLURAL_TOPIC = re.compile(r"\S\s+[A-Za-z]*[a-rt-z]s$(?<!us)(?<!is)")
 
 
+#: A title that asks for something ("Explain X", "Tell me about a time…"), not a topic; a verb
+#: that is also a noun ("Design Patterns", "List Comprehensions") only before a small word.
+_INSTRUCTION = re.compile(
+    r"^(?P<instruction>(?:(?:explain|describe|tell|walk|compare|discuss|define|outline)\s|"
+    r"(?:design|write|implement|give|list|name|show|contrast)\s+(?=(?-i:[a-z]))(?!vs\b)).*)$",
+    re.I,
+)
+#: A scenario whose title is its prompt: sentences of its own, or a question.
+_TITLE_IS_PROMPT = re.compile(r"[.?!]\s+\S|\?$")
+#: A title that asks a question and then says more ("What is X? When do you need it?"):
+#: its first question (a "?" in parentheses is not its end).
+_QUESTION_FIRST = re.compile(r"^(?P<first>(?:[^?()]|\([^()]*\))+\?)\s+\S")
+#: A question in parentheses at the end of a title ("Naive Bayes (Why 'Naive'?)"), left out
+#: of the question a fallback front asks (it would be a second question).
+_PAREN_QUESTION = re.compile(r"\s*\([^()]*\?\)$")
+
+
 def _versus_with_topic(title: str) -> re.Match[str] | None:
     m = _VERSUS.match(title)
     return m if m is not None and m.group("topic") else None
@@ -88,6 +105,25 @@ ASK_RULES: tuple[AskRule, ...] = (
         needs_prompt=True,
     ),
     AskRule(
+        "scenario whose title is its prompt",
+        lambda q, s: q.kind is Kind.SCENARIO and _TITLE_IS_PROMPT.search(q.title),
+        "Scenario: {title}",
+        (
+            (
+                "Disk Full — The node's disk filled overnight. What do you check first?",
+                Kind.SCENARIO,
+                "Scenarios",
+                "Scenario: Disk Full — The node's disk filled overnight. What do you check first?",
+            ),
+            (
+                "Your monolith is hard to deploy. Do you split it?",
+                Kind.SCENARIO,
+                "Decisions",
+                "Scenario: Your monolith is hard to deploy. Do you split it?",
+            ),
+        ),
+    ),
+    AskRule(
         "scenario without its prompt",
         lambda q, s: q.kind is Kind.SCENARIO,
         "Scenario: {title}. How do you handle it?",
@@ -111,6 +147,26 @@ ASK_RULES: tuple[AskRule, ...] = (
                 "Work samples",
                 "Work sample: Review a Dockerfile",
             ),
+        ),
+    ),
+    AskRule(
+        "a question, then more",
+        lambda q, s: _QUESTION_FIRST.match(q.title),
+        "{first}",
+        (
+            (
+                "What is a volume? When do you need one?",
+                Kind.QUESTION,
+                "Storage",
+                "What is a volume?",
+            ),
+            (
+                "How do you debug a container? Walk me through it.",
+                Kind.QUESTION,
+                "Troubleshooting",
+                "How do you debug a container?",
+            ),
+            ("What is Compose? (Visualized)", Kind.QUESTION, "Tools", "What is Compose?"),
         ),
     ),
     AskRule(
@@ -145,6 +201,31 @@ ASK_RULES: tuple[AskRule, ...] = (
         (
             ("Why containers are not VMs", Kind.QUESTION, "Basics", "Why containers are not VMs?"),
             ("When to use tmpfs", Kind.QUESTION, "Storage", "When to use tmpfs?"),
+        ),
+    ),
+    AskRule(
+        "an instruction",
+        lambda q, s: _INSTRUCTION.match(q.title),
+        "Can you {instruction}?",
+        (
+            (
+                "Explain the difference between COPY and ADD",
+                Kind.QUESTION,
+                "Dockerfile",
+                "Can you explain the difference between COPY and ADD?",
+            ),
+            (
+                "Tell me about a time you fixed a broken build.",
+                Kind.QUESTION,
+                "Behavioural",
+                "Can you tell me about a time you fixed a broken build?",
+            ),
+            (
+                "Explain when you would use a bind mount vs a volume",
+                Kind.QUESTION,
+                "Storage",
+                "Can you explain when you would use a bind mount vs a volume?",
+            ),
         ),
     ),
     AskRule(
@@ -235,15 +316,23 @@ ASK_RULES: tuple[AskRule, ...] = (
 
 def ask(question: Question, section_title: str = "") -> str:
     """What the card asks, as Markdown: the front written for the question in the page's
-    metadata, else a short question made from the title (which stays as written; never answer
-    text)."""
+    metadata, else a short question made from the title (which stays as written, but for a
+    question in parentheses at its end and a final full stop; never answer text)."""
     if question.front is not None:
         return question.front.ask
+    title = _PAREN_QUESTION.sub("", question.title.strip())
+    if title.endswith(".") and not title.endswith("..") and question.kind is Kind.QUESTION:
+        title = title[:-1]  # "How to pin images." asks "How to pin images?"
+    if title and title != question.title:
+        question = question.model_copy(update={"title": title})
     for rule in ASK_RULES:
         found = rule.matches(question, section_title)
         if found:
             groups = found.groupdict() if isinstance(found, re.Match) else {}
             values = {k: (v or "").rstrip() for k, v in groups.items()}  # rest keeps its space
+            if "instruction" in values:  # "Explain X" → "Can you explain X?"
+                said = values["instruction"]
+                values["instruction"] = said[:1].lower() + said[1:]
             return rule.template.format(
                 title=question.title.strip(), section=section_title, **values
             )

@@ -299,3 +299,47 @@ def test_short_labels_shown_as_heads_keep_their_first_sentence() -> None:
     items = [f"{n}. **Step {n}** -- {long} {detail}" for n in range(1, 9)]
     back = study_back("**The sequence:**\n\n" + "\n".join(items))
     assert back.core.endswith("\n".join(f"{n}. **Step {n}**" for n in range(1, 9)))
+
+
+#: Titles of the kinds real pages have, each with the one short question its fallback front
+#: asks: two questions in a title, a question in parentheses, an instruction, a final stop.
+TRICKY_TITLES = {
+    "What is a volume? When do you need one?": "What is a volume?",
+    "How do you test a Dockerfile? Walk me through your strategy.": (
+        "How do you test a Dockerfile?"
+    ),
+    "Single Host but Scalable? How?": "Single Host but Scalable?",
+    "What is BuildKit? (Visualized)": "What is BuildKit?",
+    "Overlay2 (Why 'Overlay'?)": "What is Overlay2?",
+    "Volumes vs Bind Mounts (When to choose?)": "Volumes vs Bind Mounts: how do they differ?",
+    "Explain the difference between CMD and ENTRYPOINT.": (
+        "Can you explain the difference between CMD and ENTRYPOINT?"
+    ),
+    "Tell me about a time you fixed a broken build.": (
+        "Can you tell me about a time you fixed a broken build?"
+    ),
+    "Explain when you would build on Compose vs use alternatives.": (
+        "Can you explain when you would build on Compose vs use alternatives?"
+    ),
+    "Design a Registry Mirror": "Can you design a Registry Mirror?",
+    "Design Patterns for Dockerfiles": "What are Design Patterns for Dockerfiles?",
+    "List vs Set of Layers": "List vs Set of Layers: how do they differ?",
+    "How to pin a base image.": "How to pin a base image?",
+}
+
+
+@pytest.mark.parametrize(("title", "front"), TRICKY_TITLES.items())
+def test_a_fallback_front_is_one_question_whatever_the_title(
+    corpus: dockerqa.Library, title: str, front: str
+) -> None:
+    q = corpus.get("fundamentals/image-vs-container")
+    q = q.model_copy(update={"title": title, "front": None})
+    assert ask(q, "Images") == front
+    assert front.count("?") == 1 and ".?" not in front
+
+
+def test_a_scenario_whose_title_is_its_prompt_asks_it_once(corpus: dockerqa.Library) -> None:
+    q = corpus.get("scenarios/oomkill-debugging")
+    title = "Disk Full — The disk filled overnight. What do you check first?"
+    q = q.model_copy(update={"title": title, "front": None, "prompt": None})
+    assert ask(q, "Scenarios") == f"Scenario: {title}"  # no "How do you handle it?" after it
