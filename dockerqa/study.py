@@ -429,7 +429,7 @@ META_TALK = re.compile(
     r"\bone of the most (?:fundamental|common|important)\b|\bsurprisingly (?:complex|simple)\b|"
     r"\bthe most common (?:\w+ )?(?:mistake|confusion|question)\b|\bnot a niche concern\b|"
     r"^understanding\b.{0,60}\b(?:is|are) (?:essential|critical|crucial|key|important)\b|"
-    r"^if you can (?:explain|answer)\b",
+    r"^if you can (?:explain|answer)\b|\bthe simplest way to think about (?:it|this)\b",
     re.I,
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”)]?\s+(?=[A-Z`*\"“(])")

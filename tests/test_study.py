@@ -196,6 +196,12 @@ def test_a_paragraph_that_opens_with_talk_shows_the_facts_after_it() -> None:
     assert back.core.startswith("**The sequence:**")
     assert back.rest.startswith("When you type `docker run nginx`, a surprisingly complex")
     assert back.rest.endswith("Understanding this sequence is essential for debugging.")
+    # and so is how to think about it, before the list that says it
+    text = (
+        "The class/object analogy is the simplest way to think about it, but it is nuanced:\n\n"
+        "* **Image**: A read-only template.\n* **Container**: A running instance of an image."
+    )
+    assert study_back(text).core.startswith("* **Image**: A read-only template.")
 
 
 def test_a_long_list_shows_every_items_head_and_folds_whole() -> None:
