@@ -51,12 +51,26 @@ def test_the_measure_finds_what_the_last_release_got_wrong() -> None:
 
 @pytest.mark.browser
 def test_no_card_is_wider_than_a_phone(
-    corpus_deck: list[card_report.Card], browser: object
+    corpus_deck: list[card_report.Card], browser: object, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    report = card_report.Report()
+    report = card_report.check(corpus_deck)
     card_report.measure(corpus_deck, report)
     assert report.cards == 185
     assert report.overflow == {}  # long inline code included: it wraps only after / , = - .
+    # README shows what the script prints for the corpus, and the same checks for 0.2's deck
+    card_report.print_report(report, 10)
+    last = card_report.check(list(card_report.cards(LAST_RELEASE)))
+    card_report.print_report(last, 3)
+    corpus, before = _readme_blocks()
+    assert capsys.readouterr().out == corpus + before.split("cards with horizontal")[0]
+
+
+def _readme_blocks() -> tuple[str, str]:
+    """The script's output for the corpus and for 0.2's deck, as README shows them."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = readme[readme.index("`scripts/card_report.py` reads a deck") :]
+    blocks = re.findall(r"\n```\n(.*?)```\n", text, re.S)
+    return blocks[0], blocks[1]
 
 
 @pytest.mark.browser
