@@ -619,33 +619,41 @@ def study_back(markdown: str | None, limit: int = CORE_WORDS) -> Back:
     return Back("\n\n".join(shown).strip(), tuple(points), rest)
 
 
-_INLINE_STEP = re.compile(r"(?<=[.!?)`])[ \t]+(\d{1,2})\.[ \t]+")
+#: How a step written on its line is marked (the first step's marker, the pattern of any
+#: marker with its number or letter as group 1, and how that step is written in the list).
+_STEP_FORMS: tuple[tuple[str, str, Callable[[int, str], str]], ...] = (
+    ("1.", r"(\d{1,2})\.", lambda n, step: f"{n}. {step}"),
+    ("(1)", r"\((\d{1,2})\)", lambda n, step: f"{n}. {step}"),
+    ("(a)", r"\(([a-h])\)", lambda n, step: f"* ({'abcdefgh'[n - 1]}) {step}"),
+)
 #: A lead-in before steps written on its line: ``Three approaches: 1. …``.
-_STEPS_LEAD = re.compile(r"^(?P<lead>[^\n]*?:)[ \t]+(?=1\.[ \t])")
+_STEPS_LEAD = re.compile(r"^(?P<lead>[^\n]*?:)[ \t]+(?=(?:1\.|\(1\)|\(a\))[ \t])")
 
 
 def inline_steps_as_list(markdown: str) -> str:
-    """A paragraph written as ``1. … 2. … 3. …`` on one line, as the numbered list it is (one
-    step per line), after its lead-in when one ending with a colon comes first (``Three
-    approaches: 1. …``); any other text comes back unchanged. Only a run numbered 1, 2, 3…
-    splits."""
+    """A paragraph written as ``1. … 2. … 3. …`` (or ``(1) … (2) …``, ``(a) … (b) …``) on one
+    line, as the list it is (one step per line; lettered steps keep their letters), after its
+    lead-in when one ending with a colon comes first (``Three approaches: 1. …``); any other
+    text comes back unchanged. Only a run in order from the first step splits, and only where
+    a sentence ends (``(1) x, (2) y`` is one sentence, and stays one)."""
     text = markdown.strip()
+    if "\n" in text:
+        return markdown
     lead = _STEPS_LEAD.match(text)
     if lead is not None:
         steps = inline_steps_as_list(text[lead.end() :])
         return markdown if steps == text[lead.end() :] else f"{lead.group('lead')}\n\n{steps}"
-    if not re.match(r"^1\.[ \t]", text) or "\n" in text:
-        return markdown
-    expected = 2
-    pieces: list[str] = []
-    last = 0
-    for m in _INLINE_STEP.finditer(text):
-        if int(m.group(1)) != expected:
+    for first, marker, write in _STEP_FORMS:
+        if not text.startswith(f"{first} "):
             continue
-        pieces.append(text[last : m.start()])
-        last = m.start(1)
-        expected += 1
-    if expected == 2:
-        return markdown
-    pieces.append(text[last:])
-    return "\n".join(p.strip() for p in pieces)
+        keys = "abcdefgh" if first == "(a)" else [str(n) for n in range(1, 100)]
+        starts = [0]
+        for m in re.finditer(rf"(?<=[.!?)`])[ \t]+{marker}[ \t]+", text):
+            if m.group(1) == keys[len(starts)]:
+                starts.append(m.start() + len(m.group(0)) - len(m.group(0).lstrip()))
+        if len(starts) == 1:
+            return markdown
+        pieces = [text[a:b].strip() for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+        bodies = [re.sub(rf"^{marker}[ \t]+", "", p) for p in pieces]
+        return "\n".join(write(n, body) for n, body in enumerate(bodies, 1))
+    return markdown

@@ -137,17 +137,19 @@ def test_the_phone_check_sees_text_the_card_cuts_off(
 
 
 def test_inline_steps_in_a_follow_up_answer_are_a_list(tmp_path: Path) -> None:
-    # every follow-up answer of the corpus written as "1. … 2. …" on one line, with or
-    # without a lead-in before it ("Three approaches: 1. …")
+    # every follow-up answer of the corpus written as "1. … 2. …" or "(a) … (b) …" on one
+    # line, with or without a lead-in before it ("Three approaches: 1. …")
     steps = {
         ("security-ecosystem/docker-socket-security", "Follow-up 1"): 4,
         ("security-ecosystem/docker-compose", "Follow-up 3"): 3,
+        ("best-practices/minimize-image-size", "Follow-up 3"): 3,
+        ("advanced/distroless-images", "Follow-up 3"): 3,
     }
     deck = card_report.cards(card_report.corpus_deck(tmp_path))
     found = {}
     for c in deck:
         back = c.back.split("<hr id=answer>", 1)[1]
-        if c.template.startswith("Follow-up") and "<ol>" in back:
+        if c.template.startswith("Follow-up") and "<li>" in back:
             found[c.key, c.template] = back.count("<li>")
     assert found == steps
 

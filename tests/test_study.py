@@ -252,7 +252,19 @@ def test_numbered_steps_written_on_one_line_become_a_list() -> None:
     assert inline_steps_as_list(text) == (
         "Three approaches:\n\n1. Use `kompose`.\n2. Keep both, checked in CI.\n3. Share values."
     )
+    # steps numbered (1), (2)… or lettered (a), (b)… become a list too, keeping their letters
+    text = "(a) Switch to `slim`. (b) Rebuild for musl. (c) Use distroless."
+    assert inline_steps_as_list(text) == (
+        "* (a) Switch to `slim`.\n* (b) Rebuild for musl.\n* (c) Use distroless."
+    )
+    text = "Check: (1) Is caching broken? (2) Did a dependency update? (3) Is the runner slow?"
+    assert inline_steps_as_list(text) == (
+        "Check:\n\n1. Is caching broken?\n2. Did a dependency update?\n3. Is the runner slow?"
+    )
     for unchanged in (
+        "Prioritize by: (1) exploitability, (2) reachability, (3) impact.",  # one sentence
+        "Two cases: (1) batch jobs, and (2) streaming.",
+        "(a) Only one. Then (c) comes.",
         "1. Only one step. Then 3. comes early.",
         "Not a list. 2. no.",
         "1. a\n2. b",
