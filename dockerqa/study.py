@@ -59,6 +59,23 @@ _BEST_PRACTICE = re.compile(r"best practice", re.I)
 _PLURAL_TOPIC = re.compile(r"\S\s+[A-Za-z]*[a-rt-z]s$(?<!us)(?<!is)")
 
 
+#: A title that asks for something ("Explain X", "Tell me about a time…"), not a topic; a verb
+#: that is also a noun ("Design Patterns", "List Comprehensions") only before a small word.
+_INSTRUCTION = re.compile(
+    r"^(?P<instruction>(?:(?:explain|describe|tell|walk|compare|discuss|define|outline)\s|"
+    r"(?:design|write|implement|give|list|name|show|contrast)\s+(?=(?-i:[a-z]))(?!vs\b)).*)$",
+    re.I,
+)
+#: A scenario whose title is its prompt: sentences of its own, or a question.
+_TITLE_IS_PROMPT = re.compile(r"[.?!]\s+\S|\?$")
+#: A title that asks a question and then says more ("What is X? When do you need it?"):
+#: its first question (a "?" in parentheses is not its end).
+_QUESTION_FIRST = re.compile(r"^(?P<first>(?:[^?()]|\([^()]*\))+\?)\s+\S")
+#: A question in parentheses at the end of a title ("Naive Bayes (Why 'Naive'?)"), left out
+#: of the question a fallback front asks (it would be a second question).
+_PAREN_QUESTION = re.compile(r"\s*\([^()]*\?\)$")
+
+
 def _versus_with_topic(title: str) -> re.Match[str] | None:
     m = _VERSUS.match(title)
     return m if m is not None and m.group("topic") else None
@@ -88,6 +105,25 @@ ASK_RULES: tuple[AskRule, ...] = (
         needs_prompt=True,
     ),
     AskRule(
+        "scenario whose title is its prompt",
+        lambda q, s: q.kind is Kind.SCENARIO and _TITLE_IS_PROMPT.search(q.title),
+        "Scenario: {title}",
+        (
+            (
+                "Disk Full — The node's disk filled overnight. What do you check first?",
+                Kind.SCENARIO,
+                "Scenarios",
+                "Scenario: Disk Full — The node's disk filled overnight. What do you check first?",
+            ),
+            (
+                "Your monolith is hard to deploy. Do you split it?",
+                Kind.SCENARIO,
+                "Decisions",
+                "Scenario: Your monolith is hard to deploy. Do you split it?",
+            ),
+        ),
+    ),
+    AskRule(
         "scenario without its prompt",
         lambda q, s: q.kind is Kind.SCENARIO,
         "Scenario: {title}. How do you handle it?",
@@ -111,6 +147,26 @@ ASK_RULES: tuple[AskRule, ...] = (
                 "Work samples",
                 "Work sample: Review a Dockerfile",
             ),
+        ),
+    ),
+    AskRule(
+        "a question, then more",
+        lambda q, s: _QUESTION_FIRST.match(q.title),
+        "{first}",
+        (
+            (
+                "What is a volume? When do you need one?",
+                Kind.QUESTION,
+                "Storage",
+                "What is a volume?",
+            ),
+            (
+                "How do you debug a container? Walk me through it.",
+                Kind.QUESTION,
+                "Troubleshooting",
+                "How do you debug a container?",
+            ),
+            ("What is Compose? (Visualized)", Kind.QUESTION, "Tools", "What is Compose?"),
         ),
     ),
     AskRule(
@@ -145,6 +201,31 @@ ASK_RULES: tuple[AskRule, ...] = (
         (
             ("Why containers are not VMs", Kind.QUESTION, "Basics", "Why containers are not VMs?"),
             ("When to use tmpfs", Kind.QUESTION, "Storage", "When to use tmpfs?"),
+        ),
+    ),
+    AskRule(
+        "an instruction",
+        lambda q, s: _INSTRUCTION.match(q.title),
+        "Can you {instruction}?",
+        (
+            (
+                "Explain the difference between COPY and ADD",
+                Kind.QUESTION,
+                "Dockerfile",
+                "Can you explain the difference between COPY and ADD?",
+            ),
+            (
+                "Tell me about a time you fixed a broken build.",
+                Kind.QUESTION,
+                "Behavioural",
+                "Can you tell me about a time you fixed a broken build?",
+            ),
+            (
+                "Explain when you would use a bind mount vs a volume",
+                Kind.QUESTION,
+                "Storage",
+                "Can you explain when you would use a bind mount vs a volume?",
+            ),
         ),
     ),
     AskRule(
@@ -235,15 +316,23 @@ ASK_RULES: tuple[AskRule, ...] = (
 
 def ask(question: Question, section_title: str = "") -> str:
     """What the card asks, as Markdown: the front written for the question in the page's
-    metadata, else a short question made from the title (which stays as written; never answer
-    text)."""
+    metadata, else a short question made from the title (which stays as written, but for a
+    question in parentheses at its end and a final full stop; never answer text)."""
     if question.front is not None:
         return question.front.ask
+    title = _PAREN_QUESTION.sub("", question.title.strip())
+    if title.endswith(".") and not title.endswith("..") and question.kind is Kind.QUESTION:
+        title = title[:-1]  # "How to pin images." asks "How to pin images?"
+    if title and title != question.title:
+        question = question.model_copy(update={"title": title})
     for rule in ASK_RULES:
         found = rule.matches(question, section_title)
         if found:
             groups = found.groupdict() if isinstance(found, re.Match) else {}
             values = {k: (v or "").rstrip() for k, v in groups.items()}  # rest keeps its space
+            if "instruction" in values:  # "Explain X" → "Can you explain X?"
+                said = values["instruction"]
+                values["instruction"] = said[:1].lower() + said[1:]
             return rule.template.format(
                 title=question.title.strip(), section=section_title, **values
             )
@@ -335,7 +424,9 @@ def ends_with_lead_in(markdown: str) -> bool:
 META_TALK = re.compile(
     r"\binterview|\bcandidates?\b|\bwhat separates\b|\bseparates (?:someone|those)\b|"
     r"\bone of the most (?:fundamental|common|important)\b|\bsurprisingly (?:complex|simple)\b|"
-    r"\bthe most common (?:\w+ )?(?:mistake|confusion|question)\b|\bnot a niche concern\b",
+    r"\bthe most common (?:\w+ )?(?:mistake|confusion|question)\b|\bnot a niche concern\b|"
+    r"^understanding\b.{0,60}\b(?:is|are) (?:essential|critical|crucial|key|important)\b|"
+    r"^if you can (?:explain|answer)\b|\bthe simplest way to think about (?:it|this)\b",
     re.I,
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”)]?\s+(?=[A-Z`*\"“(])")
@@ -346,6 +437,21 @@ def first_sentence(markdown: str) -> str:
     """The first sentence of a paragraph (the whole paragraph when it has one sentence)."""
     text = " ".join(line.strip() for line in markdown.strip().split("\n"))
     return _SENTENCE_END.split(text, maxsplit=1)[0]
+
+
+def _talk_and_facts(block: str) -> tuple[str, str]:
+    """A paragraph cut after its opening sentences of talk (`META_TALK`): ``(talk, facts)``,
+    both as written (``facts`` empty when the paragraph is all talk)."""
+    text = block.strip()
+    at = 0
+    for m in [*_SENTENCE_END.finditer(text), None]:
+        end = m.start() if m is not None else len(text)
+        if not META_TALK.search(" ".join(text[at:end].split())):
+            break
+        at = m.end() if m is not None else len(text)
+    if at == 0:
+        return "", text
+    return text[:at].rstrip(), text[at:].strip()
 
 
 def is_meta_talk(block: str) -> bool:
@@ -376,15 +482,54 @@ def _numbered(items: list[str], heads: list[str]) -> str:
     return "\n".join(out)
 
 
-def list_heads(block: str) -> str | None:
-    """A list block as its items' heads only (every item must have one), or None."""
+#: Shown as heads, a list's items keep their first sentences when each has at most this many
+#: words and all together at most `HEAD_SENTENCES_WORDS` ("**Image**: A read-only template.").
+HEAD_SENTENCE_WORDS = 20
+HEAD_SENTENCES_WORDS = 40
+
+
+def _item_sentence(item: str) -> str:
+    """The first sentence after a list item's bold label ("" when none, or when it is code)."""
+    body = " ".join(line.strip() for line in LIST_MARKER.sub("", item, count=1).split("\n"))
+    m = _HEAD.match(body)
+    if m is None or not body[m.end() :].strip() or _BLOCK_START.match(body[m.end() :]):
+        return ""
+    sentence = first_sentence(body[m.end() :])
+    return "" if "```" in sentence else sentence
+
+
+def list_heads(block: str, sentences: bool = False) -> str | None:
+    """A list block as its items' heads only (every item must have one), or None; with
+    ``sentences``, each label with its first sentence when every label has one and they are
+    all short."""
     items = _list_items(block)
     if len(items) < 2:
         return None
     heads = [_item_head(i) for i in items]
     if any(h is None for h in heads):
         return None
-    return _numbered(items, [h for h in heads if h is not None])
+    shown = [h for h in heads if h is not None]
+    if sentences:
+        said = [_item_sentence(i) for i in items]
+        counts = [word_count(s) for s in said]
+        pairs = list(zip(shown, said, strict=True))
+        whole = all(s and s.count('"') % 2 == 0 and h.startswith("**") for h, s in pairs)
+        if whole and max(counts) <= HEAD_SENTENCE_WORDS and sum(counts) <= HEAD_SENTENCES_WORDS:
+            shown = [f"{h}: {s}" for h, s in pairs]
+    return _numbered(items, shown)
+
+
+#: What opens a block rather than a sentence: a fence, a table row, a list item.
+_BLOCK_START = re.compile(r"```|\||[*+-]\s|\d{1,9}[.)]\s")
+
+
+def _lead_in_label(block: str) -> str | None:
+    """A paragraph that is only a bold label introducing what follows (``**Approach 2:**``),
+    as its label; else None."""
+    m = _HEAD.match(block.strip())
+    if m is None or block.strip()[m.end() :].strip() or _list_items(block):
+        return None
+    return f"**{m.group('label').strip().rstrip(':')}**"
 
 
 def _block_head(block: str) -> str | None:
@@ -394,7 +539,7 @@ def _block_head(block: str) -> str | None:
         return None
     label = m.group("label").strip().rstrip(":")
     rest = block.strip()[m.end() :]
-    if not rest.strip() or rest.lstrip().startswith(("```", "|", "*", "-", "1.")):
+    if not rest.strip() or _BLOCK_START.match(rest.lstrip()):
         return None  # a lead-in: the block it introduces carries the point
     sentence = first_sentence(rest)
     if word_count(sentence) > 30 or "```" in sentence:
@@ -426,15 +571,22 @@ LIST_HEADS_WORDS = 80
 
 
 def study_back(markdown: str | None, limit: int = CORE_WORDS) -> Back:
-    """`split_core` made for studying: a leading paragraph of meta talk (`is_meta_talk`) folds,
+    """`split_core` made for studying: a leading paragraph of meta talk (`is_meta_talk`) folds
+    (only its sentences of talk when facts follow them in the paragraph),
     a list in the core that is long or cut shows as its items' heads (the list folds whole),
-    and the labelled paragraphs that fold give their heads as key points."""
+    and the labelled paragraphs that fold give their heads as key points (a label that only
+    introduces code gives the label)."""
     if not markdown:
         return Back("", (), "")
     blocks = _blocks(markdown)
     moved: list[str] = []
     while len(blocks) > 1 and is_meta_talk(blocks[0]):
-        moved.append(blocks.pop(0))
+        talk, facts = _talk_and_facts(blocks[0])
+        moved.append(talk or blocks[0])
+        if talk and facts:
+            blocks[0] = facts  # the facts after the talk show first
+            break
+        blocks.pop(0)
     core, rest = split_core("\n\n".join(blocks), limit)
     core_blocks = _blocks(core)
     rest_blocks = _blocks(rest) if rest else []
@@ -448,7 +600,7 @@ def study_back(markdown: str | None, limit: int = CORE_WORDS) -> Back:
     shown: list[str] = []
     folded: list[str] = []
     for block in core_blocks:
-        heads = list_heads(block)
+        heads = list_heads(block, sentences=True)
         if heads is not None and (word_count(block) > LIST_HEADS_WORDS or block not in blocks):
             shown.append(heads)
             folded.append(block)
@@ -456,35 +608,54 @@ def study_back(markdown: str | None, limit: int = CORE_WORDS) -> Back:
             shown.append(block)
     folded += rest_blocks
     points: list[str] = []
-    for block in rest_blocks:
+    for i, block in enumerate(rest_blocks):
         head = _block_head(block)
+        after = rest_blocks[i + 1] if i + 1 < len(rest_blocks) else ""
         if head is not None:
             points.append(head)
         elif (heads := list_heads(block)) is not None:
             points += [LIST_MARKER.sub("", h, count=1) for h in heads.split("\n")]
+        elif (label := _lead_in_label(block)) is not None and after.lstrip().startswith("```"):
+            points.append(label)  # the code it introduces has no head of its own
     rest = "\n\n".join([*moved, *folded]).strip()
     return Back("\n\n".join(shown).strip(), tuple(points), rest)
 
 
-_INLINE_STEP = re.compile(r"(?<=[.!?)`])[ \t]+(\d{1,2})\.[ \t]+")
+#: How a step written on its line is marked (the first step's marker, the pattern of any
+#: marker with its number or letter as group 1, and how that step is written in the list).
+_STEP_FORMS: tuple[tuple[str, str, Callable[[int, str], str]], ...] = (
+    ("1.", r"(\d{1,2})\.", lambda n, step: f"{n}. {step}"),
+    ("(1)", r"\((\d{1,2})\)", lambda n, step: f"{n}. {step}"),
+    ("(a)", r"\(([a-h])\)", lambda n, step: f"* ({'abcdefgh'[n - 1]}) {step}"),
+)
+#: A lead-in before steps written on its line: ``Three approaches: 1. …``.
+_STEPS_LEAD = re.compile(r"^(?P<lead>[^\n]*?:)[ \t]+(?=(?:1\.|\(1\)|\(a\))[ \t])")
 
 
 def inline_steps_as_list(markdown: str) -> str:
-    """A paragraph written as ``1. … 2. … 3. …`` on one line, as the numbered list it is (one
-    step per line); any other text comes back unchanged. Only a run numbered 1, 2, 3… splits."""
+    """A paragraph written as ``1. … 2. … 3. …`` (or ``(1) … (2) …``, ``(a) … (b) …``) on one
+    line, as the list it is (one step per line; lettered steps keep their letters), after its
+    lead-in when one ending with a colon comes first (``Three approaches: 1. …``); any other
+    text comes back unchanged. Only a run in order from the first step splits, and only where
+    a sentence ends (``(1) x, (2) y`` is one sentence, and stays one)."""
     text = markdown.strip()
-    if not re.match(r"^1\.[ \t]", text) or "\n" in text:
+    if "\n" in text:
         return markdown
-    expected = 2
-    pieces: list[str] = []
-    last = 0
-    for m in _INLINE_STEP.finditer(text):
-        if int(m.group(1)) != expected:
+    lead = _STEPS_LEAD.match(text)
+    if lead is not None:
+        steps = inline_steps_as_list(text[lead.end() :])
+        return markdown if steps == text[lead.end() :] else f"{lead.group('lead')}\n\n{steps}"
+    for first, marker, write in _STEP_FORMS:
+        if not text.startswith(f"{first} "):
             continue
-        pieces.append(text[last : m.start()])
-        last = m.start(1)
-        expected += 1
-    if expected == 2:
-        return markdown
-    pieces.append(text[last:])
-    return "\n".join(p.strip() for p in pieces)
+        keys = "abcdefgh" if first == "(a)" else [str(n) for n in range(1, 100)]
+        starts = [0]
+        for m in re.finditer(rf"(?<=[.!?)`])[ \t]+{marker}[ \t]+", text):
+            if m.group(1) == keys[len(starts)]:
+                starts.append(m.start() + len(m.group(0)) - len(m.group(0).lstrip()))
+        if len(starts) == 1:
+            return markdown
+        pieces = [text[a:b].strip() for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+        bodies = [re.sub(rf"^{marker}[ \t]+", "", p) for p in pieces]
+        return "\n".join(write(n, body) for n, body in enumerate(bodies, 1))
+    return markdown

@@ -3,6 +3,7 @@ package renders: the corpus deck passes every check, the last release's deck doe
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -18,8 +19,6 @@ import card_report
 
 #: The release before fronts were written for the corpus (0.2's dist/dockerqa.apkg).
 LAST_RELEASE = FIXTURES / "anki" / "dockerqa-0.2.apkg"
-#: Inline code longer than a phone's line may break (kept whole it would run off the card).
-LONG_CODE = card_report.LONG_CODE
 
 
 @pytest.fixture(scope="module")
@@ -52,30 +51,42 @@ def test_the_measure_finds_what_the_last_release_got_wrong() -> None:
 
 @pytest.mark.browser
 def test_no_card_is_wider_than_a_phone(
-    corpus_deck: list[card_report.Card], browser: object
+    corpus_deck: list[card_report.Card], browser: object, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    report = card_report.Report()
+    report = card_report.check(corpus_deck)
     card_report.measure(corpus_deck, report)
     assert report.cards == 185
-    left = {
-        card: [p for p in problems if not card_report.is_long_code(p)]
-        for card, problems in report.overflow.items()
-    }
-    assert {k: v for k, v in left.items() if v} == {}
+    assert report.overflow == {}  # long inline code included: it wraps only after / , = - .
+    # README shows what the script prints for the corpus, and the same checks for 0.2's deck
+    card_report.print_report(report, 10)
+    last = card_report.check(list(card_report.cards(LAST_RELEASE)))
+    card_report.print_report(last, 3)
+    corpus, before = _readme_blocks()
+    assert capsys.readouterr().out == corpus + before.split("cards with horizontal")[0]
+
+
+def _readme_blocks() -> tuple[str, str]:
+    """The script's output for the corpus and for 0.2's deck, as README shows them."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = readme[readme.index("`scripts/card_report.py` reads a deck") :]
+    blocks = re.findall(r"\n```\n(.*?)```\n", text, re.S)
+    return blocks[0], blocks[1]
 
 
 @pytest.mark.browser
 def test_the_phone_check_sees_the_last_release_overflow(browser: object) -> None:
-    deck = [c for c in card_report.cards(LAST_RELEASE) if c.key.startswith("fundamentals/")]
+    sections = ("fundamentals/", "advanced/")
+    deck = [c for c in card_report.cards(LAST_RELEASE) if c.key.startswith(sections)]
     report = card_report.Report()
     card_report.measure(deck, report)
     problems = " ".join(p for ps in report.overflow.values() for p in ps)
     assert "code block hides" in problems
-    assert "inline code split inside a word" in problems
+    assert "inline code split inside a word (17 characters): distrol|ess/static" in problems
+    assert "inline code split inside a word (8 characters): --|secret" in problems
 
 
-#: The card style before long inline code could wrap: such code ran past the card's edge.
-_UNWRAPPED_CODE = ".dq :not(pre) > code { overflow-wrap: normal; }"
+#: A card style where long inline code cannot wrap: such code runs past the card's edge.
+_UNWRAPPED_CODE = ".dq :not(pre) > code { overflow-wrap: normal; white-space: nowrap; }"
 
 
 @pytest.mark.browser
@@ -91,7 +102,7 @@ def test_the_phone_check_sees_text_the_card_cuts_off(
     )
     deck = [c for c in corpus_deck if c.template == "Card" and c.key.endswith(wanted)]
     oom, drivers = sorted(deck, key=lambda c: not c.key.endswith(wanted[0]))
-    assert oom.key == wanted[0] and "cat /sys/fs/cgroup/" in oom.back
+    assert oom.key == wanted[0] and "cat /sys/fs/cgroup/" in re.sub("<[^>]+>", "", oom.back)
     assert drivers.key == wanted[1]
     tab.send(
         "Emulation.setDeviceMetricsOverride",
@@ -119,22 +130,28 @@ def test_the_phone_check_sees_text_the_card_cuts_off(
     old, night = report.overflow.values()
     assert any(p.startswith("back: window widened to ") for p in old)
     clipped = [p for p in old if p.startswith("back: text clipped at 420px")]
-    assert clipped and "cat /sys/fs/cgroup/" in clipped[0]
+    assert clipped and "<id>" in " ".join(clipped)  # a piece of /sys/fs/cgroup/…/<id>/…
     assert not any("(night)" in p for p in old)  # the same at night: listed once
     assert any(p.startswith("back (night): window widened to ") for p in night)
-    by_day = [p for p in night if not p.startswith("back (night): ")]
-    assert all(card_report.is_long_code(p) for p in by_day)  # by day it wraps, as allowed
+    assert all(p.startswith("back (night): ") for p in night)  # by day it wraps, at a "/"
 
 
 def test_inline_steps_in_a_follow_up_answer_are_a_list(tmp_path: Path) -> None:
+    # every follow-up answer of the corpus written as "1. … 2. …" or "(a) … (b) …" on one
+    # line, with or without a lead-in before it ("Three approaches: 1. …")
+    steps = {
+        ("security-ecosystem/docker-socket-security", "Follow-up 1"): 4,
+        ("security-ecosystem/docker-compose", "Follow-up 3"): 3,
+        ("best-practices/minimize-image-size", "Follow-up 3"): 3,
+        ("advanced/distroless-images", "Follow-up 3"): 3,
+    }
     deck = card_report.cards(card_report.corpus_deck(tmp_path))
-    (card,) = [
-        c
-        for c in deck
-        if c.key == "security-ecosystem/docker-socket-security" and c.template == "Follow-up 1"
-    ]
-    back = card.back.split("<hr id=answer>", 1)[1]
-    assert back.count("<li>") == 4
+    found = {}
+    for c in deck:
+        back = c.back.split("<hr id=answer>", 1)[1]
+        if c.template.startswith("Follow-up") and "<li>" in back:
+            found[c.key, c.template] = back.count("<li>")
+    assert found == steps
 
 
 #: Text that runs past the phone's right edge, and a window that grew past it (a mobile
@@ -200,3 +217,30 @@ def test_table_row_cards_fit_a_phone(tmp_path: Path, tab: Tab) -> None:
         if found:
             problems[where] = found
     assert problems == {}
+
+
+#: Inline code longer than a phone's line, of every kind the corpus has (a path, an option's
+#: value, a flag's list, a library file name): each may wrap, only after ``/ , = - .``.
+_LONG_CODE = (
+    "cat /sys/fs/cgroup/memory/docker/<id>/memory.max_usage_in_bytes",
+    "--cache-from type=registry,ref=ghcr.io/org/service:buildcache",
+    "--cache-to type=registry,ref=registry/app:cache,mode=max",
+    "RUN --mount=type=secret,id=token,required=false",
+    "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+    "kubectl.kubernetes.io/last-applied-configuration",
+)
+
+
+@pytest.mark.browser
+def test_long_inline_code_wraps_only_between_words(browser: object) -> None:
+    from exporters.anki import CARD_CSS, _md
+
+    deck = []
+    for n, code in enumerate(_LONG_CODE):
+        for lead in ("", "Run ", "The kernel keeps the figure you want in "):
+            back = _md(f"{lead}`{code}` and `--cpus`, `distroless/static` stay whole.")
+            page = f'<div class="dq dq-back"><div class=dq-answer>{back}</div></div>'
+            deck.append(card_report.Card(f"{n}/{lead!r}", "Card", "", page, CARD_CSS))
+    report = card_report.Report()
+    card_report.measure(deck, report)
+    assert report.overflow == {}

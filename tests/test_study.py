@@ -176,6 +176,34 @@ def test_talk_about_the_interview_folds_below_the_substance() -> None:
     assert study_back("Interviewers love this one.").core == "Interviewers love this one."
 
 
+def test_a_paragraph_that_opens_with_talk_shows_the_facts_after_it() -> None:
+    # only the sentences of talk fold: the facts of the same paragraph show first
+    text = (
+        "This is the most common networking mistake in Docker. Your app listens on\n"
+        '`127.0.0.1:3000`, so the host gets "connection refused."\n\n'
+        "**Fix**: Listen on `0.0.0.0`."
+    )
+    back = study_back(text)
+    assert back.core.startswith("Your app listens on\n`127.0.0.1:3000`, so the host gets")
+    assert back.rest == "This is the most common networking mistake in Docker."
+    # why knowing it matters is talk too: a paragraph of only talk folds whole
+    text = (
+        "When you type `docker run nginx`, a surprisingly complex chain of events fires. "
+        "Understanding this sequence is essential for debugging.\n\n**The sequence:**\n\n"
+        "1. **Parse**\n2. **Pull**"
+    )
+    back = study_back(text)
+    assert back.core.startswith("**The sequence:**")
+    assert back.rest.startswith("When you type `docker run nginx`, a surprisingly complex")
+    assert back.rest.endswith("Understanding this sequence is essential for debugging.")
+    # and so is how to think about it, before the list that says it
+    text = (
+        "The class/object analogy is the simplest way to think about it, but it is nuanced:\n\n"
+        "* **Image**: A read-only template.\n* **Container**: A running instance of an image."
+    )
+    assert study_back(text).core.startswith("* **Image**: A read-only template.")
+
+
 def test_a_long_list_shows_every_items_head_and_folds_whole() -> None:
     items = [f"{n}. **Step {n} head** -- " + " ".join(["detail"] * 40) for n in range(1, 9)]
     text = "**The sequence:**\n\n" + "\n".join(items)
@@ -219,5 +247,117 @@ def test_numbered_steps_written_on_one_line_become_a_list() -> None:
     assert inline_steps_as_list(text) == (
         "1. Use a proxy.\n2. Use TLS instead of the socket.\n3. Read `/proc` directly."
     )
-    for unchanged in ("1. Only one step. Then 3. comes early.", "Not a list. 2. no.", "1. a\n2. b"):
+    # after a lead-in that ends with a colon ("Three approaches: 1. … 2. … 3. …")
+    text = "Three approaches: 1. Use `kompose`. 2. Keep both, checked in CI. 3. Share values."
+    assert inline_steps_as_list(text) == (
+        "Three approaches:\n\n1. Use `kompose`.\n2. Keep both, checked in CI.\n3. Share values."
+    )
+    # steps numbered (1), (2)… or lettered (a), (b)… become a list too, keeping their letters
+    text = "(a) Switch to `slim`. (b) Rebuild for musl. (c) Use distroless."
+    assert inline_steps_as_list(text) == (
+        "* (a) Switch to `slim`.\n* (b) Rebuild for musl.\n* (c) Use distroless."
+    )
+    text = "Check: (1) Is caching broken? (2) Did a dependency update? (3) Is the runner slow?"
+    assert inline_steps_as_list(text) == (
+        "Check:\n\n1. Is caching broken?\n2. Did a dependency update?\n3. Is the runner slow?"
+    )
+    for unchanged in (
+        "Prioritize by: (1) exploitability, (2) reachability, (3) impact.",  # one sentence
+        "Two cases: (1) batch jobs, and (2) streaming.",
+        "(a) Only one. Then (c) comes.",
+        "1. Only one step. Then 3. comes early.",
+        "Not a list. 2. no.",
+        "1. a\n2. b",
+        "Two steps: 1. only one here.",
+        "It costs 1. 2. is the cap.",
+        "Note: 1. first 2. second",  # no sentence ends before the 2
+    ):
         assert inline_steps_as_list(unchanged) == unchanged
+
+
+def test_a_folded_lead_in_to_code_gives_its_label_as_a_key_point() -> None:
+    # "Approach 2" of two is a key point even when what it introduces is code; a lead-in to
+    # a list whose items have heads gives those heads instead (a list without heads, nothing:
+    # "Solutions" says no more than that there are some); a sentence that opens in bold after
+    # a label is no lead-in
+    text = (
+        "Opening fact sentence. " + "word " * 95 + "\n\n"
+        "**Approach 2 -- Rootless Docker (daemon runs as non-root user):**\n\n"
+        "```bash\ndockerd-rootless-setuptool.sh install\n```\n\n"
+        "**Limitations:**\n\n* **No host network**: it needs root.\n"
+        "* **Ports**: none below 1024.\n\n"
+        "**Solutions:**\n\n* Use `tini` " + "word " * 20 + "\n* Or `dumb-init`.\n\n"
+        "**Alternative**: **Cosign** (from Sigstore) is preferred. It stores signatures."
+    )
+    back = study_back(text)
+    assert back.key_points == (
+        "**Approach 2 -- Rootless Docker (daemon runs as non-root user)**",
+        "**No host network**",
+        "**Ports**",
+        "**Alternative**: **Cosign** (from Sigstore) is preferred.",
+    )
+
+
+def test_short_labels_shown_as_heads_keep_their_first_sentence() -> None:
+    # "Image" and "Container" alone say nothing to grade against: when every item's first
+    # sentence is short (and together they stay short), each head shows with its sentence
+    detail = " ".join(["More about it."] * 20)
+    text = (
+        "The class/object analogy is the simplest way to think about it:\n\n"
+        f"* **Image**: A read-only, layered filesystem template. {detail}\n"
+        f"* **Container**: A running (or stopped) instance of an image. {detail}"
+    )
+    back = study_back(text)
+    assert back.core.endswith(
+        "* **Image**: A read-only, layered filesystem template.\n"
+        "* **Container**: A running (or stopped) instance of an image."
+    )
+    # eight steps of 20 words each would be a second answer: the heads show alone
+    long = " ".join(["word"] * 19) + "."
+    items = [f"{n}. **Step {n}** -- {long} {detail}" for n in range(1, 9)]
+    back = study_back("**The sequence:**\n\n" + "\n".join(items))
+    assert back.core.endswith("\n".join(f"{n}. **Step {n}**" for n in range(1, 9)))
+
+
+#: Titles of the kinds real pages have, each with the one short question its fallback front
+#: asks: two questions in a title, a question in parentheses, an instruction, a final stop.
+TRICKY_TITLES = {
+    "What is a volume? When do you need one?": "What is a volume?",
+    "How do you test a Dockerfile? Walk me through your strategy.": (
+        "How do you test a Dockerfile?"
+    ),
+    "Single Host but Scalable? How?": "Single Host but Scalable?",
+    "What is BuildKit? (Visualized)": "What is BuildKit?",
+    "Overlay2 (Why 'Overlay'?)": "What is Overlay2?",
+    "Volumes vs Bind Mounts (When to choose?)": "Volumes vs Bind Mounts: how do they differ?",
+    "Explain the difference between CMD and ENTRYPOINT.": (
+        "Can you explain the difference between CMD and ENTRYPOINT?"
+    ),
+    "Tell me about a time you fixed a broken build.": (
+        "Can you tell me about a time you fixed a broken build?"
+    ),
+    "Explain when you would build on Compose vs use alternatives.": (
+        "Can you explain when you would build on Compose vs use alternatives?"
+    ),
+    "Design a Registry Mirror": "Can you design a Registry Mirror?",
+    "Design Patterns for Dockerfiles": "What are Design Patterns for Dockerfiles?",
+    "List vs Set of Layers": "List vs Set of Layers: how do they differ?",
+    "How to pin a base image.": "How to pin a base image?",
+}
+
+
+@pytest.mark.parametrize(("title", "front"), TRICKY_TITLES.items())
+def test_a_fallback_front_is_one_question_whatever_the_title(
+    corpus: dockerqa.Library, title: str, front: str
+) -> None:
+    q = corpus.get("fundamentals/image-vs-container")
+    q = q.model_copy(update={"title": title, "front": None})
+    assert ask(q, "Images") == front
+    assert front.count("?") == 1 and ".?" not in front
+
+
+def test_a_scenario_whose_title_is_its_prompt_asks_it_once(corpus: dockerqa.Library) -> None:
+    q = corpus.get("scenarios/oomkill-debugging")
+    title = "Disk Full — The disk filled overnight. What do you check first?"
+    q = q.model_copy(update={"title": title, "front": None, "prompt": None})
+    assert ask(q, "Scenarios") == f"Scenario: {title}"  # no "How do you handle it?" after it

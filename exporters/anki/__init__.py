@@ -196,17 +196,26 @@ _INLINE_CODE = re.compile(r"(?<!<pre>)<code>([^<]*)</code>")
 _BREAKABLE_RUN = re.compile(r"[^\s<>]*[^\w\s<>][^\s<>]*")
 #: Longer runs may break: kept whole they would run off a phone's screen.
 UNBROKEN_CODE_CHARS = 40
+#: Where a longer run may wrap: after ``/``, ``,`` or ``=`` (a path, an option's value), and
+#: after ``-`` or ``.`` between two letters or digits (``x86_64-linux``, ``ghcr.io``).
+_CODE_BREAK = re.compile(r"(?<=[/,=])|(?<=\w[-.])(?=\w)")
 
 
 def _unbroken_code(html_: str) -> str:
     """Inline code keeps each of its words whole (``--cpus``, ``distroless/static`` never
-    split across lines): every short run that holds a break opportunity is kept together."""
+    split across lines): every short run that holds a break opportunity is kept together, and
+    a longer one (a path) may wrap only at `_CODE_BREAK`, its pieces kept together."""
 
-    def run(m: re.Match[str]) -> str:
-        text = m.group(0)
+    def whole(text: str) -> str:
         if not 1 < len(html.unescape(text)) <= UNBROKEN_CODE_CHARS:
             return text
         return f"<span class=dq-nobr>{text}</span>"
+
+    def run(m: re.Match[str]) -> str:
+        text = m.group(0)
+        if len(html.unescape(text)) <= UNBROKEN_CODE_CHARS:
+            return whole(text)
+        return "<wbr>".join(whole(piece) for piece in _CODE_BREAK.split(text) if piece)
 
     return _INLINE_CODE.sub(lambda m: f"<code>{_BREAKABLE_RUN.sub(run, m.group(1))}</code>", html_)
 
