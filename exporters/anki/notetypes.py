@@ -37,7 +37,7 @@ FIELDS: tuple[str, ...] = (
 )  # fmt: skip
 #: Version of how fields are filled: raise it when the same question gives other field HTML
 #: on purpose, so every note gets a newer ``mod`` and existing learners receive the change.
-FIELDS_VERSION = 3
+FIELDS_VERSION = 4
 
 # --- note type --------------------------------------------------------------------------------
 

@@ -847,11 +847,12 @@ def test_a_rewritten_front_reaches_the_learners_card(tmp_path: Path) -> None:
         new = "Where does a container's isolation end, compared with a virtual machine's?"
         toml = page.with_suffix(".toml")
         toml.write_text(toml.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
-        later = dockerqa.lock.read_lock(page.with_suffix(".lock")).entry(
-            "fundamentals/vm-vs-container"
-        )
-        assert later is not None
-        (v2,) = dockerqa.export(page, "anki", tmp_path / "v2.apkg", now=later.changed + 60)
+        lock = dockerqa.lock.read_lock(page.with_suffix(".lock"))
+        entry = lock.entry("fundamentals/vm-vs-container")
+        assert entry is not None
+        # later than anything the first deck was stamped with (the question, the field rules)
+        later = max(entry.changed, lock.exporters["anki"]["fields"]["changed"]) + 60
+        (v2,) = dockerqa.export(page, "anki", tmp_path / "v2.apkg", now=later)
         log = import_apkg(col, v2)
         assert (len(log.new), len(log.updated), len(log.conflicting)) == (0, 1, 0)
         (nid,) = col.find_notes('"Id:fundamentals/vm-vs-container"')
@@ -987,14 +988,14 @@ def test_upgrading_from_the_last_release_with_table_rows_keeps_reviews(tmp_path:
         revlog = col.db.scalar("select count() from revlog")
 
         _reword_and_move_boot_time(page)
-        entry = dockerqa.lock.read_lock(page.with_suffix(".lock")).entry(
-            "fundamentals/vm-vs-container"
-        )
+        lock = dockerqa.lock.read_lock(page.with_suffix(".lock"))
+        entry = lock.entry("fundamentals/vm-vs-container")
         assert entry is not None
+        later = max(entry.changed, lock.exporters["anki"]["fields"]["changed"]) + 60
         v2 = tmp_path / "v2.apkg"
         done = run_cli(
             "export", "anki", "--source", str(page), "--cards", ROW_CARDS, "--out", str(v2),
-            env={"SOURCE_DATE_EPOCH": str(entry.changed + 60)},
+            env={"SOURCE_DATE_EPOCH": str(later)},
         )  # fmt: skip
         assert done.returncode == 0, done.stderr
         log = import_apkg(col, v2)
@@ -1071,3 +1072,25 @@ def test_a_restyled_table_row_note_type_reaches_the_learner(
         col.close()
         monkeypatch.undo()
         notetypes._row_note_type.cache_clear()
+
+
+def _fields_digest(apkg: Path) -> str:
+    """One digest of every note's fields in a package, in GUID order."""
+    import sqlite3
+    import tempfile
+
+    with zipfile.ZipFile(apkg) as package, tempfile.TemporaryDirectory() as scratch:
+        package.extract("collection.anki2", scratch)
+        db = sqlite3.connect(Path(scratch) / "collection.anki2")
+        try:
+            rows = db.execute("select guid, flds from notes order by guid").fetchall()
+        finally:
+            db.close()
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+
+
+def test_the_corpus_field_html_is_pinned_to_fields_version(corpus_apkg: Path) -> None:
+    # A note reaches learners who imported an earlier deck only with a newer mod: when the same
+    # corpus gives other field HTML on purpose, raise notetypes.FIELDS_VERSION (every note gets a
+    # newer mod with the next export), then update both values here.
+    assert (_fields_digest(corpus_apkg), notetypes.FIELDS_VERSION) == ("8f4c71bf73b82d6c", 4)
