@@ -3,8 +3,10 @@
 Driven by two tables: `LABEL_RULES` (label pattern → the field it starts, or what it is) and
 `FOLLOW_UP_FORMS` (how a follow-up item separates its question from its answer). A new label
 or form is one row and one fixture page. Unlabelled text continues the field the last label
-started; a label the tables do not know stays prose inside an answer or steps, and elsewhere
-becomes a part of its own with an ``unknown-label`` diagnostic.
+started; a label the tables do not know stays prose inside an answer or steps, opens the
+answer (kept in it) when the question has none yet and the label comes first, after the
+interviewer intent or after an empty ``**Answer**:``, and elsewhere becomes a part of its own
+with an ``unknown-label`` diagnostic.
 """
 
 from __future__ import annotations
@@ -413,6 +415,7 @@ class _Walk:
         self.empty_answer = False  # the last block was an ``**Answer**:`` with no text
         self.after_empty_answer = False  # the block being read follows such a label
         self.intent_then_answer = False  # the next paragraph is the intent, then the answer
+        self.answer_owed = False  # an ``**Answer**:`` with no text was read, no answer since
 
     def block(self, block: Block) -> None:
         f = self.fields
@@ -431,7 +434,9 @@ class _Walk:
             if rule is not None:
                 self.labelled(rule, block)
                 return
-            if f.current not in _PROSE_FIELDS:
+            if self.opens_answer():
+                f.current = "answer"  # the label stays visible in the answer it opens
+            elif f.current not in _PROSE_FIELDS:
                 self.owner.warn(
                     block.line, "unknown-label", f"label {block.label!r} kept as its own part"
                 )
@@ -448,6 +453,15 @@ class _Walk:
         f.add(block.text)
         if intent_then_answer and f.current == "interviewer_intent":
             f.current = "answer"
+
+    def opens_answer(self) -> bool:
+        """Whether a label the tables don't know opens the model answer: the question has no
+        answer yet, and the label comes first, after the interviewer intent or after an
+        ``**Answer**:`` with no text (``**Code**:``, ``**Analysis:**``)."""
+        f = self.fields
+        if f.values.get("answer"):
+            return False
+        return f.current in (None, "interviewer_intent") or self.answer_owed
 
     def labelled(self, rule: LabelRule, block: Block) -> None:
         f = self.fields
@@ -472,6 +486,7 @@ class _Walk:
             f.current = rule.then or rule.target
             if rule.target == "answer":
                 self.empty_answer = not block.rest and not f.values.get("answer")
+                self.answer_owed = self.empty_answer
             elif rule.target == "interviewer_intent" and interrupts_answer:
                 # the intent inside an answer (``**Answer**:`` then the intent, or the intent
                 # between the answer's paragraphs) is the one paragraph it labels, and the

@@ -241,6 +241,9 @@ def _accordion(draw: st.DrawFn, page: _Page, number: int) -> list[str]:
             current = current or "answer"
         elif kind == "unknown":
             label = draw(st.sampled_from(UNKNOWN_LABELS))
+            no_answer = "answer" not in page.expected[-1].values()
+            if current not in PROSE and no_answer and current in (None, "interviewer_intent"):
+                current = "answer"  # it opens the model answer
             if current in PROSE:
                 body.append(f"{label} {page.words(current, 2)}")
             else:

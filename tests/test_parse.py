@@ -523,3 +523,59 @@ def test_more_follow_ups_than_slots_is_reported() -> None:
     result = run_cli("validate", str(page), "--strict")
     assert result.returncode == 1
     assert "many_follow_ups.mdx:6: too-many-follow-ups: 'Message Ordering' has 9" in result.stdout
+
+
+#: Questions whose model answer opens with a label the tables don't know (``**Code**:``,
+#: ``**Analysis:**``), at the top of the question, after the interviewer intent, or after an
+#: ``**Answer**:`` with no text: (body, answer, other fields).
+OPENING_LABELS = [
+    pytest.param(
+        "**Code**:\n```js\nlet a = 1;\n```\n**Output**: `1`\n\n**Why**: It is 1.",
+        "**Code**:\n\n```js\nlet a = 1;\n```\n\n**Output**: `1`\n\n**Why**: It is 1.",
+        {},
+        id="code, output, why",
+    ),
+    pytest.param(
+        "**Pattern**: Two pointers.\n\n```py\ni, j = 0, n\n```",
+        "**Pattern**: Two pointers.\n\n```py\ni, j = 0, n\n```",
+        {},
+        id="one label, then code",
+    ),
+    pytest.param(
+        "**What interviewers are really testing:** Judgement.\n\n**Analysis:**\n\n- Option A.\n"
+        "- Option B.\n\n**Red flag answer:** Option A only.",
+        "**Analysis:**\n\n- Option A.\n- Option B.",
+        {"interviewer_intent": "Judgement.", "red_flag": "Option A only."},
+        id="after the intent",
+    ),
+    pytest.param(
+        "**Answer**:\n\n**Scenario**: 10k users.\n\n**What interviewers are really testing:** "
+        "Design.\n\n**High-Level Architecture**:\n\nA gateway.\n\n**Cost**: Cache prompts.",
+        "**High-Level Architecture**:\n\nA gateway.\n\n**Cost**: Cache prompts.",
+        {"prompt": "10k users.", "interviewer_intent": "Design."},
+        id="after an empty answer label",
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "answer", "others"), OPENING_LABELS)
+def test_an_unknown_label_opening_the_model_answer_is_the_answer(
+    body: str, answer: str, others: dict[str, str]
+) -> None:
+    page = f'## S\n\n<Accordion title="1. T">\n{body}\n</Accordion>\n'
+    lib = dockerqa.loads(page)
+    (q,) = lib
+    assert q.answer == answer
+    assert {k: getattr(q, k) for k in others} == others
+    assert q.parts == () and lib.diagnostics == ()
+
+
+def test_an_unknown_label_after_the_answer_and_its_chain_is_still_a_part() -> None:
+    page = (
+        '## S\n\n<Accordion title="1. T">\n**What interviewers are really testing:** X.\n\n'
+        "**Answer:** Y.\n\n**Follow-up:**\n1. Why?\n\n**Trade-off**: Z.\n</Accordion>\n"
+    )
+    lib = dockerqa.loads(page)
+    (q,) = lib
+    assert q.answer == "Y." and [(p.label, p.text) for p in q.parts] == [("Trade-off", "Z.")]
+    assert [d.code for d in lib.diagnostics] == ["unknown-label"]
