@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 import dockerqa
 from conftest import CORPUS
 from dockerqa._document import TITLE_FORMS
-from dockerqa._fields import FOLLOW_UP_FORMS, LABEL_RULES
+from dockerqa._fields import FOLLOW_UP_FORMS, LABEL_RULES, SENIOR_STAFF_ROLES, WEAK_STRONG_ROLES
 from dockerqa._text import words
+from dockerqa.study import ASK_RULES
 
 TEXT = CORPUS.read_text(encoding="utf-8")
 LINES = TEXT.split("\n")
@@ -349,27 +350,56 @@ def _chain_item(item: str) -> str:
     return "1. " + item.replace("\n", "\n   ")
 
 
+#: Every table's examples, as the page writes them.
+TITLE_EXAMPLES = [t for f in TITLE_FORMS for t, _n, _t in f.examples] + [
+    f"{n}. {title}" for n, rule in enumerate(ASK_RULES, 1) for title, *_ in rule.examples
+]
+SECTION_EXAMPLES = sorted({section for rule in ASK_RULES for _t, _k, section, _p in rule.examples})
+LABEL_EXAMPLES = [x for r in LABEL_RULES for x in r.examples]
+ITEM_EXAMPLES = [e[0] for f in FOLLOW_UP_FORMS for e in f.examples]
+SENIOR_STAFF_ITEMS = [item for r in SENIOR_STAFF_ROLES for item, _ in r.examples]
+WEAK_STRONG_ITEMS = [item for r in WEAK_STRONG_ROLES for item, _ in r.examples]
+
+
+def _bullets(items: list[str]) -> str:
+    return "\n".join(f"* {item}" for item in items)
+
+
 @st.composite
 def examples_page(draw: st.DrawFn) -> str:
-    """A page of questions built from the tables' examples, then mutated."""
+    """A page of questions built from the tables' examples (titles, what cards ask, labels,
+    follow-up forms, roles), in the shapes real pages give them, then mutated."""
     accordions: list[str] = []
     for _ in range(draw(st.integers(1, 3))):
-        title = draw(st.sampled_from([t for f in TITLE_FORMS for t, _n, _t in f.examples]))
+        title = draw(st.sampled_from(TITLE_EXAMPLES))
         body: list[str] = []
         for _ in range(draw(st.integers(1, 4))):
-            if draw(st.booleans()):
-                label = draw(st.sampled_from([x for r in LABEL_RULES for x in r.examples]))
+            shape = draw(st.sampled_from(["label", "chain", "roles", "callout"]))
+            if shape == "label":
+                label = draw(st.sampled_from(LABEL_EXAMPLES))
                 body.append(f"**{label}:** {draw(st.sampled_from(['Text.', '', 'A `b`.']))}")
+            elif shape == "chain":
+                items = draw(st.lists(st.sampled_from(ITEM_EXAMPLES), min_size=1, max_size=3))
+                chain = [draw(st.sampled_from([item, _chain_item(item)])) for item in items]
+                label = f"**{draw(st.sampled_from(['Follow-up questions', 'Follow-up chain']))}:**"
+                # the items on the label's next line (one paragraph to CommonMark), or below it
+                body.append(draw(st.sampled_from(["\n", "\n\n"])).join([label, chain[0]]))
+                body += chain[1:]
+            elif shape == "roles":
+                views = draw(st.lists(st.sampled_from(SENIOR_STAFF_ITEMS), min_size=1, max_size=2))
+                sides = draw(st.lists(st.sampled_from(WEAK_STRONG_ITEMS), min_size=1, max_size=2))
+                body.append(draw(st.sampled_from([
+                    f"<Note>\n**Senior vs Staff perspective**\n\n{_bullets(views)}\n</Note>",
+                    "**What weak candidates say vs what strong candidates say:**\n\n"
+                    + _bullets(sides),
+                ])))  # fmt: skip
             else:
-                items = draw(
-                    st.lists(st.sampled_from([e[0] for f in FOLLOW_UP_FORMS for e in f.examples]),
-                             min_size=1, max_size=3)
-                )  # fmt: skip
-                body.append("**Follow-up questions:**")
-                body += [draw(st.sampled_from([item, _chain_item(item)])) for item in items]
+                name = draw(st.sampled_from(["Tip", "Info"]))
+                body.append(f"<{name}>\nA tip.\n</{name}>")
         text = "\n\n".join(body)
         accordions.append(f'<Accordion title="{title}">\n{text}\n</Accordion>')
-    page = "# Page\n\n## Basics\n\n<AccordionGroup>\n" + "\n\n".join(accordions)
+    section = draw(st.sampled_from(SECTION_EXAMPLES))
+    page = f"# Page\n\n## {section}\n\n<AccordionGroup>\n" + "\n\n".join(accordions)
     page += "\n</AccordionGroup>\n"
     for _ in range(draw(st.integers(1, 8))):
         at = draw(st.integers(0, len(page)))
