@@ -5,8 +5,9 @@ Driven by two tables: `LABEL_RULES` (label pattern → the field it starts, or w
 or form is one row and one fixture page. Unlabelled text continues the field the last label
 started; a label the tables do not know stays prose inside an answer or steps, opens the
 answer (kept in it) when the question has none yet and the label comes first, after the
-interviewer intent or after an empty ``**Answer**:``, and elsewhere becomes a part of its own
-with an ``unknown-label`` diagnostic.
+interviewer intent or after an empty ``**Answer**:``, goes back to the answer after an example
+between the answer's paragraphs, and elsewhere becomes a part of its own with an
+``unknown-label`` diagnostic.
 """
 
 from __future__ import annotations
@@ -416,6 +417,7 @@ class _Walk:
         self.after_empty_answer = False  # the block being read follows such a label
         self.intent_then_answer = False  # the next paragraph is the intent, then the answer
         self.answer_owed = False  # an ``**Answer**:`` with no text was read, no answer since
+        self.example_in_answer = False  # the example being filled interrupted the answer
 
     def block(self, block: Block) -> None:
         f = self.fields
@@ -434,8 +436,8 @@ class _Walk:
             if rule is not None:
                 self.labelled(rule, block)
                 return
-            if self.opens_answer():
-                f.current = "answer"  # the label stays visible in the answer it opens
+            if self.opens_answer() or (f.current == "example" and self.example_in_answer):
+                f.current = "answer"  # the label stays visible in the answer it opens or resumes
             elif f.current not in _PROSE_FIELDS:
                 self.owner.warn(
                     block.line, "unknown-label", f"label {block.label!r} kept as its own part"
@@ -465,6 +467,7 @@ class _Walk:
 
     def labelled(self, rule: LabelRule, block: Block) -> None:
         f = self.fields
+        self.example_in_answer = False
         if rule.target == PART:
             f.start_part(block.label or "", block.rest)
         elif rule.target == FOLLOW_UPS:
@@ -487,6 +490,10 @@ class _Walk:
             if rule.target == "answer":
                 self.empty_answer = not block.rest and not f.values.get("answer")
                 self.answer_owed = self.empty_answer
+            elif rule.target == "example":
+                # an example between the answer's paragraphs: a label the tables don't know
+                # after it goes back to the answer
+                self.example_in_answer = interrupts_answer
             elif rule.target == "interviewer_intent" and interrupts_answer:
                 # the intent inside an answer (``**Answer**:`` then the intent, or the intent
                 # between the answer's paragraphs) is the one paragraph it labels, and the

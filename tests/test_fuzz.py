@@ -198,6 +198,7 @@ def _accordion(draw: st.DrawFn, page: _Page, number: int) -> list[str]:
     page.titles.append(title_words)
     body: list[str] = []
     current: str | None = None  # the field unlabelled text would continue
+    example_in_answer = False  # the example being filled came between the answer's blocks
     n_follow = 0
     if draw(st.booleans()):  # unlabelled text first is the answer
         body += _content(draw, page, "answer")
@@ -205,12 +206,15 @@ def _accordion(draw: st.DrawFn, page: _Page, number: int) -> list[str]:
     for _ in range(draw(st.integers(1, 6))):
         kind = draw(st.sampled_from(["text", "text", "follow", "callout", "unknown", "views",
                                      "weak-strong", "work-sample"]))  # fmt: skip
+        if kind not in ("callout", "views", "unknown"):
+            example_in_answer = False
         if kind == "text":
             target = draw(st.sampled_from(sorted(TEXT_LABELS)))
             label = draw(st.sampled_from(TEXT_LABELS[target]))
             body.append(f"{label} {page.words(target, 1)}")
             # the intent inside an answer is the paragraph it labels; the answer goes on
             then = "answer" if (target, current) == ("interviewer_intent", "answer") else target
+            example_in_answer = (target, current) == ("example", "answer")
             body += _content(draw, page, then)
             current = then
         elif kind == "work-sample":
@@ -245,6 +249,8 @@ def _accordion(draw: st.DrawFn, page: _Page, number: int) -> list[str]:
             no_answer = "answer" not in page.expected[-1].values()
             if current not in PROSE and no_answer and current in (None, "interviewer_intent"):
                 current = "answer"  # it opens the model answer
+            elif current == "example" and example_in_answer:
+                current = "answer"  # the answer goes on after an example between its blocks
             if current in PROSE:
                 body.append(f"{label} {page.words(current, 2)}")
             else:

@@ -579,3 +579,47 @@ def test_an_unknown_label_after_the_answer_and_its_chain_is_still_a_part() -> No
     (q,) = lib
     assert q.answer == "Y." and [(p.label, p.text) for p in q.parts] == [("Trade-off", "Z.")]
     assert [d.code for d in lib.diagnostics] == ["unknown-label"]
+
+
+#: An ``**Example:**`` between an answer's paragraphs holds what follows it, up to the next
+#: label; a label the tables don't know there goes back to the answer and stays visible in it.
+EXAMPLE_INSIDE_ANSWER = [
+    pytest.param(
+        "**Answer:** Links drive the client.\n\n**Example:**\n```json\n{}\n```\n\nNo cancel link"
+        " once shipped.\n\n**Why it matters:**\n- Decoupling.\n\n**Red flag answer:** URLs only.",
+        "Links drive the client.\n\n**Why it matters:**\n\n- Decoupling.",
+        "```json\n{}\n```\n\nNo cancel link once shipped.",
+        id="label after the example's text",
+    ),
+    pytest.param(
+        "**Answer**:\n\n**What interviewers are really testing:** Trade-offs.\n\nBeams keep the"
+        " best B.\n\n**Example (B=2)**: Two beams.\n\n**When to use it**: Translation.\n\n"
+        "**Length normalization**: Divide by length.",
+        "Beams keep the best B.\n\n**When to use it**: Translation.\n\n**Length normalization**:"
+        " Divide by length.",
+        "Two beams.",
+        id="after the intent inside the answer",
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "answer", "example"), EXAMPLE_INSIDE_ANSWER)
+def test_an_unknown_label_after_an_example_inside_the_answer_goes_back_to_it(
+    body: str, answer: str, example: str
+) -> None:
+    page = f'## S\n\n<Accordion title="1. T">\n{body}\n</Accordion>\n'
+    lib = dockerqa.loads(page)
+    (q,) = lib
+    assert (q.answer, q.example) == (answer, example)
+    assert q.parts == () and lib.diagnostics == ()
+
+
+def test_an_unknown_label_after_an_example_of_its_own_is_still_a_part() -> None:
+    page = (
+        '## S\n\n<Accordion title="1. T">\n**Answer:** Y.\n\n**Red flag answer:** Z.\n\n'
+        "**Example:** E.\n\n**Production gotcha:** G.\n</Accordion>\n"
+    )
+    lib = dockerqa.loads(page)
+    (q,) = lib
+    assert (q.answer, q.example) == ("Y.", "E.")
+    assert [(p.label, p.text) for p in q.parts] == [("Production gotcha", "G.")]
