@@ -214,6 +214,10 @@ class FollowUpForm:
     """The form also stands as a paragraph of its own in a chain (not only as a list item);
     the unlabelled paragraphs after it continue its answer."""
 
+    def __post_init__(self) -> None:
+        if "q" not in self.pattern.groupindex:  # `follow_up` reads group ``q`` (``a`` optional)
+            raise TypeError(f"follow-up form {self.name!r} needs a 'q' group")
+
 
 def _form(
     name: str,
@@ -317,9 +321,6 @@ FOLLOW_UP_FORMS: tuple[FollowUpForm, ...] = (
     ),
 )
 _ANSWER_LABEL = re.compile(r"^(\*\*|__)A:?\1:?\s*", re.S)
-_MISSING_QUESTION = [f.name for f in FOLLOW_UP_FORMS if "q" not in f.pattern.groupindex]
-if _MISSING_QUESTION:  # `follow_up` reads group ``q`` of every row (``a`` is optional)
-    raise TypeError(f"follow-up forms without a 'q' group: {_MISSING_QUESTION}")
 
 
 def label_rule(label: str) -> LabelRule | None:
