@@ -97,6 +97,8 @@ LABEL_RULES: tuple[LabelRule, ...] = (
             "Follow-up questions",
             "Follow-up Q&A Chain",
             "Follow-up chain -- probing deeper",
+            "Follow-up chain (interviewer deep dive)",
+            "Follow-up",
             "Followups",
         ),
     ),

@@ -7,6 +7,7 @@ import contextlib
 import itertools
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pytest
@@ -16,7 +17,17 @@ from hypothesis import strategies as st
 import dockerqa
 from conftest import CORPUS
 from dockerqa._document import TITLE_FORMS
-from dockerqa._fields import FOLLOW_UP_FORMS, LABEL_RULES, SENIOR_STAFF_ROLES, WEAK_STRONG_ROLES
+from dockerqa._fields import (
+    FOLLOW_UP_FORMS,
+    FOLLOW_UPS,
+    LABEL_RULES,
+    PART,
+    SENIOR_STAFF_ROLES,
+    TEXT_FIELDS,
+    WEAK_STRONG_ROLES,
+    WEAK_VS_STRONG,
+    Role,
+)
 from dockerqa._text import words
 from dockerqa.study import ASK_RULES
 
@@ -76,27 +87,55 @@ def test_random_bytes_raise_only_parse_error(data: bytes) -> None:
 # word by word, that nothing is lost, nothing is counted twice and labels land where they
 # were written.
 
-#: label variants (as written) → the field they start
-TEXT_LABELS: dict[str, tuple[str, ...]] = {
-    "answer": ("**Answer**:", "**Answer:**"),
-    "interviewer_intent": (
-        "**What interviewers are really testing:**",
-        "**What interviewers are testing**:",
-    ),
-    "red_flag": ("**Red flag answer:**", "**Red Flag:**"),
-    "weak_answer": ("**What weak candidates say:**", "**What weak candidates do:**"),
-    "strong_answer": ("**What strong candidates say:**", "**What strong candidates do:**"),
-    "example": ("**Real-World Example:**", "**Real-world example**:"),
-    "prompt": ("**Scenario:**", "**How to present this:**"),
-}
-FOLLOW_UP_LABELS = (
-    "**Follow-up chain:**",
-    "**Follow-up:**",
-    "**Follow-up**:",
-    "**Follow-up chain -- probing deeper:**",
-    "**Follow-up chain (interviewer deep dive):**",
-    "**Follow-up Q&A Chain:**",
-)
+
+def _written(label: str) -> tuple[str, str]:
+    """A label example as pages write it: the colon inside the bold, or after it."""
+    return f"**{label}:**", f"**{label}**:"
+
+
+#: label variants (as written) → the field they start, from `LABEL_RULES`' examples
+TEXT_LABELS: dict[str, tuple[str, ...]] = {}
+for _rule in LABEL_RULES:
+    if _rule.target in TEXT_FIELDS and _rule.then is None and not _rule.keeps_label:
+        TEXT_LABELS[_rule.target] = TEXT_LABELS.get(_rule.target, ()) + tuple(
+            w for x in _rule.examples for w in _written(x)
+        )
+#: labels of a prompt whose list is the steps (``**Work-sample scenario:**``)
+PROMPT_THEN_STEPS = [w for r in LABEL_RULES if r.then == "steps" for x in r.examples
+                     for w in _written(x)]  # fmt: skip
+#: labels kept in the text they start (STAR), continuing these fields, else starting the answer
+KEPT_LABELS = [w for r in LABEL_RULES if r.keeps_label for x in r.examples for w in _written(x)]
+CONTINUED_BY_KEPT = frozenset({"answer", "steps", "example", "weak_answer", "strong_answer"})
+#: labels of known parts: (as written, the part's label)
+PART_LABELS = [(w, x) for r in LABEL_RULES if r.target == PART for x in r.examples
+               for w in _written(x)]  # fmt: skip
+FOLLOW_UP_LABELS = [w for r in LABEL_RULES if r.target == FOLLOW_UPS for x in r.examples
+                    for w in _written(x)]  # fmt: skip
+
+
+def _title_template(written: str, number: int | None, title: str) -> str:
+    """A `TITLE_FORMS` example with its title as a ``{t}`` slot and its number as ``{n}``."""
+    head = written[: written.rindex(title)].replace("{", "{{").replace("}", "}}")
+    return (head.replace(str(number), "{n}", 1) if number is not None else head) + "{t}"
+
+
+#: title forms from `TITLE_FORMS`' examples (and a title with no form)
+TITLE_TEMPLATES = [_title_template(*e) for f in TITLE_FORMS for e in f.examples] + ["{t}"]
+
+
+def _role_items(roles: Sequence[Role]) -> list[tuple[str, str]]:
+    """``(item template with an {x} slot, field)`` from a role table's examples."""
+    out = []
+    for role in roles:
+        for item, text in role.examples:
+            out.append((item.replace(text, "{x}", 1), role.target))
+    return out
+
+
+WEAK_STRONG_ITEMS_FIELDS = _role_items(WEAK_STRONG_ROLES)
+SENIOR_STAFF_ITEMS_FIELDS = _role_items(SENIOR_STAFF_ROLES)
+WEAK_VS_STRONG_LABELS = [w for r in LABEL_RULES if r.target == WEAK_VS_STRONG for x in r.examples
+                         for w in _written(x)]  # fmt: skip
 #: labels the parser does not know: kept in a prose field, else as a part of their own
 UNKNOWN_LABELS = ("**Production gotcha:**", "**Why it matters**:")
 PROSE = frozenset({"answer", "steps"})
@@ -193,19 +232,19 @@ def _follow_up(draw: st.DrawFn, page: _Page, n: int, marker: str) -> list[str]:
 def _accordion(draw: st.DrawFn, page: _Page, number: int) -> list[str]:
     page.expected.append({})
     title_words = " ".join(page.fresh(2))
-    form = draw(st.sampled_from(["{n}. {t}", "Scenario {n}: {t} — sub", "S{n}. {t}",
-                                 "Q{n}: {t}", "{t}"]))  # fmt: skip
+    form = draw(st.sampled_from(TITLE_TEMPLATES))
     page.titles.append(title_words)
     body: list[str] = []
     current: str | None = None  # the field unlabelled text would continue
     example_in_answer = False  # the example being filled came between the answer's blocks
+    role_field = "weak_answer"  # the side of a weak-vs-strong comparison being filled
     n_follow = 0
     if draw(st.booleans()):  # unlabelled text first is the answer
         body += _content(draw, page, "answer")
         current = "answer"
     for _ in range(draw(st.integers(1, 6))):
         kind = draw(st.sampled_from(["text", "text", "follow", "callout", "unknown", "views",
-                                     "weak-strong", "work-sample"]))  # fmt: skip
+                                     "weak-strong", "work-sample", "kept", "part"]))  # fmt: skip
         if kind not in ("callout", "views", "unknown"):
             example_in_answer = False
         if kind == "text":
@@ -218,10 +257,18 @@ def _accordion(draw: st.DrawFn, page: _Page, number: int) -> list[str]:
             body += _content(draw, page, then)
             current = then
         elif kind == "work-sample":
-            label = draw(st.sampled_from(["**Work-sample scenario:**", "**Work-sample prompt:**"]))
+            label = draw(st.sampled_from(PROMPT_THEN_STEPS))
             body.append(f"{label} {page.words('prompt', 3)}")
             body.append(f"* {page.words('steps', 2)}\n* {page.words('steps', 2)}")
             current = "steps"
+        elif kind == "kept":  # STAR: the label stays in the text it starts
+            where = current if current in CONTINUED_BY_KEPT else "answer"
+            body.append(f"{draw(st.sampled_from(KEPT_LABELS))} {page.words(where, 2)}")
+            current = where
+        elif kind == "part":
+            label, name = draw(st.sampled_from(PART_LABELS))
+            body.append(f"{label} {page.words(f'part:{name}', 2)}")
+            current = f"part:{name}"
         elif kind == "follow":
             label = draw(st.sampled_from(FOLLOW_UP_LABELS))
             marker = draw(st.sampled_from(["1.", "-", "*"]))
@@ -242,6 +289,8 @@ def _accordion(draw: st.DrawFn, page: _Page, number: int) -> list[str]:
             where = current or "answer"
             if where == "follow":
                 where = f"part:{name}"
+            elif where == "weak-strong":
+                where = role_field
             body.append(f"<{name}>\n{page.words(where, 2)}\n</{name}>")
             current = current or "answer"
         elif kind == "unknown":
@@ -258,18 +307,17 @@ def _accordion(draw: st.DrawFn, page: _Page, number: int) -> list[str]:
                 body.append(f"{label} {page.words(f'part:{plain}', 2)}")
                 current = f"part:{plain}"
         elif kind == "views":
-            body.append(
-                f"<Note>\n**Senior vs Staff perspective**\n\n* **Senior:** "
-                f"{page.words('senior_view', 2)}\n* **Staff:** {page.words('staff_view', 2)}\n"
-                "</Note>"
-            )
+            items = draw(st.lists(st.sampled_from(SENIOR_STAFF_ITEMS_FIELDS), min_size=1,
+                                  max_size=3))  # fmt: skip
+            views = "\n".join(f"* {t.format(x=page.words(f, 2))}" for t, f in items)
+            body.append(f"<Note>\n**Senior vs Staff perspective**\n\n{views}\n</Note>")
         else:
-            body.append("**What weak candidates say vs what strong candidates say:**")
-            body.append(
-                f"* **Weak:** {page.words('weak_answer', 2)}\n"
-                f"* **Strong:** {page.words('strong_answer', 2)}"
-            )
-            current = "strong_answer"
+            body.append(draw(st.sampled_from(WEAK_VS_STRONG_LABELS)))
+            items = draw(st.lists(st.sampled_from(WEAK_STRONG_ITEMS_FIELDS), min_size=1,
+                                  max_size=3))  # fmt: skip
+            body.append("\n".join(f"* {t.format(x=page.words(f, 2))}" for t, f in items))
+            role_field = items[-1][1]
+            current = "weak-strong"
     indent = draw(st.sampled_from(["", "    "]))
     text = "\n\n".join(body)
     lines = [f"{indent}{ln}" if ln.strip() else "" for ln in text.split("\n")]
