@@ -19,7 +19,8 @@ from mdit_py_plugins.container import container_plugin
 from dockerqa._mdx import FENCE, Component
 from dockerqa._text import decode_inline
 
-_LIST_MARKER = re.compile(r"^(\s*)(\d{1,9}[.)]|[*+-])(\s+|$)")
+#: A list item's marker as the block stage reads it (group 2), with the blanks after it.
+LIST_MARKER = re.compile(r"^(\s*)(\d{1,9}[.)]|[*+-])(\s+|$)")
 #: A label as written at the start of a paragraph or list item: ``**Label:**``, ``**Label**:``.
 LABEL_SOURCE = re.compile(r"^(\*\*|__)(.+?)\1\s*:?\s*")
 
@@ -153,7 +154,7 @@ def _list_items(lines: list[str], tokens: list[Token], open_index: int) -> list[
     items: list[str] = []
     for src in _item_lines(lines, tokens, open_index):
         if src:
-            m = _LIST_MARKER.match(src[0])
+            m = LIST_MARKER.match(src[0])
             width = m.end() if m and m.group(3) else (len(m.group(0)) + 1 if m else 0)
             body = [src[0][width:]] + [
                 ln[width:] if indent(ln) >= width else ln.lstrip() for ln in src[1:]

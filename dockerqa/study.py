@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dockerqa._blocks import is_lead_in, text_blocks
+from dockerqa._blocks import LIST_MARKER, Block, is_lead_in, text_blocks
 from dockerqa._text import fingerprint
 from dockerqa.model import Kind, Question
 
@@ -258,9 +258,6 @@ def front_fingerprint(question: Question) -> str:
     return fingerprint(json.dumps(parts, ensure_ascii=False))[:8]
 
 
-_LIST_MARKER = re.compile(r"^(\s*)([*+-]|\d{1,9}[.)])\s")
-
-
 def _blocks(markdown: str) -> list[str]:
     """Top-level blocks (paragraphs, lists, tables, fences, callouts) as the parser reads them."""
     return [b.text for b in text_blocks(markdown)] if markdown.strip() else []
@@ -271,10 +268,16 @@ def word_count(markdown: str) -> int:
     return len(re.findall(r"[\w'’-]+", markdown))
 
 
+def _list(block: str) -> Block | None:
+    """A list block as the block stage reads it, or None when the text is not one list."""
+    found = text_blocks(block)
+    return found[0] if len(found) == 1 and found[0].items else None
+
+
 def _list_items(block: str) -> list[str]:
     """A list block's top-level items, as written (markers kept), or [] when it is no list."""
-    found = text_blocks(block)
-    return found[0].items if len(found) == 1 else []
+    found = _list(block)
+    return found.items if found is not None else []
 
 
 def _cut_list(items: list[str], room: int) -> tuple[str, str]:
@@ -360,8 +363,11 @@ def is_meta_talk(block: str) -> bool:
 
 
 def _item_head(item: str) -> str | None:
-    """A list item's key point: its bold label, or its first sentence when short; else None."""
-    body = _LIST_MARKER.sub("", item.split("\n", 1)[0], count=1).strip()
+    """A list item's key point (``item`` without its marker): its bold label, or its first
+    sentence when short; else None."""
+    body = item.split("\n", 1)[0].strip()
+    if not body:
+        return None
     m = _HEAD.match(body)
     if m is not None:
         return f"**{m.group('label').strip().rstrip(':')}**"
@@ -373,21 +379,20 @@ def _numbered(items: list[str], heads: list[str]) -> str:
     """The heads as a list, numbered as the source's list was (or bulleted)."""
     out = []
     for item, head in zip(items, heads, strict=True):
-        marker = _LIST_MARKER.match(item)
-        assert marker is not None
-        out.append(f"{marker.group(2)} {head}")
+        marker = LIST_MARKER.match(item)
+        out.append(f"{marker.group(2) if marker else '-'} {head}")
     return "\n".join(out)
 
 
 def list_heads(block: str) -> str | None:
     """A list block as its items' heads only (every item must have one), or None."""
-    items = _list_items(block)
-    if len(items) < 2:
+    found = _list(block)
+    if found is None or len(found.items) < 2:
         return None
-    heads = [_item_head(i) for i in items]
+    heads = [_item_head(i) for i in found.list_items]
     if any(h is None for h in heads):
         return None
-    return _numbered(items, [h for h in heads if h is not None])
+    return _numbered(found.items, [h for h in heads if h is not None])
 
 
 def _block_head(block: str) -> str | None:
@@ -459,7 +464,7 @@ def study_back(markdown: str | None, limit: int = CORE_WORDS) -> Back:
         if head is not None:
             points.append(head)
         elif (heads := list_heads(block)) is not None:
-            points += [_LIST_MARKER.sub("", h, count=1) for h in heads.split("\n")]
+            points += [LIST_MARKER.sub("", h, count=1) for h in heads.split("\n")]
     rest = "\n\n".join([*moved, *folded]).strip()
     return Back("\n\n".join(shown).strip(), tuple(points), rest)
 

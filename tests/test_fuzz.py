@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import dockerqa
@@ -467,11 +467,20 @@ def examples_page(draw: st.DrawFn) -> str:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(text=examples_page())
+@example(  # an empty list item in a long answer once failed the Anki exporter (its heads)
+    text='<Accordion title="1. T">\n**Answer:** A.\n\n**Steps:**\n\n- **A**: one\n-\n'
+    + "- **B**: two"
+    + " word" * 120
+    + "\n</Accordion>\n"
+)
 def test_mutated_examples_raise_only_dockerqa_errors(
     text: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:  # fmt: skip
     folder = tmp_path_factory.mktemp("page")
     page = folder / "page.mdx"
     page.write_bytes(text.encode("utf-8"))
-    with contextlib.suppress(dockerqa.DockerQAError):
+    try:
         dockerqa.export(page, "all", folder / "out")
+    except dockerqa.DockerQAError as exc:
+        # an exporter's own fault is reported as an ExportError caused by what it raised
+        assert exc.__cause__ is None or isinstance(exc.__cause__, dockerqa.DockerQAError), exc
