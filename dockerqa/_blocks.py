@@ -20,7 +20,7 @@ from mdit_py_plugins.container import container_plugin
 from dockerqa._mdx import FENCE, Component
 from dockerqa._text import decode_inline
 
-#: A list item's marker as written: indent, marker (``-``, ``12.``), the space after it.
+#: A list item's marker as the block stage reads it (group 2), with the blanks after it.
 LIST_MARKER = re.compile(r"^(\s*)(\d{1,9}[.)]|[*+-])(\s+|$)")
 #: A label as written at the start of a paragraph or list item: ``**Label:**``, ``**Label**:``.
 LABEL_SOURCE = re.compile(r"^(\*\*|__)(.+?)\1\s*:?\s*")

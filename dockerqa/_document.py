@@ -47,6 +47,10 @@ class TitleForm:
     examples: tuple[tuple[str, int | None, str], ...]
     """``(title as written, number, title)``: titles this row, and no earlier one, takes."""
 
+    def __post_init__(self) -> None:
+        if self.pattern.groups < 2:  # `split_title` reads groups 1 and 2
+            raise TypeError(f"title form {self.name!r} needs a number group and a title group")
+
 
 #: Title forms, first match wins.
 TITLE_FORMS: tuple[TitleForm, ...] = (

@@ -3,8 +3,11 @@
 Driven by two tables: `LABEL_RULES` (label pattern → the field it starts, or what it is) and
 `FOLLOW_UP_FORMS` (how a follow-up item separates its question from its answer). A new label
 or form is one row and one fixture page. Unlabelled text continues the field the last label
-started; a label the tables do not know stays prose inside an answer or steps, and elsewhere
-becomes a part of its own with an ``unknown-label`` diagnostic.
+started; a label the tables do not know stays prose inside an answer or steps, opens the
+answer (kept in it) when the question has none yet and the label comes first, after the
+interviewer intent or after an empty ``**Answer**:``, goes back to the answer after an example
+between the answer's paragraphs, and elsewhere becomes a part of its own with an
+``unknown-label`` diagnostic.
 """
 
 from __future__ import annotations
@@ -94,6 +97,8 @@ LABEL_RULES: tuple[LabelRule, ...] = (
             "Follow-up questions",
             "Follow-up Q&A Chain",
             "Follow-up chain -- probing deeper",
+            "Follow-up chain (interviewer deep dive)",
+            "Follow-up",
             "Followups",
         ),
     ),
@@ -211,6 +216,10 @@ class FollowUpForm:
     """The form also stands as a paragraph of its own in a chain (not only as a list item);
     the unlabelled paragraphs after it continue its answer."""
 
+    def __post_init__(self) -> None:
+        if "q" not in self.pattern.groupindex:  # `follow_up` reads group ``q`` (``a`` optional)
+            raise TypeError(f"follow-up form {self.name!r} needs a 'q' group")
+
 
 def _form(
     name: str,
@@ -314,9 +323,6 @@ FOLLOW_UP_FORMS: tuple[FollowUpForm, ...] = (
     ),
 )
 _ANSWER_LABEL = re.compile(r"^(\*\*|__)A:?\1:?\s*", re.S)
-_MISSING_QUESTION = [f.name for f in FOLLOW_UP_FORMS if "q" not in f.pattern.groupindex]
-if _MISSING_QUESTION:  # `follow_up` reads group ``q`` of every row (``a`` is optional)
-    raise TypeError(f"follow-up forms without a 'q' group: {_MISSING_QUESTION}")
 
 
 def label_rule(label: str) -> LabelRule | None:
@@ -413,6 +419,8 @@ class _Walk:
         self.empty_answer = False  # the last block was an ``**Answer**:`` with no text
         self.after_empty_answer = False  # the block being read follows such a label
         self.intent_then_answer = False  # the next paragraph is the intent, then the answer
+        self.answer_owed = False  # an ``**Answer**:`` with no text was read, no answer since
+        self.example_in_answer = False  # the example being filled interrupted the answer
 
     def block(self, block: Block) -> None:
         f = self.fields
@@ -431,7 +439,9 @@ class _Walk:
             if rule is not None:
                 self.labelled(rule, block)
                 return
-            if f.current not in _PROSE_FIELDS:
+            if self.opens_answer() or (f.current == "example" and self.example_in_answer):
+                f.current = "answer"  # the label stays visible in the answer it opens or resumes
+            elif f.current not in _PROSE_FIELDS:
                 self.owner.warn(
                     block.line, "unknown-label", f"label {block.label!r} kept as its own part"
                 )
@@ -449,8 +459,18 @@ class _Walk:
         if intent_then_answer and f.current == "interviewer_intent":
             f.current = "answer"
 
+    def opens_answer(self) -> bool:
+        """Whether a label the tables don't know opens the model answer: the question has no
+        answer yet, and the label comes first, after the interviewer intent or after an
+        ``**Answer**:`` with no text (``**Code**:``, ``**Analysis:**``)."""
+        f = self.fields
+        if f.values.get("answer"):
+            return False
+        return f.current in (None, "interviewer_intent") or self.answer_owed
+
     def labelled(self, rule: LabelRule, block: Block) -> None:
         f = self.fields
+        self.example_in_answer = False
         if rule.target == PART:
             f.start_part(block.label or "", block.rest)
         elif rule.target == FOLLOW_UPS:
@@ -472,6 +492,11 @@ class _Walk:
             f.current = rule.then or rule.target
             if rule.target == "answer":
                 self.empty_answer = not block.rest and not f.values.get("answer")
+                self.answer_owed = self.empty_answer
+            elif rule.target == "example":
+                # an example between the answer's paragraphs: a label the tables don't know
+                # after it goes back to the answer
+                self.example_in_answer = interrupts_answer
             elif rule.target == "interviewer_intent" and interrupts_answer:
                 # the intent inside an answer (``**Answer**:`` then the intent, or the intent
                 # between the answer's paragraphs) is the one paragraph it labels, and the

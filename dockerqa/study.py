@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dockerqa._blocks import LIST_MARKER, is_lead_in, text_blocks
+from dockerqa._blocks import LIST_MARKER, Block, is_lead_in, text_blocks
 from dockerqa._text import fingerprint
 from dockerqa.model import Kind, Question
 
@@ -357,10 +357,16 @@ def word_count(markdown: str) -> int:
     return len(re.findall(r"[\w'’-]+", markdown))
 
 
+def _list(block: str) -> Block | None:
+    """A list block as the block stage reads it, or None when the text is not one list."""
+    found = text_blocks(block)
+    return found[0] if len(found) == 1 and found[0].items else None
+
+
 def _list_items(block: str) -> list[str]:
     """A list block's top-level items, as written (markers kept), or [] when it is no list."""
-    found = text_blocks(block)
-    return found[0].items if len(found) == 1 else []
+    found = _list(block)
+    return found.items if found is not None else []
 
 
 def _cut_list(items: list[str], room: int) -> tuple[str, str]:
@@ -463,8 +469,11 @@ def is_meta_talk(block: str) -> bool:
 
 
 def _item_head(item: str) -> str | None:
-    """A list item's key point: its bold label, or its first sentence when short; else None."""
-    body = LIST_MARKER.sub("", item.split("\n", 1)[0], count=1).strip()
+    """A list item's key point (``item`` without its marker): its bold label, or its first
+    sentence when short; else None."""
+    body = item.split("\n", 1)[0].strip()
+    if not body:
+        return None
     m = _HEAD.match(body)
     if m is not None:
         return f"**{m.group('label').strip().rstrip(':')}**"
@@ -477,8 +486,7 @@ def _numbered(items: list[str], heads: list[str]) -> str:
     out = []
     for item, head in zip(items, heads, strict=True):
         marker = LIST_MARKER.match(item)
-        assert marker is not None
-        out.append(f"{marker.group(2)} {head}")
+        out.append(f"{marker.group(2) if marker else '-'} {head}")
     return "\n".join(out)
 
 
@@ -489,8 +497,9 @@ HEAD_SENTENCES_WORDS = 40
 
 
 def _item_sentence(item: str) -> str:
-    """The first sentence after a list item's bold label ("" when none, or when it is code)."""
-    body = " ".join(line.strip() for line in LIST_MARKER.sub("", item, count=1).split("\n"))
+    """The first sentence after a list item's bold label (``item`` without its marker; "" when
+    none, or when it is code)."""
+    body = " ".join(line.strip() for line in item.split("\n"))
     m = _HEAD.match(body)
     if m is None or not body[m.end() :].strip() or _BLOCK_START.match(body[m.end() :]):
         return ""
@@ -502,21 +511,21 @@ def list_heads(block: str, sentences: bool = False) -> str | None:
     """A list block as its items' heads only (every item must have one), or None; with
     ``sentences``, each label with its first sentence when every label has one and they are
     all short."""
-    items = _list_items(block)
-    if len(items) < 2:
+    found = _list(block)
+    if found is None or len(found.items) < 2:
         return None
-    heads = [_item_head(i) for i in items]
+    heads = [_item_head(i) for i in found.list_items]
     if any(h is None for h in heads):
         return None
     shown = [h for h in heads if h is not None]
     if sentences:
-        said = [_item_sentence(i) for i in items]
+        said = [_item_sentence(i) for i in found.list_items]
         counts = [word_count(s) for s in said]
         pairs = list(zip(shown, said, strict=True))
         whole = all(s and s.count('"') % 2 == 0 and h.startswith("**") for h, s in pairs)
         if whole and max(counts) <= HEAD_SENTENCE_WORDS and sum(counts) <= HEAD_SENTENCES_WORDS:
             shown = [f"{h}: {s}" for h, s in pairs]
-    return _numbered(items, shown)
+    return _numbered(found.items, shown)
 
 
 #: What opens a block rather than a sentence: a fence, a table row, a list item.

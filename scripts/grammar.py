@@ -3,7 +3,8 @@
     python scripts/grammar.py            # the Markdown README shows
     python scripts/grammar.py --write    # rewrite that part of README.md
 
-Every row of `LABEL_RULES`, `FOLLOW_UP_FORMS` and `TITLE_FORMS` appears with its first example,
+Every row of `LABEL_RULES`, `FOLLOW_UP_FORMS`, the role tables (`SENIOR_STAFF_ROLES`,
+`WEAK_STRONG_ROLES`) and `TITLE_FORMS` appears with its first example,
 so the documentation can't drift from what the parser does (tests/test_docs.py checks it).
 """
 
@@ -13,7 +14,7 @@ import sys
 from pathlib import Path
 
 from dockerqa._document import TITLE_FORMS
-from dockerqa._fields import FOLLOW_UP_FORMS, LABEL_RULES
+from dockerqa._fields import FOLLOW_UP_FORMS, LABEL_RULES, SENIOR_STAFF_ROLES, WEAK_STRONG_ROLES
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 START, END = "<!-- grammar: start -->", "<!-- grammar: end -->"
@@ -40,6 +41,15 @@ def markdown() -> str:
         item, question, answer = next((e for e in form.examples if e[2]), form.examples[0])
         shown = f"{_code(question)} / {_code(answer) if answer else '—'}"
         rows.append(f"| {form.name} | {_code(item)} | {shown} |")
+    rows += ["", "| lead-in of an item (first match wins) | example | goes to |", "|---|---|---|"]
+    for where, roles in (
+        ("in a `Senior vs Staff perspective` note", SENIOR_STAFF_ROLES),
+        ("after the weak vs strong label", WEAK_STRONG_ROLES),
+    ):
+        for role in roles:
+            item, text = role.examples[0]
+            goes = f"{role.target.replace('_', ' ')}: {_code(text)}"
+            rows.append(f"| {role.name}, {where} | {_code(f'* {item}')} | {goes} |")
     rows += ["", "| title form (first match wins) | example | number, title |", "|---|---|---|"]
     for title in TITLE_FORMS:
         written, number, rest = title.examples[0]

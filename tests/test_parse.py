@@ -526,3 +526,103 @@ def test_more_follow_ups_than_slots_is_reported() -> None:
     result = run_cli("validate", str(page), "--strict")
     assert result.returncode == 1
     assert "many_follow_ups.mdx:6: too-many-follow-ups: 'Message Ordering' has 9" in result.stdout
+
+
+#: Questions whose model answer opens with a label the tables don't know (``**Code**:``,
+#: ``**Analysis:**``), at the top of the question, after the interviewer intent, or after an
+#: ``**Answer**:`` with no text: (body, answer, other fields).
+OPENING_LABELS = [
+    pytest.param(
+        "**Code**:\n```js\nlet a = 1;\n```\n**Output**: `1`\n\n**Why**: It is 1.",
+        "**Code**:\n\n```js\nlet a = 1;\n```\n\n**Output**: `1`\n\n**Why**: It is 1.",
+        {},
+        id="code, output, why",
+    ),
+    pytest.param(
+        "**Pattern**: Two pointers.\n\n```py\ni, j = 0, n\n```",
+        "**Pattern**: Two pointers.\n\n```py\ni, j = 0, n\n```",
+        {},
+        id="one label, then code",
+    ),
+    pytest.param(
+        "**What interviewers are really testing:** Judgement.\n\n**Analysis:**\n\n- Option A.\n"
+        "- Option B.\n\n**Red flag answer:** Option A only.",
+        "**Analysis:**\n\n- Option A.\n- Option B.",
+        {"interviewer_intent": "Judgement.", "red_flag": "Option A only."},
+        id="after the intent",
+    ),
+    pytest.param(
+        "**Answer**:\n\n**Scenario**: 10k users.\n\n**What interviewers are really testing:** "
+        "Design.\n\n**High-Level Architecture**:\n\nA gateway.\n\n**Cost**: Cache prompts.",
+        "**High-Level Architecture**:\n\nA gateway.\n\n**Cost**: Cache prompts.",
+        {"prompt": "10k users.", "interviewer_intent": "Design."},
+        id="after an empty answer label",
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "answer", "others"), OPENING_LABELS)
+def test_an_unknown_label_opening_the_model_answer_is_the_answer(
+    body: str, answer: str, others: dict[str, str]
+) -> None:
+    page = f'## S\n\n<Accordion title="1. T">\n{body}\n</Accordion>\n'
+    lib = dockerqa.loads(page)
+    (q,) = lib
+    assert q.answer == answer
+    assert {k: getattr(q, k) for k in others} == others
+    assert q.parts == () and lib.diagnostics == ()
+
+
+def test_an_unknown_label_after_the_answer_and_its_chain_is_still_a_part() -> None:
+    page = (
+        '## S\n\n<Accordion title="1. T">\n**What interviewers are really testing:** X.\n\n'
+        "**Answer:** Y.\n\n**Follow-up:**\n1. Why?\n\n**Trade-off**: Z.\n</Accordion>\n"
+    )
+    lib = dockerqa.loads(page)
+    (q,) = lib
+    assert q.answer == "Y." and [(p.label, p.text) for p in q.parts] == [("Trade-off", "Z.")]
+    assert [d.code for d in lib.diagnostics] == ["unknown-label"]
+
+
+#: An ``**Example:**`` between an answer's paragraphs holds what follows it, up to the next
+#: label; a label the tables don't know there goes back to the answer and stays visible in it.
+EXAMPLE_INSIDE_ANSWER = [
+    pytest.param(
+        "**Answer:** Links drive the client.\n\n**Example:**\n```json\n{}\n```\n\nNo cancel link"
+        " once shipped.\n\n**Why it matters:**\n- Decoupling.\n\n**Red flag answer:** URLs only.",
+        "Links drive the client.\n\n**Why it matters:**\n\n- Decoupling.",
+        "```json\n{}\n```\n\nNo cancel link once shipped.",
+        id="label after the example's text",
+    ),
+    pytest.param(
+        "**Answer**:\n\n**What interviewers are really testing:** Trade-offs.\n\nBeams keep the"
+        " best B.\n\n**Example (B=2)**: Two beams.\n\n**When to use it**: Translation.\n\n"
+        "**Length normalization**: Divide by length.",
+        "Beams keep the best B.\n\n**When to use it**: Translation.\n\n**Length normalization**:"
+        " Divide by length.",
+        "Two beams.",
+        id="after the intent inside the answer",
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "answer", "example"), EXAMPLE_INSIDE_ANSWER)
+def test_an_unknown_label_after_an_example_inside_the_answer_goes_back_to_it(
+    body: str, answer: str, example: str
+) -> None:
+    page = f'## S\n\n<Accordion title="1. T">\n{body}\n</Accordion>\n'
+    lib = dockerqa.loads(page)
+    (q,) = lib
+    assert (q.answer, q.example) == (answer, example)
+    assert q.parts == () and lib.diagnostics == ()
+
+
+def test_an_unknown_label_after_an_example_of_its_own_is_still_a_part() -> None:
+    page = (
+        '## S\n\n<Accordion title="1. T">\n**Answer:** Y.\n\n**Red flag answer:** Z.\n\n'
+        "**Example:** E.\n\n**Production gotcha:** G.\n</Accordion>\n"
+    )
+    lib = dockerqa.loads(page)
+    (q,) = lib
+    assert (q.answer, q.example) == ("Y.", "E.")
+    assert [(p.label, p.text) for p in q.parts] == [("Production gotcha", "G.")]

@@ -7,12 +7,13 @@ a page built around it. A row without examples fails here, so no row lands untes
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import pytest
 
 import dockerqa
-from dockerqa._document import TITLE_FORMS, split_title, title_form
+from dockerqa._document import TITLE_FORMS, TitleForm, split_title, title_form
 from dockerqa._fields import (
     FOLLOW_UP_FORMS,
     FOLLOW_UPS,
@@ -22,6 +23,7 @@ from dockerqa._fields import (
     TEXT_FIELDS,
     WEAK_STRONG_ROLES,
     WEAK_VS_STRONG,
+    FollowUpForm,
     follow_up,
     follow_up_form,
     label_rule,
@@ -192,3 +194,10 @@ def test_roles(table: tuple[object, ...], role: object, item: str, text: str) ->
     else:
         body = f"**Answer:** a\n\n<Note>\n**Senior vs Staff perspective**\n\n* {item}\n</Note>"
     assert getattr(only_question(page(body)), target) == text
+
+
+def test_a_row_without_the_groups_its_code_reads_is_refused_when_made() -> None:
+    with pytest.raises(TypeError, match="group"):
+        TitleForm("no title group", re.compile(r"^(\d+)\. .+$"), None, ())
+    with pytest.raises(TypeError, match="group"):
+        FollowUpForm("no question group", re.compile(r"^(?P<a>.+)\?$"), ())

@@ -17,6 +17,7 @@ from dockerqa.study import (
     ends_with_lead_in,
     inline_steps_as_list,
     is_meta_talk,
+    list_heads,
     split_core,
     study_back,
 )
@@ -361,3 +362,22 @@ def test_a_scenario_whose_title_is_its_prompt_asks_it_once(corpus: dockerqa.Libr
     title = "Disk Full — The disk filled overnight. What do you check first?"
     q = q.model_copy(update={"title": title, "front": None, "prompt": None})
     assert ask(q, "Scenarios") == f"Scenario: {title}"  # no "How do you handle it?" after it
+
+
+#: Lists whose items the block stage reads differently from a marker followed by a space: an
+#: empty item, a marker alone on its line: (list, heads shown or None when it stays whole).
+ODD_ITEMS = [
+    pytest.param("- **A**: one\n-\n- **B**: two", None, id="an empty item has no head"),
+    pytest.param("1. **A**: one\n2.\n   **B**: two", "1. **A**\n2. **B**", id="marker alone"),
+    pytest.param("1.\t**A**: one\n2.\t**B**: two", "1. **A**\n2. **B**", id="marker, tab"),
+]
+
+
+@pytest.mark.parametrize(("items", "heads"), ODD_ITEMS)
+def test_a_lists_heads_come_from_the_items_the_block_stage_reads(
+    items: str, heads: str | None
+) -> None:
+    assert list_heads(items) == heads
+    long = "Opening fact sentence.\n\n**The steps:**\n\n" + items + " word" * 120
+    back = study_back(long)  # the list folds, with its heads shown when it has them
+    assert ("**The steps:**" in back.core) and (heads is None or heads in back.core)
