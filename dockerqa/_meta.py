@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
+from dockerqa._files import read_input, reason
 from dockerqa._text import slugify
 from dockerqa.errors import MetadataError
 from dockerqa.model import FrozenModel, Level
@@ -239,15 +240,18 @@ def _validate(data: dict[str, Any], text: str, path: Path) -> MetaFile:
 def read_meta(path: Path) -> CorpusMeta:
     """Read a metadata TOML file; `MetadataError` with its line and key on any problem."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = read_input(path)
+    except OSError as exc:
+        raise MetadataError(f"cannot read: {reason(exc)}", path) from None
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")  # a BOM, as Windows editors write
     except UnicodeDecodeError as exc:
         raise MetadataError(f"not UTF-8 text (byte {exc.start}); save it as UTF-8", path) from None
-    except OSError as exc:
-        raise MetadataError(f"cannot read: {exc.strerror or exc}", path) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else None
+        m = re.search(r"line (\d+)", str(exc))
+        line = int(m.group(1)) if m else text.count("\n") + (not text.endswith("\n"))
         raise MetadataError(f"invalid TOML: {exc}", path, line) from None
     meta = _validate(data, text, path)
     return CorpusMeta(

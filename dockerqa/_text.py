@@ -12,6 +12,18 @@ _MDX_ESCAPE = re.compile(r"\\([~$<_&{}>])")
 _BACKTICKS = re.compile(r"`+")
 
 
+#: How text that is not UTF-8 begins when it is UTF-16 (its byte-order marks).
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def not_utf8(data: bytes, start: int) -> str:
+    """Why ``data`` is not UTF-8 (it failed at byte ``start``): ``not valid UTF-8 (byte 0xff)``,
+    or ``not valid UTF-8 (it is UTF-16)`` for text that starts with a UTF-16 byte-order mark."""
+    if data.startswith(_UTF16_BOMS):
+        return "not valid UTF-8 (it is UTF-16)"
+    return f"not valid UTF-8 (byte 0x{data[start]:02x})"
+
+
 def decode_entities(text: str) -> str:
     """Decode HTML entities such as ``&#123;`` and ``&gt;``; leave lone ampersands alone."""
     return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import gc
+import io
 import os
 import signal
 import sys
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from dockerqa import __version__
+from dockerqa._files import reason
 from dockerqa.errors import DockerQAError
 
 if TYPE_CHECKING:
@@ -634,6 +636,8 @@ def run() -> None:
     removed, never left half-written.
     """
     signal.signal(signal.SIGINT, _interrupt)
+    if sys.stdout is None:  # started with standard output closed (`dockerqa list >&-`)
+        sys.stdout = io.TextIOWrapper(_ClosedOutput(), write_through=True)
     gc.disable()  # until the command's imports are done (`_settled`)
     try:
         main.main(prog_name="dockerqa", standalone_mode=False)
@@ -662,7 +666,7 @@ def _output_failed(exc: OSError) -> NoReturn:
     """Standard output can't be written: a closed pipe ends quietly, anything else is one line;
     status 1 either way."""
     if not isinstance(exc, BrokenPipeError) and exc.errno != errno.EPIPE:
-        click.echo(f"dockerqa: error: cannot write output: {exc.strerror}", err=True)
+        click.echo(f"dockerqa: error: standard output: cannot write: {reason(exc)}", err=True)
     _quiet_stdout()
     sys.exit(1)
 
@@ -670,8 +674,21 @@ def _output_failed(exc: OSError) -> NoReturn:
 def _quiet_stdout() -> None:
     """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
+    if devnull != 1:  # it is 1 when standard output was closed
+        os.dup2(devnull, 1)
+        os.close(devnull)
+    sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115 (the interpreter closes it)
+
+
+class _ClosedOutput(io.RawIOBase):
+    """Standard output when the command was started without one: every write fails as a
+    write to a closed descriptor does, so a command that prints says so in one line."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: object) -> int:
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -53,9 +53,9 @@ from typing import Any
 
 from pydantic import Field, ValidationError, field_validator
 
-from dockerqa._files import json_chunks
+from dockerqa._files import json_chunks, read_input, reason
 from dockerqa._load import bundled_source, lock_path
-from dockerqa._text import words_fingerprint
+from dockerqa._text import not_utf8, words_fingerprint
 from dockerqa.errors import LockError
 from dockerqa.model import SLOT_LIMIT as SLOT_LIMIT  # follow-up slots before reuse
 from dockerqa.model import FrozenModel, Question, SourceSpan, grouped_by
@@ -363,11 +363,17 @@ class Lock(FrozenModel):
 
 def _read_text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        data = read_input(path)
     except FileNotFoundError:
         raise LockError(f"{path}: no such lock file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LockError(f"{path}: cannot read the lock file ({exc}); {_rebuild(path)}") from None
+    except OSError as exc:
+        raise LockError(f"{path}: cannot read: {reason(exc)}; {_rebuild(path)}") from None
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")  # a BOM, as Windows editors write
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = 1 if data.startswith((b"\xff\xfe", b"\xfe\xff")) else before.count(b"\n") + 1
+        raise LockError(f"{path}:{line}: {not_utf8(data, exc.start)}; {_rebuild(path)}") from None
 
 
 def read_lock(path: str | os.PathLike[str]) -> Lock:
@@ -440,7 +446,7 @@ def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
 def lock_command(path: Path, page: str | os.PathLike[str] | None = None) -> str:
     """The command that refreshes the lock file at ``path`` (of ``page``, default: the page
     beside it): the one way every message phrases the advice."""
-    if path.resolve() == lock_path(bundled_source()).resolve():
+    if os.path.realpath(path) == os.path.realpath(lock_path(bundled_source())):  # loops too
         return "dockerqa lock"
     return f"dockerqa lock --source {page if page is not None else path.with_suffix('.mdx')}"
 

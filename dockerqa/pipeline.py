@@ -484,7 +484,8 @@ def refresh(
     new = tuple(new)
     name, lock_command = _names(library, path)
     command = advise or lock_command
-    previous = read_lock(path) if path.exists() else None  # the text is dropped once parsed
+    # the text is dropped once parsed; a link to nowhere or a pipe is read (and reported)
+    previous = read_lock(path) if os.path.lexists(path) else None
     if locked and previous is None:
         raise LockError(f"{name} does not exist; run `{command}`")
     adopts_key = previous is not None and previous.key is not None and not keyed(library)
