@@ -321,9 +321,9 @@ def list_(source: str | None, **kwargs: Any) -> None:
     _settled()
 
     library = apply_filters(read_library(source), _filters(kwargs))
-    width = max(len(q.id) for q in library)
+    width = max(cell_len(q.id) for q in library)
     for q in library:
-        click.echo(f"{q.id:<{width}}  {q.level.value:<12}  {q.kind.value:<11}  {q.title}")
+        click.echo(f"{_pad(q.id, width)}  {q.level.value:<12}  {q.kind.value:<11}  {q.title}")
 
 
 @main.command(
@@ -359,8 +359,9 @@ def stats(source: str | None) -> None:
     counts = library.counts()
     click.echo(f"{counts.questions} questions in {len(counts.by_section)} sections")
     click.echo("\nby section:")
+    width = max([19, *(cell_len(s.id) for s in library.sections)])
     for s in library.sections:
-        click.echo(f"  {counts.by_section[s.id]:>3}  {s.id:<20} {s.heading}")
+        click.echo(f"  {counts.by_section[s.id]:>3}  {_pad(s.id, width)}  {s.heading}")
     for title, table in (("level", counts.by_level), ("kind", counts.by_kind)):
         click.echo(f"\nby {title}:")
         for key, n in table.items():
@@ -618,6 +619,18 @@ def schema() -> None:
     from dockerqa.model import library_schema
 
     click.echo(json.dumps(library_schema(), indent=2, ensure_ascii=False))
+
+
+def cell_len(text: str) -> int:
+    """The columns ``text`` takes on a terminal (a Chinese character or an emoji takes two)."""
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` columns as a terminal shows them."""
+    return text + " " * (width - cell_len(text))
 
 
 class _Interrupted(BaseException):
