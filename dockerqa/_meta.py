@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from dockerqa._files import read_input, reason
-from dockerqa._text import slugify
+from dockerqa._text import slugify, title_slug
 from dockerqa.errors import MetadataError
 from dockerqa.model import FrozenModel, Level
 
@@ -61,9 +61,12 @@ class CorpusMeta:
     lines: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def section_id(self, heading: str) -> str:
-        """The section's key: from the metadata, else a slug of the heading without its number."""
+        """The section's key: from the metadata, else a slug of the heading without its number
+        (of its own characters when it has no Latin letters or digits: ``基础``, never a
+        place on the page)."""
         sid = self.sections.get(heading, (None, None))[0]
-        return sid or slugify(_NUMBER.sub("", heading)) or "section"
+        text = _NUMBER.sub("", heading)
+        return sid or slugify(text) or title_slug(text) or "section"
 
     def section_level(self, heading: str) -> Level | None:
         """The level the metadata gives a section, if any."""
