@@ -217,3 +217,32 @@ def test_ids_already_in_a_lock_are_kept(tmp_path: Path) -> None:
         refresh(dockerqa.load(page), page.with_suffix(".lock"), now=T0 + 20).changes.describe()
         == ""
     )
+
+
+@pytest.mark.parametrize(
+    ("kept", "inserted"),
+    [
+        (("Docker 🐳", "C++"), ("Docker 🐋", "C#")),  # titles whose slugs are the same
+        (("容器 🐳",), ("容器 🐋",)),
+        (("Same",), ("Same!",)),
+    ],
+    ids=["emoji-and-symbols", "cjk-and-emoji", "punctuation"],
+)
+def test_a_question_whose_slug_another_title_shares_keeps_its_id(
+    tmp_path: Path, kept: tuple[str, ...], inserted: tuple[str, ...]
+) -> None:
+    """Inserting a question whose title gives the same slug (so the page hands out ``-2``)
+    before another leaves the other's id, notes and reviews where they were."""
+    page = tmp_path / "p.mdx"
+    page.write_text(_any_script_page(*kept), encoding="utf-8")
+    lock_file = page.with_suffix(".lock")
+    refresh(dockerqa.load(page), lock_file, now=T0)
+    before = {q.title: q.id for q in dockerqa.load(page)}
+    page.write_text(_any_script_page(*inserted, *kept), encoding="utf-8")
+    lock = refresh(dockerqa.load(page), lock_file, now=T0 + 10)
+    assert lock.changes.changed == () and lock.changes.retired == ()
+    assert len(lock.changes.added) == len(inserted)
+    after = {q.title: q.id for q in apply_renames(dockerqa.load(page), lock)}
+    assert {t: after[t] for t in kept} == before
+    assert len(set(after.values())) == len(after)
+    assert refresh(dockerqa.load(page), lock_file, now=T0 + 20).changes.describe() == ""
