@@ -263,7 +263,8 @@ def export(
         current = opened.lock
         assert current is not None  # refreshed or checked
         if report is not None and current.changes.describe():
-            report(f"updated {lock_file.name}: {current.changes.describe()}")
+            name = _names(library, lock_file)[0]  # as the page was given: a/ and b/ differ
+            report(f"updated {name}: {current.changes.describe()}")
         if explain is not None:
             for line in current.decisions():
                 explain(line)
