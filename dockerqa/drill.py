@@ -532,8 +532,17 @@ class Drill:
         retired questions are the ones the Anki deck sees. ``filters`` are `Library.filter`
         keywords; ``store`` is a `Store` or its path (default: `default_store`).
         """
-        from dockerqa.pipeline import open_page
+        from dockerqa._load import lock_path, metadata_path, resolve_source
+        from dockerqa.pipeline import open_page, same_file
 
+        if store is not None and not isinstance(store, Store):
+            page_file = resolve_source(source)
+            for own in (page_file, metadata_path(page_file), lock_path(page_file)):
+                if same_file(Path(store), own):
+                    raise DrillError(
+                        f"{store}: refusing to use the page's own file {own} as the drill "
+                        "store; give another --store"
+                    )
         page = open_page(source, use="refresh", filters=filters)
         opened = store if isinstance(store, Store) else Store(store)
         drill = cls(page.library, opened, lock=page.lock, now=now)

@@ -406,12 +406,13 @@ def _targets(
         protected.add(metadata_path(page))
     for target in targets:
         for p in protected:
-            if _same_file(target, p):
+            if same_file(target, p):
                 raise ExportError(f"{target}: refusing to write over the page's own file {p}")
     return targets
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (however spelled, through links, or hard-linked)."""
     try:
         return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
     except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop

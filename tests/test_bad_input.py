@@ -860,6 +860,17 @@ CASES = [
             ),
         ]
     ),
+    *(
+        Case(
+            f"drill-store-is-the-page-{name}",
+            ("drill", "--source", "page.mdx", "--store", f"page.{name}", "--stats"),
+            1,
+            rf"{ERR}page\.{name}: refusing to use the page's own file page\.{name} as the "
+            r"drill store; give another --store$",
+            setup=(write("page.toml", ""),),  # empty: SQLite would make it a database
+        )
+        for name in ("toml", "lock", "mdx")
+    ),
     Case(
         "drill-store-read-only-for-stats",
         ("drill", "--source", "page.mdx", "--store", "ro/drill.sqlite3", "--stats"),
