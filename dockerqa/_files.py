@@ -305,18 +305,20 @@ def write_output(destination: Path, data: Output) -> Path:
     any failure, leaving the destination as it was.
     """
     destination = Path(destination)
-    target = _target(destination)
-    try:
-        st: os.stat_result | None = target.stat()
+    try:  # through links as the kernel follows them: /dev/stdout to a pipe has no path
+        st: os.stat_result | None = os.stat(destination)
     except FileNotFoundError:
         st = None
     except OSError as exc:
         raise _fail(destination, exc) from None
+    if st is not None and (
+        stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) or stat.S_ISFIFO(st.st_mode)
+    ):
+        whole = data if isinstance(data, bytes) else b"".join(data)
+        _write_special(destination, destination, whole)
+        return destination
+    target = _target(destination)
     if st is not None:
-        if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) or stat.S_ISFIFO(st.st_mode):
-            whole = data if isinstance(data, bytes) else b"".join(data)
-            _write_special(target, destination, whole)
-            return destination
         if stat.S_ISDIR(st.st_mode):
             raise ExportError(
                 f"{destination}: cannot write: is a directory; give a file name inside it"

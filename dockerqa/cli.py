@@ -50,8 +50,18 @@ def _examples(*lines: str) -> str:
 
 
 #: ``--source``, which every command that reads a page takes.
+class _Path(click.Path):
+    """click's Path, refusing an empty value (an unset shell variable), which would otherwise
+    name the current directory."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value:
+            self.fail("an empty path names no file", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 SOURCE_OPTION: dict[str, Any] = {
-    "type": click.Path(dir_okay=False, path_type=str),
+    "type": _Path(dir_okay=False, path_type=str),
     "help": "Interview page to read (default: the bundled Docker corpus).",
 }
 
@@ -146,7 +156,7 @@ def _common_export_options(all_formats: bool) -> list[click.Option]:
     )
     params = [
         click.Option(["--source"], **SOURCE_OPTION),
-        click.Option(["--out"], type=click.Path(path_type=str), help=out_help),
+        click.Option(["--out"], type=_Path(path_type=str), help=out_help),
         click.Option(
             ["--locked"],
             is_flag=True,
@@ -385,7 +395,7 @@ def tags(source: str | None) -> None:
 
 
 @main.command(epilog=_examples("dockerqa validate", "dockerqa validate my-page.mdx --strict"))
-@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=str))
+@click.argument("path", required=False, type=_Path(dir_okay=False, path_type=str))
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any problem is reported.")
 @_nice_errors
 def validate(path: str | None, strict: bool) -> None:
@@ -512,7 +522,7 @@ def lock(
 )
 @click.option(
     "--store",
-    type=click.Path(dir_okay=False, path_type=str),
+    type=_Path(dir_okay=False, path_type=str),
     help="Review store file (default: $DOCKERQA_DRILL_STORE, else "
     "$XDG_DATA_HOME/dockerqa/drill.sqlite3).",
 )

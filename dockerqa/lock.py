@@ -389,7 +389,12 @@ def parse_lock(text: str, path: str | os.PathLike[str] = "<lock>") -> Lock:
     """Parse lock file text; `LockError` naming the file and line when it is not a valid lock."""
     path = Path(path)
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_unique_keys)
+    except _Twice as exc:
+        line = _line_of_second(text, exc.key)
+        raise LockError(
+            f"{path}:{line}: {exc.key}: given twice in one object; {_rebuild(path)}"
+        ) from None
     except json.JSONDecodeError as exc:
         raise LockError(
             f"{path}:{exc.lineno}: not valid JSON: {exc.msg}; {_rebuild(path)}"
@@ -423,6 +428,30 @@ def parse_lock(text: str, path: str | os.PathLike[str] = "<lock>") -> Lock:
         message = msg.removeprefix("Value error, ")
         raise LockError(f"{path}:{line}: {where}: {message}; {_rebuild(path)}") from None
     return lock
+
+
+class _Twice(Exception):
+    """A key given twice in one JSON object (JSON would keep the last silently)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise _Twice(key)
+        data[key] = value
+    return data
+
+
+def _line_of_second(text: str, key: str) -> int:
+    """The line of the second ``"key":`` in the text (where a key given twice is; 1 if the
+    text spells it otherwise)."""
+    found = [m.start() for m in re.finditer(re.escape(json.dumps(key)) + r"\s*:", text)]
+    return text.count("\n", 0, found[1]) + 1 if len(found) > 1 else 1
 
 
 class _Invalid(Exception):

@@ -392,11 +392,11 @@ def _targets(
         targets = [DEFAULT_DIR / _filename(exporters[0], key)]
     else:
         dest = Path(destination)
-        if dest.is_dir():
+        if os.path.isdir(dest):  # False, not an error, for a name too long
             targets = [dest / _filename(exporters[0], key)]
         elif os.fspath(destination).endswith(_SEPARATORS):  # ``newdir/`` names a directory
             shown = os.fspath(destination)
-            if dest.exists() or dest.is_symlink():
+            if os.path.lexists(dest):
                 raise ExportError(f"{shown}: not a directory")
             raise ExportError(f"{shown}: no such directory; create it first, or give a file name")
         else:

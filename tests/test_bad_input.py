@@ -329,6 +329,21 @@ CASES = [
         r"Usage: dockerqa export",
         absent=("o.json",),
     ),
+    *(
+        Case(
+            f"empty-path-{name}",
+            args,
+            2,
+            r"Usage: dockerqa ",
+            absent=("dist", "page.json"),
+        )
+        for name, args in (
+            ("source", ("list", "--source", "")),
+            ("page", ("validate", "")),
+            ("out", (*EXPORT, "--out", "")),
+            ("store", ("drill", "--source", "page.mdx", "--store", "", "--stats")),
+        )
+    ),
     Case(
         "page-is-a-link-loop",
         ("validate", "loop.mdx"),
@@ -526,6 +541,13 @@ CASES = [
                 False,
             ),
         )
+    ),
+    Case(
+        "lock-key-twice",
+        ("lock", "--check", "--source", "page.mdx"),
+        1,
+        rf"{ERR}page\.lock:\d+: key: given twice in one object; {REBUILD}",
+        setup=(edit_lock(lambda t: t.replace('{\n  "about"', '{\n  "key": "zz",\n  "about"', 1)),),
     ),
     Case(
         "lock-with-a-byte-order-mark",
@@ -733,6 +755,19 @@ CASES = [
         None,
         unchanged=("page.mdx", "page.toml", "page.lock", "link.json"),
         setup=(lambda d: (d / "real").mkdir(), symlink("link.json", "real/o.json")),
+    ),
+    Case(
+        "output-name-too-long",
+        (*EXPORT, "--out", "x" * 300 + ".json"),
+        1,
+        rf"{ERR}x+\.json: cannot write: file name too long$",
+    ),
+    Case(
+        "output-is-standard-output-as-a-pipe",
+        (*EXPORT, "--out", "/dev/stdout"),
+        0,
+        None,
+        output=r'"questions"',
     ),
     Case(
         "output-is-a-fifo-nothing-reads",
