@@ -56,6 +56,8 @@ def load(path: str | os.PathLike[str] | None = None) -> Library:
     (exports apply it). Raises `ParseError` naming the file and line when the page cannot be
     read.
     """
+    if path is not None and not os.fspath(path):  # Path("") would be the current directory
+        raise ParseError("an empty path names no page", "''", 1, 1)
     source = resolve_source(path)
     meta_file = metadata_path(source)
     meta = read_meta(meta_file) if has_metadata(source) else CorpusMeta()

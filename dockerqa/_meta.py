@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from dockerqa._files import read_input, reason
-from dockerqa._text import slugify, title_slug
+from dockerqa._text import not_utf8, slugify, title_slug
 from dockerqa.errors import MetadataError
 from dockerqa.model import FrozenModel, Level
 
@@ -249,7 +249,9 @@ def read_meta(path: Path) -> CorpusMeta:
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")  # a BOM, as Windows editors write
     except UnicodeDecodeError as exc:
-        raise MetadataError(f"not UTF-8 text (byte {exc.start}); save it as UTF-8", path) from None
+        why = not_utf8(raw, exc.start)
+        line = 1 if why.endswith("UTF-16)") else raw.count(b"\n", 0, exc.start) + 1
+        raise MetadataError(f"{why}; save it as UTF-8", path, line) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

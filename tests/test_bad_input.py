@@ -483,6 +483,27 @@ CASES = [
             ),
         )
     ),
+    *(
+        Case(
+            f"metadata-{name}",
+            ("list", "--source", "page.mdx"),
+            1,
+            rf"{ERR}page\.toml:{where}; save it as UTF-8$",
+            setup=(recoded("page.toml", change),),
+        )
+        for name, change, where in (
+            (
+                "not-utf-8",
+                lambda b: b.replace(b"[[sections]]", b"#\xff\n[[sections]]", 1),
+                r"4: not valid UTF-8 \(byte 0xff\)",
+            ),
+            (
+                "in-utf-16",
+                lambda b: b.decode().encode("utf-16"),
+                r"1: not valid UTF-8 \(it is UTF-16\)",
+            ),
+        )
+    ),
     Case(
         "metadata-with-a-byte-order-mark",
         ("list", "--source", "page.mdx"),
@@ -1043,6 +1064,11 @@ def test_bad_input(case: Case, page_dir: Path, tmp_path: Path) -> None:
         assert re.search(case.output, result.stdout), result.stdout
     leftovers = [str(p.relative_to(d)) for p in d.rglob(".*.tmp")]
     assert [name for name in leftovers if name not in case.unchanged] == []
+
+
+def test_an_empty_path_is_a_parse_error_in_the_api() -> None:
+    with pytest.raises(dockerqa.ParseError, match=r"^'':1:1: an empty path names no page$"):
+        dockerqa.load("")
 
 
 def test_a_write_through_a_link_lands_in_its_target(page_dir: Path, tmp_path: Path) -> None:
