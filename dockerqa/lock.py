@@ -55,8 +55,9 @@ from pydantic import Field, ValidationError, field_validator
 
 from dockerqa._files import json_chunks, read_input, reason
 from dockerqa._load import bundled_source, lock_path
+from dockerqa._meta import read_meta
 from dockerqa._text import not_utf8, words_fingerprint
-from dockerqa.errors import LockError
+from dockerqa.errors import DockerQAError, LockError
 from dockerqa.model import SLOT_LIMIT as SLOT_LIMIT  # follow-up slots before reuse
 from dockerqa.model import FrozenModel, Question, SourceSpan, grouped_by
 
@@ -481,10 +482,24 @@ def lock_command(path: Path, page: str | os.PathLike[str] | None = None) -> str:
 
 
 def _rebuild(path: Path) -> str:
-    """The end of every damaged-lock message: how to get a good lock file back."""
-    return (
+    """The end of every damaged-lock message: how to get a good lock file back (and, for a
+    page whose metadata names no key, what a rebuilt lock costs: the key is in the lock)."""
+    advice = (
         "restore it from version control, or delete it and run "
         f"`{lock_command(path)}` to rebuild it"
+    )
+    meta = path.with_suffix(".toml")
+    try:
+        keyed = os.path.realpath(path) == os.path.realpath(lock_path(bundled_source())) or (
+            meta.is_file() and read_meta(meta).key is not None
+        )
+    except DockerQAError:  # a damaged NAME.toml is reported when the page is read
+        keyed = True
+    if keyed:
+        return advice
+    return (
+        f"{advice} ({meta.name} names no key, so a rebuilt lock may mint a new one: new notes, "
+        "reviews left behind)"
     )
 
 

@@ -53,7 +53,12 @@ DRILL_T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: (major, minor) of the kernel's null and full devices, for private copies made with mknod.
 NULL, FULL, ZERO = (1, 3), (1, 7), (1, 5)
-REBUILD = r"restore it from version control, or delete it and run `dockerqa lock --source page\.mdx` to rebuild it$"  # noqa: E501
+#: How a damaged lock's message ends for the catalogue's page, whose page.toml names no key.
+REBUILD = (
+    r"restore it from version control, or delete it and run `dockerqa lock --source page\.mdx` "
+    r"to rebuild it \(page\.toml names no key, so a rebuilt lock may mint a new one: new "
+    r"notes, reviews left behind\)$"
+)
 
 
 # --- what a row may prepare ----------------------------------------------------------------------
@@ -576,6 +581,14 @@ CASES = [
         0,
         None,
         setup=(recoded("page.lock", lambda b: b"\xef\xbb\xbf" + b),),
+    ),
+    Case(
+        "lock-not-json-of-a-keyed-page",
+        ("lock", "--check", "--source", "page.mdx"),
+        1,
+        rf"{ERR}page\.lock:1: not valid JSON: .*; restore it from version control, or delete it "
+        r"and run `dockerqa lock --source page\.mdx` to rebuild it$",
+        setup=(write("page.lock", "{"), edit("page.toml", 'title = "', 'key = "small"\ntitle = "')),
     ),
     Case(
         "lock-not-json",
