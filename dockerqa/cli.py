@@ -560,7 +560,7 @@ def drill(
     _settled()
 
     moment = parse_time(now) if now is not None else None
-    session = Drill.open(source, store, filters=_filters(kwargs), now=moment)
+    session = Drill.open(source, store, filters=_filters(kwargs), now=moment, create=not show_stats)
     screen = Screen(sys.stdin, sys.stdout)
     told: set[str] = set()
 

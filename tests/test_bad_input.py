@@ -941,6 +941,23 @@ CASES = [
         for name in ("toml", "lock", "mdx")
     ),
     Case(
+        "drill-stats-of-a-missing-store-creates-nothing",
+        DRILL_STATS,
+        0,
+        None,
+        absent=("drill.sqlite3", "drill.sqlite3-wal", "drill.sqlite3-shm"),
+        output=all_row(0),
+    ),
+    Case(
+        "drill-stats-of-an-empty-file-leaves-it-empty",
+        DRILL_STATS,
+        0,
+        None,
+        unchanged=("page.mdx", "page.toml", "page.lock", "drill.sqlite3"),
+        output=all_row(0),
+        setup=(write("drill.sqlite3", b""),),
+    ),
+    Case(
         "drill-store-read-only-for-stats",
         ("drill", "--source", "page.mdx", "--store", "ro/drill.sqlite3", "--stats"),
         0,
