@@ -16,7 +16,7 @@ from dockerqa._blocks import split
 from dockerqa._fields import CALLOUTS, FieldAssigner, callout_markdown
 from dockerqa._mdx import Component, Run, scan
 from dockerqa._meta import CorpusMeta
-from dockerqa._text import decode_entities, decode_inline, page_key, slugify, title_slug
+from dockerqa._text import decode_entities, decode_inline, page_key, title_slug
 from dockerqa.errors import ParseError
 from dockerqa.model import (
     SLOT_LIMIT,
@@ -499,7 +499,7 @@ class DocumentParser:
     def _check_topics(self, questions: list[Question]) -> None:
         topics: dict[str, list[Question]] = defaultdict(list)
         for q in questions:
-            topics[slugify(_topic_base(q.title))].append(q)
+            topics[title_slug(_topic_base(q.title))].append(q)
         for qs in topics.values():
             for q in qs[1:]:
                 self.warn(

@@ -7,7 +7,8 @@ rules, in the order they are applied:
   below; the link itself is kept.
 * **A character or block device, or a FIFO** (``/dev/null``, ``/dev/stdout``, a named pipe)
   is opened for writing and gets the bytes directly: it is never replaced by a regular file.
-  A FIFO without a reader waits for one, as any Unix program does.
+  A FIFO without a reader is given `PIPE_WAIT` seconds to get one, then refused (``no
+  process reads this pipe``) rather than waited for for ever.
 * **A regular file, or nothing yet**: the bytes go to a temporary file beside the destination,
   named ``.NAME.<pid>-<random>.tmp``; it is flushed to disk (``fsync``), renamed over the
   destination and the directory is flushed too, so a crash leaves either the old file or the
@@ -22,6 +23,10 @@ rules, in the order they are applied:
 * **A missing parent directory** is an error; only callers that own an output directory (the
   default ``dist/``, the directory of ``export all``) create it, with `make_directory`.
 * Anything else (a directory, a socket) is refused.
+
+Files dockerqa reads (the page, its metadata, its lock) go through `read_input`: a named pipe
+nothing writes to, or a device that never ends (``/dev/zero``), is an error rather than a wait
+for ever; so is a named pipe nothing reads when it is written (after `PIPE_WAIT` seconds).
 
 ``-`` is not a file name here: callers that accept it for standard output use `write_stdout`,
 which refuses binary data.
@@ -39,6 +44,7 @@ import json
 import os
 import re
 import secrets
+import select
 import stat
 import sys
 import time
@@ -55,6 +61,8 @@ __all__ = [
     "encoded",
     "json_chunks",
     "make_directory",
+    "read_input",
+    "reason",
     "remove_stale_temporaries",
     "write_output",
     "write_stdout",
@@ -64,18 +72,22 @@ __all__ = [
 STDOUT = "-"
 #: Seconds after which a temporary file of a process that no longer runs counts as stale.
 STALE_AFTER = 10.0
+#: Seconds a named pipe may take to get a writer (when read) or a reader (when written).
+PIPE_WAIT = 2.0
+#: The most bytes read from one input file: far more than any page, metadata or lock.
+INPUT_LIMIT = 64 << 20
 #: Mode of every regular file written (``rw-r--r--``), independent of the umask.
 FILE_MODE = 0o644
 
 
-def _reason(exc: OSError) -> str:
+def reason(exc: OSError) -> str:
     """The system's description of an error, in lowercase (``no space left on device``)."""
     text = exc.strerror or (os.strerror(exc.errno) if exc.errno else str(exc))
     return text[:1].lower() + text[1:]
 
 
 def _fail(destination: Path | str, exc: OSError) -> ExportError:
-    return ExportError(f"{destination}: cannot write: {_reason(exc)}")
+    return ExportError(f"{destination}: cannot write: {reason(exc)}")
 
 
 def make_directory(directory: Path) -> None:
@@ -87,7 +99,7 @@ def make_directory(directory: Path) -> None:
             f"{directory}: cannot create the directory: a file is in the way"
         ) from None
     except OSError as exc:
-        raise ExportError(f"{directory}: cannot create the directory: {_reason(exc)}") from None
+        raise ExportError(f"{directory}: cannot create the directory: {reason(exc)}") from None
 
 
 def write_stdout(data: bytes, *, binary: bool = False, what: str = "this format") -> None:
@@ -175,10 +187,52 @@ def remove_stale_temporaries(destination: Path, *, now: float | None = None) -> 
 Output = bytes | Iterable[bytes]
 
 
+def _open_for_writing(path: Path) -> int:
+    """A blocking descriptor open for writing; a named pipe that no process reads gets
+    `PIPE_WAIT` seconds to get a reader (`OSError` then) instead of a wait for ever."""
+    deadline = time.monotonic() + PIPE_WAIT
+    while True:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY)
+        except OSError as exc:  # ENXIO: a named pipe that no process reads (yet)
+            if exc.errno != errno.ENXIO:
+                raise
+            if time.monotonic() >= deadline:
+                raise OSError(errno.ENXIO, "No process reads this pipe") from None
+            time.sleep(0.05)
+            continue
+        os.set_blocking(fd, True)
+        return fd
+
+
+def read_input(path: Path, limit: int = INPUT_LIMIT) -> bytes:
+    """The bytes of an input file; `OSError` when it cannot be read, and also when it is a
+    named pipe that no process writes to within `PIPE_WAIT` seconds (``no process writes to
+    this pipe``) or holds more than ``limit`` bytes (``larger than 64 MiB``: ``/dev/zero``)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    try:
+        if stat.S_ISFIFO(os.fstat(fd).st_mode):
+            poller = select.poll()
+            poller.register(fd, select.POLLIN)
+            if not poller.poll(int(PIPE_WAIT * 1000)):
+                raise OSError(errno.EAGAIN, "No process writes to this pipe")
+        os.set_blocking(fd, True)
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise OSError(errno.EFBIG, f"Larger than {limit >> 20} MiB")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def _write_special(destination: Path, shown: Path, data: bytes) -> None:
     """Write to a device or FIFO as it is: no temporary file, no truncation, no rename."""
     try:
-        fd = os.open(destination, os.O_WRONLY | os.O_NOCTTY)
+        fd = _open_for_writing(destination)
     except OSError as exc:
         raise _fail(shown, exc) from None
     try:
@@ -251,18 +305,20 @@ def write_output(destination: Path, data: Output) -> Path:
     any failure, leaving the destination as it was.
     """
     destination = Path(destination)
-    target = _target(destination)
-    try:
-        st: os.stat_result | None = target.stat()
+    try:  # through links as the kernel follows them: /dev/stdout to a pipe has no path
+        st: os.stat_result | None = os.stat(destination)
     except FileNotFoundError:
         st = None
     except OSError as exc:
         raise _fail(destination, exc) from None
+    if st is not None and (
+        stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) or stat.S_ISFIFO(st.st_mode)
+    ):
+        whole = data if isinstance(data, bytes) else b"".join(data)
+        _write_special(destination, destination, whole)
+        return destination
+    target = _target(destination)
     if st is not None:
-        if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) or stat.S_ISFIFO(st.st_mode):
-            whole = data if isinstance(data, bytes) else b"".join(data)
-            _write_special(target, destination, whole)
-            return destination
         if stat.S_ISDIR(st.st_mode):
             raise ExportError(
                 f"{destination}: cannot write: is a directory; give a file name inside it"

@@ -6,6 +6,7 @@ import os
 from importlib import resources
 from pathlib import Path
 
+from dockerqa._files import read_input, reason
 from dockerqa._meta import CorpusMeta, read_meta
 from dockerqa._parse import parse_document
 from dockerqa.errors import ParseError
@@ -23,6 +24,12 @@ def bundled_source() -> Path:
 def metadata_path(source: Path) -> Path:
     """The metadata file that belongs to a source (``NAME.toml`` beside ``NAME.mdx``)."""
     return source.with_suffix(".toml")
+
+
+def has_metadata(source: Path) -> bool:
+    """Whether a page has a metadata file: anything named ``NAME.toml`` beside a page that is
+    a file, even a directory or a broken link (reading it then says what is wrong)."""
+    return source.is_file() and os.path.lexists(metadata_path(source))
 
 
 def lock_path(source: Path) -> Path:
@@ -49,22 +56,24 @@ def load(path: str | os.PathLike[str] | None = None) -> Library:
     (exports apply it). Raises `ParseError` naming the file and line when the page cannot be
     read.
     """
+    if path is not None and not os.fspath(path):  # Path("") would be the current directory
+        raise ParseError("an empty path names no page", "''", 1, 1)
     source = resolve_source(path)
     meta_file = metadata_path(source)
-    meta = read_meta(meta_file) if source.is_file() and meta_file.is_file() else CorpusMeta()
+    meta = read_meta(meta_file) if has_metadata(source) else CorpusMeta()
     # the bytes go straight to the parser, which lets go of them once decoded
     return parse_document(_read_page(source), display_name(path), meta)
 
 
 def _read_page(source: Path) -> bytes:
     try:
-        return source.read_bytes()
+        return read_input(source)
     except FileNotFoundError:
         raise ParseError("no such file", source, 1, 1) from None
     except IsADirectoryError:
         raise ParseError("is a directory, not a page", source, 1, 1) from None
     except OSError as exc:
-        raise ParseError(f"cannot read: {exc.strerror}", source, 1, 1) from None
+        raise ParseError(f"cannot read: {reason(exc)}", source, 1, 1) from None
 
 
 def loads(

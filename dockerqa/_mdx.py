@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from dockerqa._text import not_utf8
 from dockerqa.errors import ParseError
 from dockerqa.model import Diagnostic
 
@@ -89,12 +90,13 @@ def decode(data: bytes | str, file: str) -> tuple[str, list[Diagnostic]]:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
+            why = not_utf8(data, exc.start)
+            if why.endswith("UTF-16)"):
+                raise ParseError(f"{why}; save it as UTF-8", file, 1, 1) from None
             before = data[: exc.start]
             line = before.count(b"\n") + 1
             column = exc.start - (before.rfind(b"\n") + 1) + 1
-            raise ParseError(
-                f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", file, line, column
-            ) from None
+            raise ParseError(why, file, line, column) from None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     diagnostics: list[Diagnostic] = []
     if _CONTROL.search(text) is None:

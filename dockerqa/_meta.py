@@ -17,7 +17,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
-from dockerqa._text import slugify
+from dockerqa._files import read_input, reason
+from dockerqa._text import not_utf8, slugify, title_slug
 from dockerqa.errors import MetadataError
 from dockerqa.model import FrozenModel, Level
 
@@ -61,9 +62,12 @@ class CorpusMeta:
     lines: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def section_id(self, heading: str) -> str:
-        """The section's key: from the metadata, else a slug of the heading without its number."""
+        """The section's key: from the metadata, else a slug of the heading without its number
+        (of its own characters when it has no Latin letters or digits: ``基础``, never a
+        place on the page)."""
         sid = self.sections.get(heading, (None, None))[0]
-        return sid or slugify(_NUMBER.sub("", heading)) or "section"
+        text = _NUMBER.sub("", heading)
+        return sid or slugify(text) or title_slug(text) or "section"
 
     def section_level(self, heading: str) -> Level | None:
         """The level the metadata gives a section, if any."""
@@ -240,15 +244,20 @@ def _validate(data: dict[str, Any], text: str, path: Path) -> MetaFile:
 def read_meta(path: Path) -> CorpusMeta:
     """Read a metadata TOML file; `MetadataError` with its line and key on any problem."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise MetadataError(f"not UTF-8 text (byte {exc.start}); save it as UTF-8", path) from None
+        raw = read_input(path)
     except OSError as exc:
-        raise MetadataError(f"cannot read: {exc.strerror or exc}", path) from None
+        raise MetadataError(f"cannot read: {reason(exc)}", path) from None
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")  # a BOM, as Windows editors write
+    except UnicodeDecodeError as exc:
+        why = not_utf8(raw, exc.start)
+        line = 1 if why.endswith("UTF-16)") else raw.count(b"\n", 0, exc.start) + 1
+        raise MetadataError(f"{why}; save it as UTF-8", path, line) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else None
+        m = re.search(r"line (\d+)", str(exc))
+        line = int(m.group(1)) if m else text.count("\n") + (not text.endswith("\n"))
         raise MetadataError(f"invalid TOML: {exc}", path, line) from None
     meta = _validate(data, text, path)
     return CorpusMeta(

@@ -12,6 +12,18 @@ _MDX_ESCAPE = re.compile(r"\\([~$<_&{}>])")
 _BACKTICKS = re.compile(r"`+")
 
 
+#: How text that is not UTF-8 begins when it is UTF-16 (its byte-order marks).
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def not_utf8(data: bytes, start: int) -> str:
+    """Why ``data`` is not UTF-8 (it failed at byte ``start``): ``not valid UTF-8 (byte 0xff)``,
+    or ``not valid UTF-8 (it is UTF-16)`` for text that starts with a UTF-16 byte-order mark."""
+    if data.startswith(_UTF16_BOMS):
+        return "not valid UTF-8 (it is UTF-16)"
+    return f"not valid UTF-8 (byte 0x{data[start]:02x})"
+
+
 def decode_entities(text: str) -> str:
     """Decode HTML entities such as ``&#123;`` and ``&gt;``; leave lone ampersands alone."""
     return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
@@ -69,19 +81,32 @@ def title_slug(text: str) -> str:
     """A slug from a title's own characters, in any script, never empty.
 
     A title whose letters and digits all fold to ASCII gets `slugify` (its id never changes);
-    any other keeps its letters and digits as written, lowercased: ``Docker 容器`` →
-    ``docker-容器``; a title without letters or digits is spelled with its characters' Unicode
-    names: ``🐳`` → ``spouting-whale``.
+    any other keeps its words as written, lowercased, in composed form (NFC, as a keyboard
+    types them), marks included, so ``ガ`` is not ``カ`` and ``हिंदी`` stays one word:
+    ``Docker 容器`` → ``docker-容器``; a title without letters or digits is spelled with its
+    characters' Unicode names: ``🐳`` → ``spouting-whale``.
+
+    Not a transliteration (``容器`` → ``rong-qi``): that would need a romanisation per
+    language, read Japanese kanji as Chinese, and give unrelated titles one id (``容器``
+    and ``荣启`` are both ``rong-qi``); the characters themselves are as stable and as
+    distinct as the title.
     """
     folded = _fold(text)
     if all(ord(c) < 128 or not c.isalnum() for c in folded):
         slug = slugify(text)
     else:
-        slug = "-".join("".join(c if c.isalnum() else " " for c in folded).split())
+        lowered = unicodedata.normalize("NFKC", text).casefold()
+        kept = "".join(c if c.isalnum() or _is_mark(c) else " " for c in lowered)
+        slug = unicodedata.normalize("NFC", "-".join(kept.split()))
     if slug:
         return slug
     names = (unicodedata.name(c, "") for c in text if not c.isspace())
     return slugify(" ".join(names))
+
+
+def _is_mark(c: str) -> bool:
+    """A combining mark (a vowel sign, a voicing mark, an accent): part of its letter."""
+    return unicodedata.category(c).startswith("M")
 
 
 def slugify(text: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import gc
+import io
 import os
 import signal
 import sys
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from dockerqa import __version__
+from dockerqa._files import reason
 from dockerqa.errors import DockerQAError
 
 if TYPE_CHECKING:
@@ -53,8 +55,18 @@ def _examples(*lines: str) -> str:
 
 
 #: ``--source``, which every command that reads a page takes.
+class _Path(click.Path):
+    """click's Path, refusing an empty value (an unset shell variable), which would otherwise
+    name the current directory."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value:
+            self.fail("an empty path names no file", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 SOURCE_OPTION: dict[str, Any] = {
-    "type": click.Path(dir_okay=False, path_type=str),
+    "type": _Path(dir_okay=False, path_type=str),
     "help": "Interview page to read (default: the bundled Docker corpus).",
 }
 
@@ -149,7 +161,7 @@ def _common_export_options(all_formats: bool) -> list[click.Option]:
     )
     params = [
         click.Option(["--source"], **SOURCE_OPTION),
-        click.Option(["--out"], type=click.Path(path_type=str), help=out_help),
+        click.Option(["--out"], type=_Path(path_type=str), help=out_help),
         click.Option(
             ["--locked"],
             is_flag=True,
@@ -323,9 +335,9 @@ def list_(source: str | None, **kwargs: Any) -> None:
     _settled()
 
     library = apply_filters(read_library(source), _filters(kwargs))
-    width = max(len(q.id) for q in library)
+    width = max(cell_len(q.id) for q in library)
     for q in library:
-        click.echo(f"{q.id:<{width}}  {q.level.value:<12}  {q.kind.value:<11}  {q.title}")
+        click.echo(f"{_pad(q.id, width)}  {q.level.value:<12}  {q.kind.value:<11}  {q.title}")
 
 
 @main.command(
@@ -361,8 +373,9 @@ def stats(source: str | None) -> None:
     counts = library.counts()
     click.echo(f"{counts.questions} questions in {len(counts.by_section)} sections")
     click.echo("\nby section:")
+    width = max([19, *(cell_len(s.id) for s in library.sections)])
     for s in library.sections:
-        click.echo(f"  {counts.by_section[s.id]:>3}  {s.id:<20} {s.heading}")
+        click.echo(f"  {counts.by_section[s.id]:>3}  {_pad(s.id, width)}  {s.heading}")
     for title, table in (("level", counts.by_level), ("kind", counts.by_kind)):
         click.echo(f"\nby {title}:")
         for key, n in table.items():
@@ -386,7 +399,7 @@ def tags(source: str | None) -> None:
 
 
 @main.command(epilog=_examples("dockerqa validate", "dockerqa validate my-page.mdx --strict"))
-@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=str))
+@click.argument("path", required=False, type=_Path(dir_okay=False, path_type=str))
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any problem is reported.")
 @_nice_errors
 def validate(path: str | None, strict: bool) -> None:
@@ -519,7 +532,7 @@ def lock(
 )
 @click.option(
     "--store",
-    type=click.Path(dir_okay=False, path_type=str),
+    type=_Path(dir_okay=False, path_type=str),
     help="Review store file (default: $DOCKERQA_DRILL_STORE, else "
     "$XDG_DATA_HOME/dockerqa/drill.sqlite3).",
 )
@@ -557,7 +570,7 @@ def drill(
     _settled()
 
     moment = parse_time(now) if now is not None else None
-    session = Drill.open(source, store, filters=_filters(kwargs), now=moment)
+    session = Drill.open(source, store, filters=_filters(kwargs), now=moment, create=not show_stats)
     screen = Screen(sys.stdin, sys.stdout)
     told: set[str] = set()
 
@@ -628,6 +641,18 @@ def schema() -> None:
     click.echo(json.dumps(library_schema(), indent=2, ensure_ascii=False))
 
 
+def cell_len(text: str) -> int:
+    """The columns ``text`` takes on a terminal (a Chinese character or an emoji takes two)."""
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` columns as a terminal shows them."""
+    return text + " " * (width - cell_len(text))
+
+
 class _Interrupted(BaseException):
     """Ctrl-C, raised past click (which would print an empty line for KeyboardInterrupt)."""
 
@@ -644,6 +669,8 @@ def run() -> None:
     removed, never left half-written.
     """
     signal.signal(signal.SIGINT, _interrupt)
+    if sys.stdout is None:  # started with standard output closed (`dockerqa list >&-`)
+        sys.stdout = io.TextIOWrapper(_ClosedOutput(), write_through=True)
     gc.disable()  # until the command's imports are done (`_settled`)
     try:
         main.main(prog_name="dockerqa", standalone_mode=False)
@@ -672,7 +699,7 @@ def _output_failed(exc: OSError) -> NoReturn:
     """Standard output can't be written: a closed pipe ends quietly, anything else is one line;
     status 1 either way."""
     if not isinstance(exc, BrokenPipeError) and exc.errno != errno.EPIPE:
-        click.echo(f"dockerqa: error: cannot write output: {exc.strerror}", err=True)
+        click.echo(f"dockerqa: error: standard output: cannot write: {reason(exc)}", err=True)
     _quiet_stdout()
     sys.exit(1)
 
@@ -680,8 +707,21 @@ def _output_failed(exc: OSError) -> NoReturn:
 def _quiet_stdout() -> None:
     """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
+    if devnull != 1:  # it is 1 when standard output was closed
+        os.dup2(devnull, 1)
+        os.close(devnull)
+    sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115 (the interpreter closes it)
+
+
+class _ClosedOutput(io.RawIOBase):
+    """Standard output when the command was started without one: every write fails as a
+    write to a closed descriptor does, so a command that prints says so in one line."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: object) -> int:
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
 
 
 if __name__ == "__main__":  # pragma: no cover

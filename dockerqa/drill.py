@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -160,20 +161,36 @@ def _damaged(path: Path, question: str, slot: int, why: str, what: str = "") -> 
     return f"{path}: {card}{what} is damaged ({why}); left out"
 
 
+def _nothing_there(path: Path) -> bool:
+    """Whether ``path`` holds nothing to read: no file (nor a link's target), or an empty one."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return True
+    except OSError:  # a link loop, a folder you may not search: opening it says so
+        return False
+    return stat.S_ISREG(st.st_mode) and st.st_size == 0
+
+
 class Store:
     """The SQLite file that keeps every card's FSRS state and the review log.
 
     Opening a file that is not a store (or a damaged one) raises `DrillError` naming it; an
     older store is upgraded in place. A file you may not write is opened read-only: it can
     be read (``--stats``), not rated into. A damaged row is left out and described in
-    `problems`, and the rest of the store keeps working.
+    `problems`, and the rest of the store keeps working. With ``create=False`` (for reading
+    only) a store that does not exist yet, or an empty file, is read as an empty store and
+    nothing is written.
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, create: bool = True) -> None:
         self.path = Path(path) if path is not None else default_store()
+        #: Whether nothing is there to read yet (read as an empty store, kept in memory).
+        self.empty = not create and _nothing_there(self.path)
         if path is None:  # the data directory is ours to create; a folder you name is not
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                if not self.empty:  # only to read: nothing to create
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise DrillError(
                     f"{self.path}: cannot create its folder ({exc.strerror})"
@@ -188,7 +205,9 @@ class Store:
             os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
         )
         with self._guard():
-            if self.read_only:
+            if self.empty:
+                self._db = sqlite3.connect(":memory:", isolation_level=None)
+            elif self.read_only:
                 self._db = self._read_only()
             else:
                 self._db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
@@ -531,18 +550,29 @@ class Drill:
         *,
         filters: Mapping[str, Any] | None = None,
         now: datetime | None = None,
+        create: bool = True,
     ) -> Drill:
         """A drill over a page (default: the bundled corpus), as ``dockerqa drill`` makes it.
 
         The lock beside the page is brought up to date exactly as ``dockerqa export`` does
         (it is rewritten only when the page changed), so renames, follow-up slots and
         retired questions are the ones the Anki deck sees. ``filters`` are `Library.filter`
-        keywords; ``store`` is a `Store` or its path (default: `default_store`).
+        keywords; ``store`` is a `Store` or its path (default: `default_store`), opened with
+        ``create`` (False: only to read, as ``--stats`` does; see `Store`).
         """
-        from dockerqa.pipeline import open_page
+        from dockerqa._load import lock_path, metadata_path, resolve_source
+        from dockerqa.pipeline import open_page, same_file
 
+        if store is not None and not isinstance(store, Store):
+            page_file = resolve_source(source)
+            for own in (page_file, metadata_path(page_file), lock_path(page_file)):
+                if same_file(Path(store), own):
+                    raise DrillError(
+                        f"{store}: refusing to use the page's own file {own} as the drill "
+                        "store; give another --store"
+                    )
         page = open_page(source, use="refresh", filters=filters)
-        opened = store if isinstance(store, Store) else Store(store)
+        opened = store if isinstance(store, Store) else Store(store, create=create)
         drill = cls(page.library, opened, lock=page.lock, now=now)
         drill.key = page.key  # the key the lock keeps for the page's cards
         return drill

@@ -106,6 +106,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -593,12 +594,52 @@ def _unrenamed(library: Library, lock: Lock | None) -> Library:
     return library.model_copy(update={"questions": questions})
 
 
+def _numbered_by_title(library: Library, lock: Lock) -> Library:
+    """The library with each question keeping the numbered id (``docker``, ``docker-2``…) the
+    lock records for its exact title.
+
+    Titles that give the same slug (``Docker 🐳`` and ``Docker 🐋``, ``C++`` and ``C#``) are
+    numbered in page order, so a question inserted before another takes its id; here the
+    question the lock knows by that title gets it back and the inserted one takes the number
+    it was given. Only ids of one slug are exchanged, and only for a title one question has.
+    """
+    recorded = Counter(e.title for e in lock.active)
+    wanted = {e.title: e.id for e in lock.active if e.alias is None and recorded[e.title] == 1}
+    on_page = Counter(q.title for q in library)
+    moves = [q for q in library if wanted.get(q.title, q.id) != q.id and on_page[q.title] == 1]
+    if not moves:
+        return library
+    questions = list(library)
+    at = {q.id: i for i, q in enumerate(questions)}  # kept up to date as ids are exchanged
+    place = {q.title: i for i, q in enumerate(questions)}  # for the movers' unique titles
+    for mover in moves:
+        i, want = place[mover.title], wanted[mover.title]
+        q = questions[i]
+        j = at.get(want)
+        if j is None or q.id == want:
+            continue
+        holder = questions[j]
+        base = natural_id(q.section, q.title)
+        if natural_id(holder.section, holder.title) != base or not (
+            want == base or re.fullmatch(re.escape(base) + r"-\d+", want)
+        ):
+            continue
+        questions[i], questions[j] = (
+            q.model_copy(update={"id": want}),
+            holder.model_copy(update={"id": q.id}),
+        )
+        at[want], at[q.id] = i, j
+    return library.model_copy(update={"questions": tuple(questions)})
+
+
 def apply_renames(library: Library, lock: Lock) -> Library:
     """The library with renamed questions carrying the ids the lock keeps for them.
 
-    A mapping applies only where its kept id is not already used in the library, so applying
-    it twice, or to a library loaded with the renames, changes nothing.
+    A question the lock knows by its exact title keeps its numbered id first (see
+    `_numbered_by_title`). A mapping applies only where its kept id is not already used in the
+    library, so applying it twice, or to a library loaded with the renames, changes nothing.
     """
+    library = _numbered_by_title(library, lock)
     renames = lock.renames()
     ids = {q.id for q in library}
     if not any(q.id in renames and renames[q.id] not in ids for q in library):

@@ -53,10 +53,11 @@ from typing import Any
 
 from pydantic import Field, ValidationError, field_validator
 
-from dockerqa._files import json_chunks
+from dockerqa._files import json_chunks, read_input, reason
 from dockerqa._load import bundled_source, lock_path
-from dockerqa._text import words_fingerprint
-from dockerqa.errors import LockError
+from dockerqa._meta import read_meta
+from dockerqa._text import not_utf8, words_fingerprint
+from dockerqa.errors import DockerQAError, LockError
 from dockerqa.model import SLOT_LIMIT as SLOT_LIMIT  # follow-up slots before reuse
 from dockerqa.model import FrozenModel, Question, SourceSpan, grouped_by
 
@@ -366,11 +367,17 @@ class Lock(FrozenModel):
 
 def _read_text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        data = read_input(path)
     except FileNotFoundError:
         raise LockError(f"{path}: no such lock file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LockError(f"{path}: cannot read the lock file ({exc}); {_rebuild(path)}") from None
+    except OSError as exc:
+        raise LockError(f"{path}: cannot read: {reason(exc)}; {_rebuild(path)}") from None
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")  # a BOM, as Windows editors write
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = 1 if data.startswith((b"\xff\xfe", b"\xfe\xff")) else before.count(b"\n") + 1
+        raise LockError(f"{path}:{line}: {not_utf8(data, exc.start)}; {_rebuild(path)}") from None
 
 
 def read_lock(path: str | os.PathLike[str]) -> Lock:
@@ -386,7 +393,12 @@ def parse_lock(text: str, path: str | os.PathLike[str] = "<lock>") -> Lock:
     """Parse lock file text; `LockError` naming the file and line when it is not a valid lock."""
     path = Path(path)
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_unique_keys)
+    except _Twice as exc:
+        line = _line_of_second(text, exc.key)
+        raise LockError(
+            f"{path}:{line}: {exc.key}: given twice in one object; {_rebuild(path)}"
+        ) from None
     except json.JSONDecodeError as exc:
         raise LockError(
             f"{path}:{exc.lineno}: not valid JSON: {exc.msg}; {_rebuild(path)}"
@@ -422,6 +434,30 @@ def parse_lock(text: str, path: str | os.PathLike[str] = "<lock>") -> Lock:
     return lock
 
 
+class _Twice(Exception):
+    """A key given twice in one JSON object (JSON would keep the last silently)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise _Twice(key)
+        data[key] = value
+    return data
+
+
+def _line_of_second(text: str, key: str) -> int:
+    """The line of the second ``"key":`` in the text (where a key given twice is; 1 if the
+    text spells it otherwise)."""
+    found = [m.start() for m in re.finditer(re.escape(json.dumps(key)) + r"\s*:", text)]
+    return text.count("\n", 0, found[1]) + 1 if len(found) > 1 else 1
+
+
 class _Invalid(Exception):
     """A snapshot value that is not valid for its question (where, and why)."""
 
@@ -443,16 +479,30 @@ def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
 def lock_command(path: Path, page: str | os.PathLike[str] | None = None) -> str:
     """The command that refreshes the lock file at ``path`` (of ``page``, default: the page
     beside it): the one way every message phrases the advice."""
-    if path.resolve() == lock_path(bundled_source()).resolve():
+    if os.path.realpath(path) == os.path.realpath(lock_path(bundled_source())):  # loops too
         return "dockerqa lock"
     return f"dockerqa lock --source {page if page is not None else path.with_suffix('.mdx')}"
 
 
 def _rebuild(path: Path) -> str:
-    """The end of every damaged-lock message: how to get a good lock file back."""
-    return (
+    """The end of every damaged-lock message: how to get a good lock file back (and, for a
+    page whose metadata names no key, what a rebuilt lock costs: the key is in the lock)."""
+    advice = (
         "restore it from version control, or delete it and run "
         f"`{lock_command(path)}` to rebuild it"
+    )
+    meta = path.with_suffix(".toml")
+    try:
+        keyed = os.path.realpath(path) == os.path.realpath(lock_path(bundled_source())) or (
+            meta.is_file() and read_meta(meta).key is not None
+        )
+    except DockerQAError:  # a damaged NAME.toml is reported when the page is read
+        keyed = True
+    if keyed:
+        return advice
+    return (
+        f"{advice} ({meta.name} names no key, so a rebuilt lock may mint a new one: new notes, "
+        "reviews left behind)"
     )
 
 

@@ -261,7 +261,8 @@ def export(
         current = opened.lock
         assert current is not None  # refreshed or checked
         if report is not None and current.changes.describe():
-            report(f"updated {lock_file.name}: {current.changes.describe()}")
+            name = _names(library, lock_file)[0]  # as the page was given: a/ and b/ differ
+            report(f"updated {name}: {current.changes.describe()}")
         if explain is not None:
             for line in current.decisions():
                 explain(line)
@@ -389,11 +390,11 @@ def _targets(
         targets = [DEFAULT_DIR / _filename(exporters[0], key)]
     else:
         dest = Path(destination)
-        if dest.is_dir():
+        if os.path.isdir(dest):  # False, not an error, for a name too long
             targets = [dest / _filename(exporters[0], key)]
         elif os.fspath(destination).endswith(_SEPARATORS):  # ``newdir/`` names a directory
             shown = os.fspath(destination)
-            if dest.exists() or dest.is_symlink():
+            if os.path.lexists(dest):
                 raise ExportError(f"{shown}: not a directory")
             raise ExportError(f"{shown}: no such directory; create it first, or give a file name")
         else:
@@ -403,12 +404,13 @@ def _targets(
         protected.add(metadata_path(page))
     for target in targets:
         for p in protected:
-            if _same_file(target, p):
+            if same_file(target, p):
                 raise ExportError(f"{target}: refusing to write over the page's own file {p}")
     return targets
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (however spelled, through links, or hard-linked)."""
     try:
         return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
     except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop
@@ -482,7 +484,8 @@ def refresh(
     new = tuple(new)
     name, own_command = _names(library, path)
     command = advise or own_command
-    previous = read_lock(path) if path.exists() else None  # the text is dropped once parsed
+    # the text is dropped once parsed; a link to nowhere or a pipe is read (and reported)
+    previous = read_lock(path) if os.path.lexists(path) else None
     if locked and previous is None:
         raise LockError(f"{name} does not exist; run `{command}`")
     adopts_key = previous is not None and previous.key is not None and not keyed(library)

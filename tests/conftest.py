@@ -32,13 +32,14 @@ def corpus_text() -> str:
 
 
 def run_cli(
-    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 300
 ) -> subprocess.CompletedProcess[str]:
-    """Run the installed ``dockerqa`` command in a real subprocess."""
+    """Run the installed ``dockerqa`` command in a real subprocess (at most ``timeout``
+    seconds: a command that waits for ever fails its test)."""
     exe = Path(sys.executable).with_name("dockerqa")
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
-        [str(exe), *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=300
+        [str(exe), *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout
     )
 
 

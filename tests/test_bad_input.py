@@ -52,8 +52,13 @@ DRILL_T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 #: First characters a spreadsheet reads as a formula (OWASP CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: (major, minor) of the kernel's null and full devices, for private copies made with mknod.
-NULL, FULL = (1, 3), (1, 7)
-REBUILD = r"restore it from version control, or delete it and run `dockerqa lock --source page\.mdx` to rebuild it$"  # noqa: E501
+NULL, FULL, ZERO = (1, 3), (1, 7), (1, 5)
+#: How a damaged lock's message ends for the catalogue's page, whose page.toml names no key.
+REBUILD = (
+    r"restore it from version control, or delete it and run `dockerqa lock --source page\.mdx` "
+    r"to rebuild it \(page\.toml names no key, so a rebuilt lock may mint a new one: new "
+    r"notes, reviews left behind\)$"
+)
 
 
 # --- what a row may prepare ----------------------------------------------------------------------
@@ -73,6 +78,35 @@ def symlink(name: str, target: str) -> Callable[[Path], None]:
 
 def device(name: str, numbers: tuple[int, int]) -> Callable[[Path], None]:
     return lambda d: os.mknod(d / name, 0o666 | stat.S_IFCHR, os.makedev(*numbers))
+
+
+def fifo(name: str) -> Callable[[Path], None]:
+    return lambda d: os.mkfifo(d / name)
+
+
+def directory(name: str) -> Callable[[Path], None]:
+    def setup(d: Path) -> None:
+        (d / name).unlink(missing_ok=True)
+        (d / name).mkdir()
+
+    return setup
+
+
+def replaced_by(name: str, make: Callable[[str], Callable[[Path], None]]) -> Callable[[Path], None]:
+    """``name`` removed, then made again by ``make`` (a FIFO, a device, a link)."""
+
+    def setup(d: Path) -> None:
+        (d / name).unlink()
+        make(name)(d)
+
+    return setup
+
+
+def recoded(name: str, change: Callable[[bytes], bytes]) -> Callable[[Path], None]:
+    def setup(d: Path) -> None:
+        (d / name).write_bytes(change((d / name).read_bytes()))
+
+    return setup
 
 
 def edit(name: str, old: str, new: str) -> Callable[[Path], None]:
@@ -300,12 +334,50 @@ CASES = [
         r"Usage: dockerqa export",
         absent=("o.json",),
     ),
+    *(
+        Case(
+            f"empty-path-{name}",
+            args,
+            2,
+            r"Usage: dockerqa ",
+            absent=("dist", "page.json"),
+        )
+        for name, args in (
+            ("source", ("list", "--source", "")),
+            ("page", ("validate", "")),
+            ("out", (*EXPORT, "--out", "")),
+            ("store", ("drill", "--source", "page.mdx", "--store", "", "--stats")),
+        )
+    ),
     Case(
         "page-is-a-link-loop",
         ("validate", "loop.mdx"),
         1,
-        rf"{ERR}loop\.mdx:1:1: cannot read: Too many levels of symbolic links$",
+        rf"{ERR}loop\.mdx:1:1: cannot read: too many levels of symbolic links$",
         setup=(symlink("loop.mdx", "loop.mdx"),),
+    ),
+    Case(
+        "page-is-a-fifo-nothing-writes-to",
+        ("validate", "fifo.mdx"),
+        1,
+        rf"{ERR}fifo\.mdx:1:1: cannot read: no process writes to this pipe$",
+        setup=(fifo("fifo.mdx"),),
+    ),
+    Case(
+        "page-is-an-endless-device",
+        ("list", "--source", "zero.mdx"),
+        1,
+        rf"{ERR}zero\.mdx:1:1: cannot read: larger than 64 MiB$",
+        setup=(device("zero.mdx", ZERO),),
+        root=True,
+    ),
+    Case(
+        "page-in-utf-16",
+        ("validate", "page.mdx"),
+        1,
+        rf"{ERR}page\.mdx:1:1: not valid UTF-8 \(it is UTF-16\); save it as UTF-8$",
+        unchanged=("page.toml", "page.lock"),
+        setup=(recoded("page.mdx", lambda b: b.decode().encode("utf-16")),),
     ),
     Case(
         "undecodable-page",
@@ -392,7 +464,132 @@ CASES = [
         absent=("o.json",),
         setup=(write("page.toml", 'title = "T"\nsource_url = "x\n'),),
     ),
+    *(
+        Case(
+            f"metadata-{name}",
+            ("list", "--source", "page.mdx"),
+            1,
+            rf"{ERR}page\.toml: cannot read: {why}$",
+            unchanged=("page.mdx", "page.lock"),
+            setup=(make,),
+        )
+        for name, make, why in (
+            ("is-a-directory", directory("page.toml"), "is a directory"),
+            ("is-a-fifo", replaced_by("page.toml", fifo), "no process writes to this pipe"),
+            (
+                "is-a-link-loop",
+                replaced_by("page.toml", lambda n: symlink(n, n)),
+                "too many levels of symbolic links",
+            ),
+            (
+                "is-a-broken-link",
+                replaced_by("page.toml", lambda n: symlink(n, "gone.toml")),
+                "no such file or directory",
+            ),
+        )
+    ),
+    *(
+        Case(
+            f"metadata-{name}",
+            ("list", "--source", "page.mdx"),
+            1,
+            rf"{ERR}page\.toml:{where}; save it as UTF-8$",
+            setup=(recoded("page.toml", change),),
+        )
+        for name, change, where in (
+            (
+                "not-utf-8",
+                lambda b: b.replace(b"[[sections]]", b"#\xff\n[[sections]]", 1),
+                r"4: not valid UTF-8 \(byte 0xff\)",
+            ),
+            (
+                "in-utf-16",
+                lambda b: b.decode().encode("utf-16"),
+                r"1: not valid UTF-8 \(it is UTF-16\)",
+            ),
+        )
+    ),
+    Case(
+        "metadata-with-a-byte-order-mark",
+        ("list", "--source", "page.mdx"),
+        0,
+        None,
+        setup=(recoded("page.toml", lambda b: b"\xef\xbb\xbf" + b),),
+    ),
+    Case(
+        "metadata-cut-short",
+        ("list", "--source", "page.mdx"),
+        1,
+        rf"{ERR}page\.toml:4: invalid TOML: Expected ']]' at the end of an array declaration",
+        setup=(recoded("page.toml", lambda b: b[: b.index(b"[[sections]]") + 5]),),
+    ),
     # --- the lock file --------------------------------------------------------------------------
+    *(
+        Case(
+            f"lock-{name}",
+            ("lock", "--check", "--source", "page.mdx"),
+            1,
+            rf"{ERR}page\.lock{where}; {REBUILD}",
+            unchanged=("page.mdx", "page.toml"),
+            setup=(make,),
+            root=root,
+        )
+        for name, make, where, root in (
+            ("is-a-directory", directory("page.lock"), ": cannot read: is a directory", False),
+            (
+                "is-a-fifo",
+                replaced_by("page.lock", fifo),
+                ": cannot read: no process writes to this pipe",
+                False,
+            ),
+            (
+                "is-an-endless-device",
+                replaced_by("page.lock", lambda n: device(n, ZERO)),
+                ": cannot read: larger than 64 MiB",
+                True,
+            ),
+            (
+                "is-a-link-loop",
+                replaced_by("page.lock", lambda n: symlink(n, n)),
+                ": cannot read: too many levels of symbolic links",
+                False,
+            ),
+            (
+                "not-utf-8",
+                recoded("page.lock", lambda b: b.replace(b'"about"', b'"ab\xffout"', 1)),
+                r":2: not valid UTF-8 \(byte 0xff\)",
+                False,
+            ),
+            (
+                "in-utf-16",
+                recoded("page.lock", lambda b: b.decode().encode("utf-16")),
+                r":1: not valid UTF-8 \(it is UTF-16\)",
+                False,
+            ),
+        )
+    ),
+    Case(
+        "lock-key-twice",
+        ("lock", "--check", "--source", "page.mdx"),
+        1,
+        rf"{ERR}page\.lock:\d+: key: given twice in one object; {REBUILD}",
+        setup=(edit_lock(lambda t: t.replace('{\n  "about"', '{\n  "key": "zz",\n  "about"', 1)),),
+    ),
+    Case(
+        "lock-with-a-byte-order-mark",
+        ("lock", "--check", "--source", "page.mdx"),
+        0,
+        None,
+        setup=(recoded("page.lock", lambda b: b"\xef\xbb\xbf" + b),),
+    ),
+    Case(
+        "lock-not-json-of-a-keyed-page",
+        ("lock", "--check", "--source", "page.mdx"),
+        1,
+        rf"{ERR}page\.lock:1: not valid JSON: .*; restore it from version control, or delete it "
+        r"and run `dockerqa lock --source page\.mdx` to rebuild it$",
+        setup=(write("page.lock", "{"), edit("page.toml", 'title = "', 'key = "small"\ntitle = "')),
+    ),
     Case(
         "lock-not-json",
         (*EXPORT, "--out", "o.json"),
@@ -594,6 +791,27 @@ CASES = [
         setup=(lambda d: (d / "real").mkdir(), symlink("link.json", "real/o.json")),
     ),
     Case(
+        "output-name-too-long",
+        (*EXPORT, "--out", "x" * 300 + ".json"),
+        1,
+        rf"{ERR}x+\.json: cannot write: file name too long$",
+    ),
+    Case(
+        "output-is-standard-output-as-a-pipe",
+        (*EXPORT, "--out", "/dev/stdout"),
+        0,
+        None,
+        output=r'"questions"',
+    ),
+    Case(
+        "output-is-a-fifo-nothing-reads",
+        (*EXPORT, "--out", "fifo"),
+        1,
+        rf"{ERR}fifo: cannot write: no process reads this pipe$",
+        unchanged=("page.mdx", "page.toml", "page.lock", "fifo"),
+        setup=(fifo("fifo"),),
+    ),
+    Case(
         "output-is-a-full-device",
         (*EXPORT, "--out", "full"),
         1,
@@ -711,6 +929,34 @@ CASES = [
             ),
         ]
     ),
+    *(
+        Case(
+            f"drill-store-is-the-page-{name}",
+            ("drill", "--source", "page.mdx", "--store", f"page.{name}", "--stats"),
+            1,
+            rf"{ERR}page\.{name}: refusing to use the page's own file page\.{name} as the "
+            r"drill store; give another --store$",
+            setup=(write("page.toml", ""),),  # empty: SQLite would make it a database
+        )
+        for name in ("toml", "lock", "mdx")
+    ),
+    Case(
+        "drill-stats-of-a-missing-store-creates-nothing",
+        DRILL_STATS,
+        0,
+        None,
+        absent=("drill.sqlite3", "drill.sqlite3-wal", "drill.sqlite3-shm"),
+        output=all_row(0),
+    ),
+    Case(
+        "drill-stats-of-an-empty-file-leaves-it-empty",
+        DRILL_STATS,
+        0,
+        None,
+        unchanged=("page.mdx", "page.toml", "page.lock", "drill.sqlite3"),
+        output=all_row(0),
+        setup=(write("drill.sqlite3", b""),),
+    ),
     Case(
         "drill-store-read-only-for-stats",
         ("drill", "--source", "page.mdx", "--store", "ro/drill.sqlite3", "--stats"),
@@ -827,7 +1073,7 @@ def test_bad_input(case: Case, page_dir: Path, tmp_path: Path) -> None:
         for step in case.setup:
             step(d)
         before = {name: _state(d / name) for name in case.unchanged}
-        result = run_cli(*case.args, cwd=d, env=case.env)
+        result = run_cli(*case.args, cwd=d, env=case.env, timeout=60)
         after = {name: _state(d / name) for name in case.unchanged}
     finally:
         for step in case.cleanup:
@@ -848,6 +1094,11 @@ def test_bad_input(case: Case, page_dir: Path, tmp_path: Path) -> None:
         assert re.search(case.output, result.stdout), result.stdout
     leftovers = [str(p.relative_to(d)) for p in d.rglob(".*.tmp")]
     assert [name for name in leftovers if name not in case.unchanged] == []
+
+
+def test_an_empty_path_is_a_parse_error_in_the_api() -> None:
+    with pytest.raises(dockerqa.ParseError, match=r"^'':1:1: an empty path names no page$"):
+        dockerqa.load("")
 
 
 def test_a_write_through_a_link_lands_in_its_target(page_dir: Path, tmp_path: Path) -> None:

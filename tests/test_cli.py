@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rich.cells import cell_len
 
 import dockerqa
 from conftest import CORPUS, FIXTURES, run_cli
@@ -46,6 +47,41 @@ def test_list_with_filters(runner: CliRunner) -> None:
     assert (
         len(runner.invoke(main, ["list", "--min-level", "intermediate"]).output.splitlines()) == 68
     )
+
+
+WIDE_IDS = """## 1. A Section Whose Heading Makes A Long Id
+
+<Accordion title="1. 容器是什么">
+**Answer**: 隔离的进程。
+</Accordion>
+<Accordion title="2. 🐳">
+**Answer**: A whale.
+</Accordion>
+<Accordion title="3. Docker 镜像">
+**Answer**: 只读层。
+</Accordion>
+<Accordion title="4. Ok">
+**Answer**: Short.
+</Accordion>
+"""
+
+
+def _columns_at(line: str, *words: str) -> list[int]:
+    """The display column (as a terminal shows it) at which each word starts in ``line``."""
+    return [cell_len(line[: line.index(w)]) for w in words]
+
+
+def test_list_and_stats_align_wide_characters_and_long_ids(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    page = tmp_path / "wide.mdx"
+    page.write_text(WIDE_IDS, encoding="utf-8")
+    lines = runner.invoke(main, ["list", "--source", str(page)]).output.splitlines()
+    assert len(lines) == 4
+    assert len({tuple(_columns_at(ln, "basic", "question")) for ln in lines}) == 1, lines
+    stats = runner.invoke(main, ["stats", "--source", str(page)]).output
+    (row,) = [ln for ln in stats.splitlines() if "A Section Whose" in ln]
+    assert "a-section-whose-heading-makes-a-long-id  1. A Section" in row
 
 
 def test_show_prints_every_part(runner: CliRunner, corpus: dockerqa.Library) -> None:

@@ -32,7 +32,37 @@ def test_a_full_stdout_is_one_line(tmp_path: Path, args: tuple[str, ...]) -> Non
             [DOCKERQA, *args], stdout=out, stderr=subprocess.PIPE, text=True, timeout=60
         )
     assert result.returncode == 1
-    assert result.stderr == "dockerqa: error: cannot write output: No space left on device\n"
+    assert result.stderr == (
+        "dockerqa: error: standard output: cannot write: no space left on device\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "stderr"),
+    [
+        (("list",), 1, "dockerqa: error: standard output: cannot write: bad file descriptor\n"),
+        (("validate", "--help"), 1, "dockerqa: error: standard output: cannot write: "),
+        # the file is written, then its report line cannot be
+        (("export", "json", "--out", "{tmp}/o.json"), 1, "dockerqa: error: standard output: "),
+    ],
+    ids=["list", "help", "export-to-a-file"],
+)
+def test_a_closed_stdout_is_one_line(
+    tmp_path: Path, args: tuple[str, ...], code: int, stderr: str
+) -> None:
+    """Started with standard output closed (``dockerqa list >&-``)."""
+    argv = [a.format(tmp=tmp_path) for a in args]
+    result = subprocess.run(
+        [DOCKERQA, *argv],
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert (result.returncode, result.stderr[: len(stderr)]) == (code, stderr), result.stderr
+    assert result.stderr.count("\n") == 1
+    if args[0] == "export":
+        assert (tmp_path / "o.json").stat().st_size > 1000
 
 
 @pytest.mark.parametrize("args", [("list",), ("schema",), ("tags",)], ids=lambda a: a[0])

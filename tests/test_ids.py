@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -132,6 +133,11 @@ def _any_script_page(*titles: str) -> str:
         ("Docker 容器", "docker-容器"),
         ("Docker 镜像", "docker-镜像"),
         ("Что такое Docker", "что-такое-docker"),
+        ("Контейнер и образ", "контейнер-и-образ"),  # й stays й
+        ("컨테이너란", "컨테이너란"),  # composed Hangul, as typed (NFC)
+        ("データとガ", "データとガ"),  # voiced kana keep their marks: ダ is not タ
+        ("हिंदी क्या है", "हिंदी-क्या-है"),  # vowel signs belong to their word
+        ("ภาษาไทย", "ภาษาไทย"),
         ("🐳", "spouting-whale"),
         ("Café Crème", "cafe-creme"),  # Latin letters fold to ASCII as before
         ("Docker’s Daemon — Deep Dive", "dockers-daemon"),  # unchanged
@@ -140,6 +146,30 @@ def _any_script_page(*titles: str) -> str:
 def test_a_title_in_any_script_gets_a_slug_of_its_own_characters(title: str, slug: str) -> None:
     (q,) = dockerqa.loads(_any_script_page(title)).questions
     assert q.id == f"fundamentals/{slug}"
+    assert unicodedata.is_normalized("NFC", q.id)  # what a person types finds it
+
+
+def test_titles_that_differ_only_in_marks_get_ids_of_their_own() -> None:
+    titles = ("カ", "ガ", "हद", "हिंदी", "容器", "Docker 容器")
+    library = dockerqa.loads(_any_script_page(*titles))
+    slugs = [q.id.split("/")[1] for q in library]
+    assert slugs == ["カ", "ガ", "हद", "हिंदी", "容器", "docker-容器"]
+    assert [d for d in library.diagnostics if d.code in ("duplicate-id", "repeated-topic")] == []
+
+
+def test_a_section_heading_in_any_script_gets_an_id_of_its_own(tmp_path: Path) -> None:
+    """Not ``section``, ``section-2``…: inserting a section moves no question's id."""
+
+    def page(*sections: str) -> str:
+        return "".join(
+            f'## {n}. {s}\n\n<Accordion title="1. {s}是什么">\n**Answer**: {s}。\n</Accordion>\n\n'
+            for n, s in enumerate(sections, 1)
+        )
+
+    before = [q.id for q in dockerqa.loads(page("基础", "进阶"))]
+    assert before == ["基础/基础是什么", "进阶/进阶是什么"]
+    assert [q.id for q in dockerqa.loads(page("安全", "基础", "进阶"))][1:] == before
+    assert dockerqa.loads(page("Basics")).questions[0].section == "basics"  # as before
 
 
 def test_inserting_a_question_before_titles_without_latin_letters_moves_no_id(
@@ -187,3 +217,32 @@ def test_ids_already_in_a_lock_are_kept(tmp_path: Path) -> None:
         refresh(dockerqa.load(page), page.with_suffix(".lock"), now=T0 + 20).changes.describe()
         == ""
     )
+
+
+@pytest.mark.parametrize(
+    ("kept", "inserted"),
+    [
+        (("Docker 🐳", "C++"), ("Docker 🐋", "C#")),  # titles whose slugs are the same
+        (("容器 🐳",), ("容器 🐋",)),
+        (("Same",), ("Same!",)),
+    ],
+    ids=["emoji-and-symbols", "cjk-and-emoji", "punctuation"],
+)
+def test_a_question_whose_slug_another_title_shares_keeps_its_id(
+    tmp_path: Path, kept: tuple[str, ...], inserted: tuple[str, ...]
+) -> None:
+    """Inserting a question whose title gives the same slug (so the page hands out ``-2``)
+    before another leaves the other's id, notes and reviews where they were."""
+    page = tmp_path / "p.mdx"
+    page.write_text(_any_script_page(*kept), encoding="utf-8")
+    lock_file = page.with_suffix(".lock")
+    refresh(dockerqa.load(page), lock_file, now=T0)
+    before = {q.title: q.id for q in dockerqa.load(page)}
+    page.write_text(_any_script_page(*inserted, *kept), encoding="utf-8")
+    lock = refresh(dockerqa.load(page), lock_file, now=T0 + 10)
+    assert lock.changes.changed == () and lock.changes.retired == ()
+    assert len(lock.changes.added) == len(inserted)
+    after = {q.title: q.id for q in apply_renames(dockerqa.load(page), lock)}
+    assert {t: after[t] for t in kept} == before
+    assert len(set(after.values())) == len(after)
+    assert refresh(dockerqa.load(page), lock_file, now=T0 + 20).changes.describe() == ""

@@ -410,7 +410,10 @@ def test_a_damaged_lock_is_one_error_that_says_how_to_rebuild_it(
         read_lock(path)
     text = str(err.value)
     assert text.startswith(f"{path}:") and "\n" not in text
-    assert text.endswith(f"run `dockerqa lock --source {page}` to rebuild it")
+    assert text.endswith(
+        f"run `dockerqa lock --source {page}` to rebuild it (deck.toml names no key, so a "
+        "rebuilt lock may mint a new one: new notes, reviews left behind)"
+    )
 
 
 def test_a_damaged_exporter_state_is_one_error_naming_the_lock(page: Path, tmp_path: Path) -> None:

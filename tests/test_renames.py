@@ -342,7 +342,8 @@ def test_lock_and_export_print_each_decision_and_quiet_keeps_the_summary(page: P
     exported = run_cli("export", "anki", "--source", str(page), "--out", str(out))
     assert exported.returncode == 0, exported.stderr
     assert exported.stdout.splitlines() == [
-        "updated deck.lock: 1 question renamed, anki exporter state changed",
+        # the lock named as the page was given: two pages of one name in two folders differ
+        f"updated {page.with_suffix('.lock')}: 1 question renamed, anki exporter state changed",
         '  kept basics/exposing-ports for "Exposing and Publishing Ports": title contains the '
         "old one, same section, 100% of the old answer kept",
         f"wrote {out}",
@@ -350,7 +351,7 @@ def test_lock_and_export_print_each_decision_and_quiet_keeps_the_summary(page: P
     edit(page, ("2. Exposing and Publishing Ports", "2. Exposing Ports (-p)"))
     quiet_export = run_cli("export", "anki", "--source", str(page), "--out", str(out), "--quiet")
     assert quiet_export.stdout.splitlines() == [
-        "updated deck.lock: 1 question renamed",
+        f"updated {page.with_suffix('.lock')}: 1 question renamed",
         f"wrote {out}",
     ]
 

@@ -528,7 +528,7 @@ def test_a_styling_change_updates_the_note_type(
         notetypes._note_type.cache_clear()
         reports: list[str] = []
         dockerqa.export(page, "anki", tmp_path / "v2.apkg", now=T0 + 5, report=reports.append)
-        assert reports[0] == "updated deck.lock: anki exporter state changed"
+        assert reports[0] == f"updated {page.with_suffix('.lock')}: anki exporter state changed"
         state = dockerqa.lock.read_lock(page.with_suffix(".lock")).exporter_state("anki")
         assert state is not None and state["note_types"]["changed"] == T0 + 5
         assert state["fields"]["changed"] == T0  # field layout unchanged: notes stay as they are
