@@ -185,6 +185,8 @@ class Store:
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, create: bool = True) -> None:
         self.path = Path(path) if path is not None else default_store()
+        if self.path.is_file() and not os.access(self.path, os.R_OK):
+            raise DrillError(f"{self.path}: cannot read: permission denied")
         #: Whether nothing is there to read yet (read as an empty store, kept in memory).
         self.empty = not create and _nothing_there(self.path)
         if path is None:  # the data directory is ours to create; a folder you name is not

@@ -29,6 +29,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -1094,6 +1095,49 @@ def test_bad_input(case: Case, page_dir: Path, tmp_path: Path) -> None:
         assert re.search(case.output, result.stdout), result.stdout
     leftovers = [str(p.relative_to(d)) for p in d.rglob(".*.tmp")]
     assert [name for name in leftovers if name not in case.unchanged] == []
+
+
+#: A file the user may not read: (file, arguments, first line). Permissions don't bind root,
+#: so as root these run as ``nobody`` (through util-linux's setpriv).
+DENIED = "cannot read: permission denied$"
+STORE = ("drill", "--source", "page.mdx", "--store", "s.sqlite3")
+CHECK = ("lock", "--check", "--source", "page.mdx")
+UNREADABLE = [
+    pytest.param("page.mdx", ("validate", "page.mdx"), rf"page\.mdx:1:1: {DENIED}", id="page"),
+    pytest.param("page.mdx", (*EXPORT, "--out", "o"), rf"page\.mdx:1:1: {DENIED}", id="source"),
+    pytest.param("page.toml", ("validate", "page.mdx"), rf"page\.toml: {DENIED}", id="metadata"),
+    pytest.param("page.lock", CHECK, r"page\.lock: cannot read: permission denied;", id="lock"),
+    pytest.param("s.sqlite3", (*STORE, "--stats"), rf"s\.sqlite3: {DENIED}", id="store"),
+    pytest.param("s.sqlite3", STORE, rf"s\.sqlite3: {DENIED}", id="store-session"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "args", "first_line"), UNREADABLE)
+def test_an_unreadable_file_is_one_line(
+    name: str, args: tuple[str, ...], first_line: str, page_dir: Path
+) -> None:
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("root reads any file; needs setpriv to run as nobody")
+        as_user = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+    d = Path(tempfile.mkdtemp())  # not under pytest's private base, which nobody can't enter
+    try:
+        shutil.copytree(page_dir, d, dirs_exist_ok=True)
+        if name == "s.sqlite3":
+            sqlite3.connect(d / name).close()
+        os.chmod(d, 0o777)
+        os.chmod(d / name, 0)
+        exe = Path(sys.executable).with_name("dockerqa")
+        done = subprocess.run(
+            [*as_user, str(exe), *args],
+            cwd=d, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert (done.returncode, done.stderr.count("\n")) == (1, 1), done.stderr
+        assert re.match(ERR + first_line, done.stderr), done.stderr
+        assert not (d / "o").exists()
+    finally:
+        shutil.rmtree(d)
 
 
 def test_an_empty_path_is_a_parse_error_in_the_api() -> None:
