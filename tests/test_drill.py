@@ -504,7 +504,7 @@ class Terminal:
 def test_single_keys_in_a_terminal(page: Path, store: Path) -> None:
     term = Terminal(page, store, "--new", "1")
     try:
-        term.expect("q quits):")
+        term.expect("Ctrl-D quits):")
         term.press(b"namespaces and cgroups\r\r")
         reveal = term.expect("[Enter] Again [m] more [q] quit")
         assert "Key points: 2 of 9 covered, suggesting Again" in reveal
@@ -517,12 +517,12 @@ def test_single_keys_in_a_terminal(page: Path, store: Path) -> None:
         term.expect("Press 1, 2, 3 or 4 to rate, Enter for the suggestion, q to quit.")
         term.press(b"\r")  # takes the suggestion
         term.expect("Again: next 2026-03-01 09:01 (in 1 minute)")
-        term.expect("q quits):")
+        term.expect("Ctrl-D quits):")
         term.press(b"\r")  # answered in the head: no suggestion
         term.expect("[q] quit")
         term.press(b"3")
         term.expect("Good: next")
-        term.expect("q quits):")
+        term.expect("Ctrl-D quits):")
         term.press(b"q\r")  # q on an empty answer prompt
         term.expect("This question was not rated, so it is not saved.")
         term.expect("Session stopped: 2 ratings saved.")
@@ -557,11 +557,54 @@ def test_a_narrow_terminal_loses_nothing(page: Path, store: Path) -> None:
     assert status == 0
 
 
+def test_keys_typed_ahead_show_once_and_count(page: Path, store: Path) -> None:
+    # an answer, its empty line and the rating typed in one go, before the reveal shows; then a
+    # rating and the next answer's Enter and rating in one go: each key shows once, where its
+    # prompt is, and none is lost
+    term = Terminal(page, store, "--new", "1")
+    try:
+        term.expect("Ctrl-D quits):")
+        term.press(b"namespaces and cgroups\r\r1")
+        seen = term.expect("Again: next")
+        term.expect("Ctrl-D quits):")
+        term.press(b"\r3\r4")  # answered in the head, Good; the next one in the head, Easy
+        seen += term.expect("Good: next") + term.expect("Easy: next")
+        term.expect("Ctrl-D quits):")
+        term.press(b"\x04")
+        term.expect("Session stopped: 3 ratings saved.")
+    finally:
+        status = term.close()
+    assert status == 0
+    assert [r for _, _, r in reviews(store)] == [1, 3, 4]
+    # the tty echoes nothing: each key shows once, after its prompt
+    assert not re.search(r"^[134]$", seen, re.M), seen
+    assert re.search(r"\[q\] quit 1\nAgain: next", seen), seen
+    assert re.search(r"\[q\] quit 3\nGood: next", seen), seen
+    assert re.search(r"\[q\] quit 4\nEasy: next", seen), seen
+    assert seen.count("namespaces and cgroups") == 1
+
+
+def test_a_typed_answer_can_be_edited(page: Path, store: Path) -> None:
+    # Backspace, Ctrl-W (a word) and Ctrl-U (the line) as a terminal gives them
+    term = Terminal(page, store, "--new", "1")
+    try:
+        term.expect("Ctrl-D quits):")
+        term.press(b"guest\x15namespacez\x7fs and wrong\x17cgroups\r\r")
+        reveal = term.expect("[m] more [q] quit")
+        assert "Key points: 2 of 9 covered, suggesting Again" in reveal
+        assert "✓ Namespaces" in reveal and "✗ Guest OS" in reveal
+        term.press(b"q")
+        term.expect("Session stopped: 0 ratings saved.")
+    finally:
+        status = term.close()
+    assert status == 0
+
+
 @pytest.mark.parametrize("where", ["answer", "rating"])
 def test_ctrl_d_quits_from_any_prompt_in_a_terminal(page: Path, store: Path, where: str) -> None:
     term = Terminal(page, store, "--new", "1")
     try:
-        term.expect("q quits):")
+        term.expect("Ctrl-D quits):")
         if where == "rating":
             term.press(b"\r")
             term.expect("[q] quit")
@@ -578,7 +621,7 @@ def test_ctrl_d_quits_from_any_prompt_in_a_terminal(page: Path, store: Path, whe
 def test_ctrl_d_ends_a_line_with_text_then_quits(page: Path, store: Path, then: bytes) -> None:
     term = Terminal(page, store, "--new", "1")
     try:
-        term.expect("q quits):")
+        term.expect("Ctrl-D quits):")
         term.press(b"namespaces and cgroups\x04")  # ends the line, as a terminal's EOF does
         time.sleep(0.5)
         term.press(then)
@@ -649,10 +692,15 @@ def test_time_is_shown_and_stored(page: Path, store: Path) -> None:
         text=True,
         env=ENV,
     )
-    assert proc.stdin is not None
+    assert proc.stdin is not None and proc.stdout is not None
+    out = ""
+    while "You have 1 s." not in out:  # the prompt is out: the time runs
+        line = proc.stdout.readline()
+        assert line, out
+        out += line
     time.sleep(2.5)  # past the one second allowed
-    out, err = proc.communicate("the kernel is shared\n\n3\n", timeout=120)
-    assert "You have 1 s." in out
+    rest, err = proc.communicate("the kernel is shared\n\n3\n", timeout=120)
+    out += rest
     assert re.search(r"^Time: \d+ s of 1: \d+ s overtime$", out, re.M), out
     assert err == "dockerqa: end of input; 1 rating saved\n"
     with sqlite3.connect(store) as db:
