@@ -4,16 +4,18 @@ The key points of an answer are, in source order and each once: the heads of its
 (a step, a bullet: its bold lead, else its words up to the first colon, dash, full stop or
 question mark in its prose, a ``Step N`` before either left out; an item with bold terms has
 them instead), the rows of its tables (the first cell; a command there is code), its bold
-terms (not bold labels such as ``**Why:**``, nor a term already part of an earlier point) and
-the commands in its code (inline code of two words or more that starts with a lower-case
-command, lines of shell code blocks). Mermaid diagrams give none.
+terms (not bold labels such as ``**Why:**``) and the commands in its code (inline code of two
+words or more that starts with a lower-case command, lines of shell code blocks without their
+comments). A bold term or command already part of an earlier point is not a point again.
+Mermaid diagrams give none.
 
 A prose point is covered when at least half of its words appear in the answer, case and
 inflection aside (Snowball English stems; ``file system`` also matches ``filesystem``);
 bracketed asides are left out, though an aside of one or two words (another name, as in
 ``Daemon (dockerd)``) covers the point too. A command is covered when its first words (up to
-`CODE_WORDS`: names, flags, paths, to the first placeholder, quote or pipe) appear together
-and in order in the answer, exactly as written, case included. The share covered suggests a
+`CODE_WORDS`: names, flags, paths, to the first placeholder, quote or pipe; of a pipeline,
+the part with the most) appear together and in order in the answer, exactly as written, case
+included. The share covered suggests a
 rating (`suggest`). Nothing here prints: front-ends show `Feedback`.
 """
 
@@ -44,6 +46,8 @@ _WORD = re.compile(r"[^\W_]+")
 #: A word of a command as matched: a name, a flag, a path or an address (not a placeholder,
 #: a quoted template or a pipe, which end what is matched).
 _CODE_WORD = re.compile(r"-{0,2}[A-Za-z0-9_][\w.:/@+=,%-]*")
+#: A shell comment after a command.
+_COMMENT = re.compile(r"\s+#.*$")
 #: Words of a command that a typed answer must give, in order.
 CODE_WORDS = 4
 #: What is taken off the ends of a typed word: punctuation around it, Markdown's backticks.
@@ -170,8 +174,8 @@ def key_points(markdown: str | None) -> tuple[KeyPoint, ...]:
 
     def add(text: str, kind: str) -> None:
         key = text.casefold()
-        if kind == "bold" and any(re.search(rf"\b{re.escape(key)}\b", k) for k in seen):
-            return  # a term the answer already gave as (part of) a point
+        if kind in {"bold", "code"} and any(_within(key, k) for k in seen):
+            return  # a term or command the answer already gave as (part of) a point
         if text and key not in seen:
             seen.add(key)
             found.append(KeyPoint(text, kind))
@@ -192,7 +196,7 @@ def key_points(markdown: str | None) -> tuple[KeyPoint, ...]:
             lang = tok.info.strip().split(" ")[0].lower()
             if lang in SHELL_LANGS:
                 for line in tok.content.splitlines():
-                    line = line.strip().removeprefix("$ ").strip()
+                    line = _COMMENT.sub("", line.strip().removeprefix("$ ")).strip()
                     if line and not line.startswith("#") and _COMMAND.match(line):
                         add(line.rstrip("\\").strip(), "code")
         elif tok.type == "inline":
@@ -231,15 +235,23 @@ def _words(text: str) -> list[str]:
     return [w.casefold() for w in _WORD.findall(text)]
 
 
+def _within(short: str, long: str) -> bool:
+    """Whether ``short`` is in ``long`` as whole words."""
+    return re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", long) is not None
+
+
 def _command(text: str) -> list[str]:
     """The words of a command that are matched: up to `CODE_WORDS`, to the first that is not
-    a name, flag, path or address."""
-    out: list[str] = []
-    for word in text.split()[:CODE_WORDS]:
-        if not _CODE_WORD.fullmatch(word):
-            break
-        out.append(word)
-    return out
+    a name, flag, path or address; of a pipeline, those of the part with the most."""
+    parts: list[list[str]] = []
+    for part in text.split("|"):
+        words: list[str] = []
+        for word in part.split()[:CODE_WORDS]:
+            if not _CODE_WORD.fullmatch(word):
+                break
+            words.append(word)
+        parts.append(words)
+    return max(parts, key=len)
 
 
 class _Answer:
