@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import enum
+import math
 import os
 import re
 import time
@@ -425,14 +426,16 @@ class Screen:
 
 
 def when(moment: datetime, now: datetime) -> str:
-    """``2026-03-01 09:10 (in 10 minutes)`` in local time."""
+    """``2026-03-01 09:10 (in 10 minutes)`` in local time, the time rounded to the minute as
+    the wait is (5.5 minutes after 09:00 is 09:06, in 6 minutes)."""
     seconds = (moment - now).total_seconds()
+    moment = (moment + timedelta(seconds=30)).replace(second=0, microsecond=0)
     if seconds < timedelta(hours=1).total_seconds():
-        n, unit = max(round(seconds / 60), 0), "minute"
+        n, unit = max(math.floor(seconds / 60 + 0.5), 0), "minute"
     elif seconds < timedelta(days=2).total_seconds():
-        n, unit = round(seconds / 3600), "hour"
+        n, unit = math.floor(seconds / 3600 + 0.5), "hour"
     else:
-        n, unit = round(seconds / 86400), "day"
+        n, unit = math.floor(seconds / 86400 + 0.5), "day"
     return f"{moment.astimezone():%Y-%m-%d %H:%M} (in {n} {unit}{'s' if n != 1 else ''})"
 
 

@@ -909,3 +909,12 @@ def test_a_card_due_during_the_session_comes_back_when_due(page: Path, tmp_path:
     assert outcome.ratings == 10
     headers = re.findall(r"^━━ (\S+)", text, re.M)
     assert headers == ["1/2", "again", "2/2"]
+
+
+def test_hard_says_a_time_and_a_wait_that_agree(page: Path, store: Path) -> None:
+    # Hard on a new card: 5.5 minutes; the clock time shown is the wait shown, rounded alike
+    result = drill(page, store, "--new", "1", "--limit", "1", input=script(2) + "q\n")
+    assert result.returncode == 0, result.stderr
+    due = cards(store)[(VM, 0)]
+    assert due == T0 + timedelta(minutes=5, seconds=30)
+    assert "Hard: next 2026-03-01 09:06 (in 6 minutes)" in result.stdout
