@@ -156,7 +156,8 @@ class Screen:
 
     def feedback(self, said: Feedback, typed: bool, room: int = 0) -> None:
         """The key points, each marked covered (✓) or missed (✗) when an answer was typed; on
-        a terminal, in columns when there are more than ``room`` lines for them."""
+        a terminal, below a typed answer with more than ``room`` lines for them, one line each
+        (in columns when wide enough) so the answer stays on screen."""
         head = "Key points"
         if typed:
             head += f": {said.covered} of {len(said.points)} covered"
@@ -177,7 +178,8 @@ class Screen:
 
         self.console.print(Text(f"\n{head}", style="bold cyan"))
         width = self.console.width
-        tall = sum(-(-len(text) // width) for text, _ in lines) > room
+        # a typed answer is kept on screen; else the points show whole, however long
+        tall = typed and sum(-(-len(text) // width) for text, _ in lines) > room
         cells = [Text(text, style=style) for text, style in lines]
         if tall and len(cells) > max(room, 4) and width >= 60:  # room for columns
             self.console.print(Columns(cells, padding=(0, 1)))

@@ -600,6 +600,30 @@ def test_a_typed_answer_can_be_edited(page: Path, store: Path) -> None:
     assert status == 0
 
 
+def test_key_points_answered_in_the_head_are_never_cut(page: Path, store: Path) -> None:
+    # no typed answer to keep on screen: every point shows whole, folded at 40 columns
+    term = Terminal(page, store, "--new", "2", columns=40)
+    try:
+        for _ in range(5):  # VM's question and its four follow-ups
+            term.expect("Ctrl-D quits):")
+            term.press(b"\r")
+            term.expect("[q] quit")
+            term.press(b"3")
+        term.expect(ARCH[:30])
+        term.expect("Ctrl-D quits):")
+        term.press(b"\r")
+        reveal = term.expect("[m] more [q] quit")
+        term.press(b"q")
+        term.expect("Session stopped: 5 ratings saved.")
+    finally:
+        status = term.close()
+    assert status == 0
+    points = reveal[reveal.index("Key points") : reveal.index("What interviewers")]
+    assert not re.search(r"\S…", points), points  # only the heads' own " …", none cut
+    flat = " ".join(points.split())
+    assert "Daemon queries Registry for the image manifest (JSON …" in flat, points
+
+
 @pytest.mark.parametrize("where", ["answer", "rating"])
 def test_ctrl_d_quits_from_any_prompt_in_a_terminal(page: Path, store: Path, where: str) -> None:
     term = Terminal(page, store, "--new", "1")
