@@ -1,10 +1,13 @@
 """The terminal side of ``dockerqa drill``: asks, reads answers and keys, reveals, shows stats.
 
-On a terminal, ratings, ``m`` and ``q`` are single keys (the terminal is put in cbreak mode
-for the one key, then restored), ``q`` or Ctrl-D quits from any prompt, and Enter takes the
-suggested rating. An answer is typed line by line and ends with an empty line; ``q`` alone on
-the first line, or Ctrl-D on an empty line, quits. Without a terminal (a pipe, a test) every
-key is a line, so a script can drive a session, and end of input ends it.
+On a terminal, ratings, ``m`` and ``q`` are single keys, ``q`` or Ctrl-D quits from any
+prompt, and Enter takes the suggested rating. The terminal is in cbreak mode for the whole
+session (and put back after it): the drill echoes every key itself, once, by the prompt that
+takes it, so keys typed ahead are neither echoed twice nor lost, and it edits an answer line
+as the terminal's own line editing would. An answer is typed line by line and ends with an
+empty line; ``q`` alone on the first line, or Ctrl-D on an empty line, quits. Without a
+terminal (a pipe, a test) every key is a line, so a script can drive a session, and end of
+input ends it.
 
 On a terminal the Markdown is rendered with rich (code in the cards' night pygments style),
 never paged; otherwise it is written as plain Markdown text. Mermaid diagrams show as source
