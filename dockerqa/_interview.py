@@ -18,6 +18,7 @@ streams.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import enum
 import math
 import os
@@ -122,6 +123,8 @@ class Screen:
         self._ahead = ""
         #: Whether the cursor is beside a prompt or typed text (a line to end on leaving).
         self._open = False
+        #: What that line shows (shown again when the drill is continued after Ctrl-Z).
+        self._shown = ""
         self._decode = codecs.getincrementaldecoder("utf-8")(errors="replace").decode
 
     @property
@@ -272,8 +275,16 @@ class Screen:
         fd = self.stdin.fileno()
         self._saved = termios.tcgetattr(fd)
         tty.setcbreak(fd, termios.TCSAFLUSH)
-        if hasattr(signal, "SIGCONT"):  # back from Ctrl-Z: the shell restored its own mode
-            signal.signal(signal.SIGCONT, lambda *_: tty.setcbreak(fd, termios.TCSANOW))
+
+        def resume(*_: object) -> None:  # back from Ctrl-Z: the shell put its own mode back
+            tty.setcbreak(fd, termios.TCSANOW)
+            if self._open and self._shown:  # and the line being typed is under its messages
+                with contextlib.suppress(RuntimeError):  # (in the middle of a write)
+                    self.stdout.write("\r" + self._shown)
+                    self.stdout.flush()
+
+        if hasattr(signal, "SIGCONT"):
+            signal.signal(signal.SIGCONT, resume)
 
     def restore(self) -> None:
         """The terminal's settings as they were before the session."""
@@ -343,7 +354,7 @@ class Screen:
             self.stdout.write("\b" * width + " " * width + "\b" * width)
 
         while True:
-            self._open = bool(text)
+            self._open, self._shown = bool(text), text
             self.stdout.flush()
             key = self._next(deadline, once)
             self._open = False
@@ -385,7 +396,7 @@ class Screen:
             return text.strip().lower() or _ENTER
         self.line(prompt + " ", style="bold", end="")
         self.stdout.flush()
-        self._open = True
+        self._open, self._shown = True, prompt.strip() + " "
         data = self._next()
         self._open = False
         if data == "":

@@ -624,6 +624,34 @@ def test_key_points_answered_in_the_head_are_never_cut(page: Path, store: Path) 
     assert "Daemon queries Registry for the image manifest (JSON …" in flat, points
 
 
+def test_back_from_ctrl_z_the_drill_takes_keys_again(page: Path, store: Path) -> None:
+    # stopped (Ctrl-Z), the shell puts the terminal back in its line mode; continued (fg), the
+    # drill takes single keys again and shows the line being typed
+    import termios
+
+    term = Terminal(page, store, "--new", "1")
+    try:
+        term.expect("Ctrl-D quits):")
+        term.press(b"namespaces")
+        term.expect("namespaces")
+        os.kill(term.proc.pid, signal.SIGSTOP)
+        mode = termios.tcgetattr(term.fd)
+        mode[3] |= termios.ICANON | termios.ECHO  # as the shell leaves it
+        termios.tcsetattr(term.fd, termios.TCSANOW, mode)
+        os.kill(term.proc.pid, signal.SIGCONT)
+        term.expect("namespaces")  # the line typed so far, shown again
+        time.sleep(0.5)
+        term.press(b" and cgroups\r\r")
+        reveal = term.expect("[m] more [q] quit")
+        assert "Key points: 2 of 9 covered" in reveal
+        term.press(b"q")
+        term.expect("Session stopped: 0 ratings saved.")
+    finally:
+        status = term.close()
+    assert status == 0
+    assert term.text.count(" and cgroups") == 1  # echoed once: by the drill, not the terminal
+
+
 @pytest.mark.parametrize("where", ["answer", "rating"])
 def test_ctrl_d_quits_from_any_prompt_in_a_terminal(page: Path, store: Path, where: str) -> None:
     term = Terminal(page, store, "--new", "1")
