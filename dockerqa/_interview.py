@@ -408,6 +408,14 @@ class Screen:
         self.line("↵" if key == _ENTER else key if key.isprintable() else "")
         return key
 
+    def drop_ahead(self) -> None:
+        """Forget the keys typed ahead (on a terminal)."""
+        if self.keys and self._saved is not None:
+            import termios
+
+            termios.tcflush(self.stdin.fileno(), termios.TCIFLUSH)
+        self._ahead = ""
+
     def read_answer(self, limit: float | None = None) -> str | Ending:
         """Lines up to an empty one, or how the session ends: `Ending.QUIT` for ``q`` alone on
         the first line (or Ctrl-D on an empty line of a terminal; Ctrl-D after text ends that
@@ -588,6 +596,7 @@ def _ask_one(
             card = drill.rate(item, int(key), seconds=round(took, 3))
             screen.line(f"{RATINGS[int(key)]}: next {when(card.due, drill.clock())}")
             return card, int(key)
+        screen.drop_ahead()  # a paste, a slip: one complaint, not one a key
         keys = "1, 2, 3 or 4 to rate" + (", Enter for the suggestion" if suggestion else "")
         screen.line(f"Press {keys}" + (", m for more" if more else "") + ", q to quit.")
 

@@ -652,6 +652,27 @@ def test_back_from_ctrl_z_the_drill_takes_keys_again(page: Path, store: Path) ->
     assert term.text.count(" and cgroups") == 1  # echoed once: by the drill, not the terminal
 
 
+def test_a_paste_at_a_rating_prompt_is_one_complaint(page: Path, store: Path) -> None:
+    # what is not a key of the prompt drops what was typed after it: one line, not one a key
+    term = Terminal(page, store, "--new", "1")
+    try:
+        term.expect("Ctrl-D quits):")
+        term.press(b"\r")
+        term.expect("[q] quit")
+        term.press(b"second paragraph of a pasted answer")
+        seen = term.expect("q to quit.")
+        time.sleep(1)
+        term.press(b"3")
+        seen += term.expect("Good: next")
+        term.expect("Ctrl-D quits):")
+        term.press(b"\x04")
+        term.expect("Session stopped: 1 rating saved.")
+    finally:
+        status = term.close()
+    assert status == 0
+    assert seen.count("Press 1, 2, 3 or 4") == 1, seen
+
+
 @pytest.mark.parametrize("where", ["answer", "rating"])
 def test_ctrl_d_quits_from_any_prompt_in_a_terminal(page: Path, store: Path, where: str) -> None:
     term = Terminal(page, store, "--new", "1")
