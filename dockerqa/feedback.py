@@ -15,7 +15,7 @@ bracketed asides are left out, though an aside of one or two words (another name
 ``Daemon (dockerd)``) covers the point too. A command is covered when its first words (up to
 `CODE_WORDS`: names, flags, paths, to the first placeholder, quote or pipe; of a pipeline,
 the part with the most) appear together and in order in the answer, exactly as written, case
-included. The share covered suggests a
+included; one with fewer than two such words is matched as prose. The share covered suggests a
 rating (`suggest`). Nothing here prints: front-ends show `Feedback`.
 """
 
@@ -264,10 +264,10 @@ class _Answer:
         self.tokens = " " + " ".join(w.strip(_AROUND) for w in text.split()) + " "
 
     def covers(self, point: KeyPoint) -> bool:
-        if point.code:
-            wanted = _command(point.text)
-            return bool(wanted) and f" {' '.join(wanted)} " in self.tokens
-        text = point.text.removesuffix("…")
+        wanted = _command(point.text) if point.code else []
+        if len(wanted) >= 2:
+            return f" {' '.join(wanted)} " in self.tokens
+        text = point.text.removesuffix("…")  # prose, or a command too short to match exactly
         aside = " ".join(_ASIDE.findall(text))
         main = _ASIDE.sub(" ", text)
         if self._said(main):

@@ -154,6 +154,13 @@ def test_code_is_matched_exactly_and_words_by_stem() -> None:
             False,
         ),
         ("docker compose up", "docker-compose up", False),
+        # fewer than two words to match exactly: matched as prose (half of its words)
+        ("cat /sys/fs/cgroup/memory/docker/<id>/memory.max_usage_in_bytes", "cat the file", False),
+        (
+            "cat /sys/fs/cgroup/memory/docker/<id>/memory.max_usage_in_bytes",
+            "the cgroup memory max usage in bytes for the docker id",
+            True,
+        ),
         # of a pipeline, the part with the most words to match
         ('echo "pw" | docker secret create db_password -', "echo it", False),
         (
