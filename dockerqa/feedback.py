@@ -2,12 +2,12 @@
 
 The key points of an answer are, in source order and each once: the heads of its list items
 (a step, a bullet: its bold lead, else its words up to the first colon, dash, full stop or
-question mark in its prose, a ``Step N`` before either left out; an item with bold terms has
-them instead), the rows of its tables (the first cell; a command there is code), its bold
-terms (not bold labels such as ``**Why:**``) and the commands in its code (inline code of two
-words or more that starts with a lower-case command, lines of shell code blocks without their
-comments). A bold term or command already part of an earlier point is not a point again.
-Mermaid diagrams give none.
+question mark in its prose; an item with bold terms has them instead), the rows of its tables
+(the first cell; a command there is code), its bold terms (not bold labels such as
+``**Why:**``) and the commands in its code (inline code of two words or more that starts with
+a lower-case command, lines of shell code blocks without their comments). A ``Step N`` before
+a head or bold term, and its full stop, are left out; a bold term or command already part of
+an earlier point is not a point again. Mermaid diagrams give none.
 
 A prose point is covered when at least half of its words appear in the answer, case and
 inflection aside (Snowball English stems; ``file system`` also matches ``filesystem``);
@@ -15,8 +15,8 @@ bracketed asides are left out, though an aside of one or two words (another name
 ``Daemon (dockerd)``) covers the point too. A command is covered when its first words (up to
 `CODE_WORDS`: names, flags, paths, to the first placeholder, quote or pipe; of a pipeline,
 the part with the most) appear together and in order in the answer, exactly as written, case
-included; one with fewer than two such words is matched as prose. The share covered suggests a
-rating (`suggest`). Nothing here prints: front-ends show `Feedback`.
+included; one with fewer than two such words is matched as prose. The share covered
+suggests a rating (`suggest`). Nothing here prints: front-ends show `Feedback`.
 """
 
 from __future__ import annotations
@@ -164,7 +164,7 @@ def _bold_terms(kids: Sequence[Token], skip_lead: bool) -> Iterable[str]:
         term = _plain(kids[i + 1 : end])
         after = kids[end + 1].content if end + 1 < len(kids) else ""
         if term and not term.endswith(":") and not after.startswith(":"):
-            yield term
+            yield _STEP.sub("", term).rstrip(".").strip()
 
 
 def key_points(markdown: str | None) -> tuple[KeyPoint, ...]:

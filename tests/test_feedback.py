@@ -112,6 +112,7 @@ def test_the_drill_reveals_the_same_points(tmp_path: object) -> None:
             [("list", "Diagnose first"), ("code", "docker history app")],
         ),
         ("1. **Step 2: Add .dockerignore**", [("list", "Add .dockerignore")]),
+        ("**Step 1: Read the logs.**\n\nThen the rest.", [("bold", "Read the logs")]),
         # the bold terms of an item stand for it: no cut sentence beside them
         ("3. Docker uses **QEMU emulation** to build for others.", [("bold", "QEMU emulation")]),
         # a head ends in its prose, not inside its code; a question ends it too
