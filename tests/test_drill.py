@@ -673,6 +673,27 @@ def test_a_paste_at_a_rating_prompt_is_one_complaint(page: Path, store: Path) ->
     assert seen.count("Press 1, 2, 3 or 4") == 1, seen
 
 
+def test_an_answer_may_start_with_q(page: Path, store: Path) -> None:
+    # at an answer prompt letters are the answer: q quits only as the whole first line
+    term = Terminal(page, store, "--new", "1")
+    try:
+        term.expect("Ctrl-D quits):")
+        term.press(b"q")
+        time.sleep(0.5)
+        term.press(b"uickly: namespaces and cgroups\r\r")
+        reveal = term.expect("[m] more [q] quit")
+        assert "Key points: 2 of 9 covered" in reveal
+        assert "quickly: namespaces and cgroups" in reveal
+        term.press(b"1")
+        term.expect("Ctrl-D quits):")
+        term.press(b"Q\r")  # q alone, either case, quits
+        term.expect("This question was not rated, so it is not saved.")
+        term.expect("Session stopped: 1 rating saved.")
+    finally:
+        status = term.close()
+    assert status == 0
+
+
 @pytest.mark.parametrize("where", ["answer", "rating"])
 def test_ctrl_d_quits_from_any_prompt_in_a_terminal(page: Path, store: Path, where: str) -> None:
     term = Terminal(page, store, "--new", "1")
