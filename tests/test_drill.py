@@ -695,6 +695,32 @@ def test_an_answer_may_start_with_q(page: Path, store: Path) -> None:
 
 
 @pytest.mark.parametrize("where", ["answer", "rating"])
+def test_ctrl_c_puts_the_terminal_back(page: Path, store: Path, where: str) -> None:
+    import termios
+
+    term = Terminal(page, store, "--new", "1")
+    before = termios.tcgetattr(term.fd)
+    try:
+        term.expect("Ctrl-D quits):")
+        if where == "rating":
+            term.press(b"\r")
+            term.expect("[q] quit")
+        else:
+            term.press(b"half an answer")
+            term.expect("half an answer")
+        assert not termios.tcgetattr(term.fd)[3] & termios.ICANON  # single keys meanwhile
+        os.kill(term.proc.pid, signal.SIGINT)
+        term.expect("dockerqa: interrupted")
+        after = termios.tcgetattr(term.fd)
+    finally:
+        status = term.close()
+    assert status == 130
+    assert after == before  # as it was
+    # on a line of its own
+    assert re.search(r"(quit |answer)\n+dockerqa: interrupted", term.text), term.text[-300:]
+
+
+@pytest.mark.parametrize("where", ["answer", "rating"])
 def test_ctrl_d_quits_from_any_prompt_in_a_terminal(page: Path, store: Path, where: str) -> None:
     term = Terminal(page, store, "--new", "1")
     try:
