@@ -249,7 +249,7 @@ def _command(text: str) -> list[str]:
         for word in part.split()[:CODE_WORDS]:
             if not _CODE_WORD.fullmatch(word):
                 break
-            words.append(word)
+            words.append(word.strip(_AROUND))
         parts.append(words)
     return max(parts, key=len)
 

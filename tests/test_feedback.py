@@ -155,6 +155,8 @@ def test_code_is_matched_exactly_and_words_by_stem() -> None:
             False,
         ),
         ("docker compose up", "docker-compose up", False),
+        # punctuation around a word is not part of it, on either side
+        ("kill -9 pid:", "then kill -9 pid.", True),
         # fewer than two words to match exactly: matched as prose (half of its words)
         ("cat /sys/fs/cgroup/memory/docker/<id>/memory.max_usage_in_bytes", "cat the file", False),
         (
