@@ -48,6 +48,8 @@ LEARN_AHEAD = timedelta(minutes=20)
 _KEYS = " ".join(f"[{k}] {name}" for k, name in RATINGS.items())
 _FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>```+|~~~+)[ \t]*(?P<lang>\w+)[^\n]*$", re.M)
 _ENTER = "enter"
+#: Seconds a terminal read waits at a time (see `Screen._next`).
+WAIT_STEP = 0.2
 #: A key as the terminal sends it: an escape sequence (an arrow, Alt and a key) or one character.
 _KEY = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|O.|.)?", re.S)
 
@@ -279,9 +281,9 @@ class Screen:
         def resume(*_: object) -> None:  # back from Ctrl-Z: the shell put its own mode back
             tty.setcbreak(fd, termios.TCSANOW)
             if self._open and self._shown:  # and the line being typed is under its messages
-                with contextlib.suppress(RuntimeError):  # (in the middle of a write)
-                    self.stdout.write("\r" + self._shown)
-                    self.stdout.flush()
+                # straight to the file: the stream may be in the middle of a write
+                with contextlib.suppress(OSError, ValueError):
+                    os.write(self.stdout.fileno(), ("\r" + self._shown).encode())
 
         if hasattr(signal, "SIGCONT"):
             signal.signal(signal.SIGCONT, resume)
@@ -315,13 +317,13 @@ class Screen:
 
         # a lone ESC may be the start of a sequence still on its way
         while not self._ahead or (self._ahead == "\x1b" and ready(0.05)):
-            if (
-                deadline is not None
-                and up is not None
-                and not ready(max(deadline - time.monotonic(), 0))
-            ):
-                up()
-                deadline = None
+            # wait in short steps: a signal (Ctrl-C) that comes just before the wait is handled
+            # at the end of the step, not once a key is pressed
+            left = deadline - time.monotonic() if deadline is not None else WAIT_STEP
+            if not ready(max(min(left, WAIT_STEP), 0)):
+                if deadline is not None and up is not None and left <= WAIT_STEP:
+                    up()
+                    deadline = None
                 continue
             data = os.read(fd, 4096)
             if not data:
@@ -350,17 +352,17 @@ class Screen:
         def erase(n: int) -> None:
             nonlocal text
             gone, text = text[len(text) - n :], text[: len(text) - n]
+            self._open, self._shown = bool(text), text  # before it shows: Ctrl-Z may come
             width = cell_len(gone)
             self.stdout.write("\b" * width + " " * width + "\b" * width)
 
         while True:
-            self._open, self._shown = bool(text), text
             self.stdout.flush()
             key = self._next(deadline, once)
-            self._open = False
             if key in {"", "\x04"} and not text:
                 return None
             if key in {"\r", "\n", "\x04"}:
+                self._open = False
                 self.stdout.write("\n")
                 return text
             if key in {"\x7f", "\b"} and text:
@@ -373,6 +375,7 @@ class Screen:
             elif key == "\t" or (len(key) == 1 and key.isprintable()):
                 key = " " if key == "\t" else key
                 text += key
+                self._open, self._shown = True, text
                 self.stdout.write(key)
 
     def notice(self, text: str) -> None:
@@ -394,9 +397,9 @@ class Screen:
             if not text.strip() and self.echo:
                 self.line("> (Enter)")
             return text.strip().lower() or _ENTER
+        self._open, self._shown = True, prompt.strip() + " "  # before it shows: Ctrl-C may come
         self.line(prompt + " ", style="bold", end="")
         self.stdout.flush()
-        self._open, self._shown = True, prompt.strip() + " "
         data = self._next()
         self._open = False
         if data == "":

@@ -635,6 +635,11 @@ def test_back_from_ctrl_z_the_drill_takes_keys_again(page: Path, store: Path) ->
         term.press(b"namespaces")
         term.expect("namespaces")
         os.kill(term.proc.pid, signal.SIGSTOP)
+        stat = Path(f"/proc/{term.proc.pid}/stat")
+        deadline = time.monotonic() + 20
+        while stat.read_text().split(") ")[1][0] != "T":  # stopped, as by Ctrl-Z
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
         mode = termios.tcgetattr(term.fd)
         mode[3] |= termios.ICANON | termios.ECHO  # as the shell leaves it
         termios.tcsetattr(term.fd, termios.TCSANOW, mode)
@@ -717,7 +722,7 @@ def test_ctrl_c_puts_the_terminal_back(page: Path, store: Path, where: str) -> N
     assert status == 130
     assert after == before  # as it was
     # on a line of its own
-    assert re.search(r"(quit |answer)\n+dockerqa: interrupted", term.text), term.text[-300:]
+    assert re.search(r"(quit |answer)\n+dockerqa: interrupted", term.text), term.text[-1500:]
 
 
 @pytest.mark.parametrize("where", ["answer", "rating"])
