@@ -1,10 +1,13 @@
 """The terminal side of ``dockerqa drill``: asks, reads answers and keys, reveals, shows stats.
 
-On a terminal, ratings, ``m`` and ``q`` are single keys (the terminal is put in cbreak mode
-for the one key, then restored), ``q`` or Ctrl-D quits from any prompt, and Enter takes the
-suggested rating. An answer is typed line by line and ends with an empty line; ``q`` alone on
-the first line, or Ctrl-D on an empty line, quits. Without a terminal (a pipe, a test) every
-key is a line, so a script can drive a session, and end of input ends it.
+On a terminal, ratings, ``m`` and ``q`` are single keys, ``q`` or Ctrl-D quits from any
+prompt, and Enter takes the suggested rating. The terminal is in cbreak mode for the whole
+session (and put back after it): the drill echoes every key itself, once, by the prompt that
+takes it, so keys typed ahead are neither echoed twice nor lost, and it edits an answer line
+as the terminal's own line editing would. An answer is typed line by line and ends with an
+empty line; ``q`` alone on the first line, or Ctrl-D on an empty line, quits. Without a
+terminal (a pipe, a test) every key is a line, so a script can drive a session, and end of
+input ends it.
 
 On a terminal the Markdown is rendered with rich (code in the cards' night pygments style),
 never paged; otherwise it is written as plain Markdown text. Mermaid diagrams show as source
@@ -14,7 +17,10 @@ streams.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import enum
+import math
 import os
 import re
 import time
@@ -22,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
-from typing import TYPE_CHECKING, ClassVar, TextIO
+from typing import TYPE_CHECKING, Any, ClassVar, TextIO
 
 from fsrs import Card, Rating, State
 
@@ -42,6 +48,10 @@ LEARN_AHEAD = timedelta(minutes=20)
 _KEYS = " ".join(f"[{k}] {name}" for k, name in RATINGS.items())
 _FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>```+|~~~+)[ \t]*(?P<lang>\w+)[^\n]*$", re.M)
 _ENTER = "enter"
+#: Seconds a terminal read waits at a time (see `Screen._next`).
+WAIT_STEP = 0.2
+#: A key as the terminal sends it: an escape sequence (an arrow, Alt and a key) or one character.
+_KEY = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|O.|.)?", re.S)
 
 
 class Ending(enum.Enum):
@@ -109,6 +119,15 @@ class Screen:
         self.keys = stdin.isatty()  # single keys in cbreak mode
         self.echo = not self.keys  # scripted input shows in the transcript
         self._console: Console | None = None
+        #: The terminal's settings before `cbreak` changed them (None: unchanged).
+        self._saved: list[Any] | None = None
+        #: Keys read from the terminal and not used yet (typed ahead).
+        self._ahead = ""
+        #: Whether the cursor is beside a prompt or typed text (a line to end on leaving).
+        self._open = False
+        #: What that line shows (shown again when the drill is continued after Ctrl-Z).
+        self._shown = ""
+        self._decode = codecs.getincrementaldecoder("utf-8")(errors="replace").decode
 
     @property
     def console(self) -> Console:
@@ -145,7 +164,8 @@ class Screen:
 
     def feedback(self, said: Feedback, typed: bool, room: int = 0) -> None:
         """The key points, each marked covered (✓) or missed (✗) when an answer was typed; on
-        a terminal, in columns when there are more than ``room`` lines for them."""
+        a terminal, below a typed answer with more than ``room`` lines for them, one line each
+        (in columns when wide enough) so the answer stays on screen."""
         head = "Key points"
         if typed:
             head += f": {said.covered} of {len(said.points)} covered"
@@ -166,7 +186,8 @@ class Screen:
 
         self.console.print(Text(f"\n{head}", style="bold cyan"))
         width = self.console.width
-        tall = sum(-(-len(text) // width) for text, _ in lines) > room
+        # a typed answer is kept on screen; else the points show whole, however long
+        tall = typed and sum(-(-len(text) // width) for text, _ in lines) > room
         cells = [Text(text, style=style) for text, style in lines]
         if tall and len(cells) > max(room, 4) and width >= 60:  # room for columns
             self.console.print(Columns(cells, padding=(0, 1)))
@@ -227,9 +248,8 @@ class Screen:
         self, prompt: str, deadline: float | None = None, up: Callable[[], None] | None = None
     ) -> str | None:
         """One line without its newline; None at end of input. On a terminal the line is
-        read as the terminal gives it (its line editing kept): Ctrl-D after text ends the
-        line (a newline follows it), Ctrl-D on an empty line is the end of input, and ``up``
-        is called if the `time.monotonic` ``deadline`` passes while waiting."""
+        edited as the terminal's own line editing would (see `_typed`), and ``up`` is called
+        if the `time.monotonic` ``deadline`` passes while waiting."""
         if prompt:
             self.line(prompt, style="bold")
         self.stdout.flush()
@@ -243,20 +263,120 @@ class Screen:
             self.line(f"> {text}")
         return text
 
-    def _typed(self, deadline: float | None, up: Callable[[], None] | None) -> str | None:
-        import select
+    def cbreak(self) -> None:
+        """On a terminal, cbreak mode for the rest of the session (`restore` puts the terminal
+        back): every key reaches the drill at once and the terminal echoes none, so a key
+        typed ahead (while a reveal is shown) is shown once, by the prompt that takes it.
+        What was typed before (while the page loaded, seen by no prompt) is dropped."""
+        if self._saved is not None or not self.keys:
+            return
+        import signal
+        import termios
+        import tty
 
         fd = self.stdin.fileno()
-        if deadline is not None and up is not None:
-            wait = max(deadline - time.monotonic(), 0)
-            if not select.select([fd], [], [], wait)[0]:
-                up()
-        data = os.read(fd, 65536).decode(errors="replace")
-        if data == "":
-            return None
-        if not data.endswith("\n"):  # Ctrl-D after text: the cursor is still beside it
+        self._saved = termios.tcgetattr(fd)
+        tty.setcbreak(fd, termios.TCSAFLUSH)
+
+        def resume(*_: object) -> None:  # back from Ctrl-Z: the shell put its own mode back
+            tty.setcbreak(fd, termios.TCSANOW)
+            if self._open and self._shown:  # and the line being typed is under its messages
+                # straight to the file: the stream may be in the middle of a write
+                with contextlib.suppress(OSError, ValueError):
+                    os.write(self.stdout.fileno(), ("\r" + self._shown).encode())
+
+        if hasattr(signal, "SIGCONT"):
+            signal.signal(signal.SIGCONT, resume)
+
+    def restore(self) -> None:
+        """The terminal's settings as they were before the session."""
+        if self._saved is None:
+            return
+        import signal
+        import termios
+
+        if self._open:  # interrupted at a prompt: what follows starts on a line of its own
             self.stdout.write("\n")
-        return data.rstrip("\r\n")
+            self.stdout.flush()
+
+        if hasattr(signal, "SIGCONT"):
+            signal.signal(signal.SIGCONT, signal.SIG_DFL)
+        termios.tcsetattr(self.stdin.fileno(), termios.TCSADRAIN, self._saved)
+        self._saved = None
+
+    def _next(self, deadline: float | None = None, up: Callable[[], None] | None = None) -> str:
+        """The next key from the terminal: one character, or an escape sequence (an arrow
+        key) whole; "" at end of input. ``up`` is called once ``deadline`` passes."""
+        import select
+
+        self.cbreak()
+        fd = self.stdin.fileno()
+
+        def ready(wait: float) -> bool:
+            return bool(select.select([fd], [], [], wait)[0])
+
+        # a lone ESC may be the start of a sequence still on its way
+        while not self._ahead or (self._ahead == "\x1b" and ready(0.05)):
+            # wait in short steps: a signal (Ctrl-C) that comes just before the wait is handled
+            # at the end of the step, not once a key is pressed
+            left = deadline - time.monotonic() if deadline is not None else WAIT_STEP
+            if not ready(max(min(left, WAIT_STEP), 0)):
+                if deadline is not None and up is not None and left <= WAIT_STEP:
+                    up()
+                    deadline = None
+                continue
+            data = os.read(fd, 4096)
+            if not data:
+                return ""
+            self._ahead += self._decode(data)
+        m = _KEY.match(self._ahead)
+        key = m[0] if m else self._ahead[0]
+        self._ahead = self._ahead[len(key) :]
+        return key
+
+    def _typed(self, deadline: float | None, up: Callable[[], None] | None) -> str | None:
+        """A line typed on the terminal, edited as its own line editing does: Backspace,
+        Ctrl-W (a word) and Ctrl-U (the line) erase, Enter ends the line, Ctrl-D ends a line
+        with text and is the end of input (None) on an empty one; other control keys and
+        escape sequences are ignored."""
+        from rich.cells import cell_len
+
+        text = ""
+
+        def once() -> None:
+            nonlocal deadline
+            deadline = None
+            if up is not None:
+                up()
+
+        def erase(n: int) -> None:
+            nonlocal text
+            gone, text = text[len(text) - n :], text[: len(text) - n]
+            self._open, self._shown = bool(text), text  # before it shows: Ctrl-Z may come
+            width = cell_len(gone)
+            self.stdout.write("\b" * width + " " * width + "\b" * width)
+
+        while True:
+            self.stdout.flush()
+            key = self._next(deadline, once)
+            if key in {"", "\x04"} and not text:
+                return None
+            if key in {"\r", "\n", "\x04"}:
+                self._open = False
+                self.stdout.write("\n")
+                return text
+            if key in {"\x7f", "\b"} and text:
+                erase(1)
+            elif key == "\x15":
+                erase(len(text))
+            elif key == "\x17":  # the last word, and the spaces after it
+                kept = text.rstrip()
+                erase(len(text) - len(kept) + len(kept.split()[-1] if kept else ""))
+            elif key == "\t" or (len(key) == 1 and key.isprintable()):
+                key = " " if key == "\t" else key
+                text += key
+                self._open, self._shown = True, text
+                self.stdout.write(key)
 
     def notice(self, text: str) -> None:
         """``text`` on a line of its own above the line being typed, which stays as it is
@@ -277,27 +397,27 @@ class Screen:
             if not text.strip() and self.echo:
                 self.line("> (Enter)")
             return text.strip().lower() or _ENTER
-        import termios
-        import tty
-
-        fd = self.stdin.fileno()
-        saved = termios.tcgetattr(fd)
-        try:
-            # single keys before the prompt shows; a key pressed ahead is kept
-            tty.setcbreak(fd, termios.TCSANOW)
-            self.line(prompt + " ", style="bold", end="")
-            self.stdout.flush()
-            data = os.read(fd, 64).decode(errors="replace")
-        finally:
-            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        self._open, self._shown = True, prompt.strip() + " "  # before it shows: Ctrl-C may come
+        self.line(prompt + " ", style="bold", end="")
+        self.stdout.flush()
+        data = self._next()
+        self._open = False
         if data == "":
             self.line("")
             return None
         key = {"\r": _ENTER, "\n": _ENTER, "\x04": "q"}.get(data, data.lower())
         if len(key) > 1 and key != _ENTER:
-            key = ""  # an arrow key, a paste: not a key of ours
-        self.line(key if key != _ENTER else "↵")
+            key = ""  # an arrow key: not a key of ours
+        self.line("↵" if key == _ENTER else key if key.isprintable() else "")
         return key
+
+    def drop_ahead(self) -> None:
+        """Forget the keys typed ahead (on a terminal)."""
+        if self.keys and self._saved is not None:
+            import termios
+
+            termios.tcflush(self.stdin.fileno(), termios.TCIFLUSH)
+        self._ahead = ""
 
     def read_answer(self, limit: float | None = None) -> str | Ending:
         """Lines up to an empty one, or how the session ends: `Ending.QUIT` for ``q`` alone on
@@ -306,9 +426,10 @@ class Screen:
         terminal shows the time left after each line, and a notice the moment it is up."""
         lines: list[str] = []
         timed = f" You have {limit:g} s." if limit else ""
+        quits = "q Enter or Ctrl-D quits" if self.keys else "q quits"
         prompt = (
             "Your answer (end with an empty line; Enter alone answers in your head; "
-            f"q quits):{timed}"
+            f"{quits}):{timed}"
         )
         start = time.monotonic()
         deadline = start + limit if limit and self.keys and self.rich else None
@@ -332,14 +453,16 @@ class Screen:
 
 
 def when(moment: datetime, now: datetime) -> str:
-    """``2026-03-01 09:10 (in 10 minutes)`` in local time."""
+    """``2026-03-01 09:10 (in 10 minutes)`` in local time, the time rounded to the minute as
+    the wait is (5.5 minutes after 09:00 is 09:06, in 6 minutes)."""
     seconds = (moment - now).total_seconds()
+    moment = (moment + timedelta(seconds=30)).replace(second=0, microsecond=0)
     if seconds < timedelta(hours=1).total_seconds():
-        n, unit = max(round(seconds / 60), 0), "minute"
+        n, unit = max(math.floor(seconds / 60 + 0.5), 0), "minute"
     elif seconds < timedelta(days=2).total_seconds():
-        n, unit = round(seconds / 3600), "hour"
+        n, unit = math.floor(seconds / 3600 + 0.5), "hour"
     else:
-        n, unit = round(seconds / 86400), "day"
+        n, unit = math.floor(seconds / 86400 + 0.5), "day"
     return f"{moment.astimezone():%Y-%m-%d %H:%M} (in {n} {unit}{'s' if n != 1 else ''})"
 
 
@@ -359,6 +482,14 @@ def interview(
     A card rated Again or Hard whose next step is within `LEARN_AHEAD` comes back: after the
     question in progress once it is due, and in any case before the session ends. ``limit``
     is the seconds allowed for each answer (None: no timer)."""
+    screen.cbreak()
+    try:
+        return _interview(drill, turns, screen, limit)
+    finally:
+        screen.restore()
+
+
+def _interview(drill: Drill, turns: Sequence[Turn], screen: Screen, limit: float | None) -> Outcome:
     due = sum(not t.new for t in turns)
     screen.line(f"{len(turns)} questions: {due} due, {len(turns) - due} new.")
     ratings = 0
@@ -468,6 +599,7 @@ def _ask_one(
             card = drill.rate(item, int(key), seconds=round(took, 3))
             screen.line(f"{RATINGS[int(key)]}: next {when(card.due, drill.clock())}")
             return card, int(key)
+        screen.drop_ahead()  # a paste, a slip: one complaint, not one a key
         keys = "1, 2, 3 or 4 to rate" + (", Enter for the suggestion" if suggestion else "")
         screen.line(f"Press {keys}" + (", m for more" if more else "") + ", q to quit.")
 

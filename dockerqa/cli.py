@@ -559,8 +559,9 @@ def drill(
     Type an answer (end it with an empty line) or press Enter to answer in your head. A typed
     answer is checked against the key points of a strong one, and a rating is suggested
     (Enter takes it). Rate yourself 1-4 (Again, Hard, Good, Easy), m shows more, q or Ctrl-D
-    quits; on a terminal these are single keys. FSRS schedules each question and follow-up
-    from your ratings; what you rate Again or Hard comes back within the session.
+    quits; on a terminal these are single keys, but at an answer prompt, where letters are
+    your answer, q quits with Enter (Ctrl-D at once). FSRS schedules each question and
+    follow-up from your ratings; what you rate Again or Hard comes back within the session.
     """
     from dockerqa._interview import Ending, Screen, interview
     from dockerqa._interview import show_stats as print_stats

@@ -1,17 +1,22 @@
 """Feedback on a typed answer: the key points of the strong answer, each covered or missed.
 
 The key points of an answer are, in source order and each once: the heads of its list items
-(a step, a bullet: its bold lead, else its words up to the first colon, dash or full stop), the
-rows of its tables (the first cell), its bold terms (not bold labels such as ``**Why:**``) and
-the commands in its code (inline code of two words or more that starts with a lower-case
-command, lines of shell code blocks). Mermaid diagrams give none.
+(a step, a bullet: its bold lead, else its words up to the first colon, dash, full stop or
+question mark in its prose; an item with bold terms has them instead), the rows of its tables
+(the first cell; a command there is code), its bold terms (not bold labels such as
+``**Why:**``) and the commands in its code (inline code of two words or more that starts with
+a lower-case command, lines of shell code blocks without their comments). A ``Step N`` before
+a head or bold term, and its full stop, are left out; a bold term or command already part of
+an earlier point is not a point again. Mermaid diagrams give none.
 
 A prose point is covered when at least half of its words appear in the answer, case and
 inflection aside (Snowball English stems; ``file system`` also matches ``filesystem``);
 bracketed asides are left out, though an aside of one or two words (another name, as in
-``Daemon (dockerd)``) covers the point too. A code point is covered when its first three
-identifiers appear in the answer exactly, case included. The share covered suggests a rating
-(`suggest`). Nothing here prints: front-ends show `Feedback`.
+``Daemon (dockerd)``) covers the point too. A command is covered when its first words (up to
+`CODE_WORDS`: names, flags, paths, to the first placeholder, quote or pipe; of a pipeline,
+the part with the most) appear together and in order in the answer, exactly as written, case
+included; one with fewer than two such words is matched as prose. The share covered
+suggests a rating (`suggest`). Nothing here prints: front-ends show `Feedback`.
 """
 
 from __future__ import annotations
@@ -40,12 +45,21 @@ SHELL_LANGS = frozenset({"", "bash", "sh", "shell", "console", "zsh", "terminal"
 
 _md = markdown(MarkdownIt)
 _WORD = re.compile(r"[^\W_]+")
-_IDENT = re.compile(r"[A-Za-z_][\w.:/@+-]*[\w/]|[A-Za-z_]")
+#: A word of a command as matched: a name, a flag, a path or an address (not a placeholder,
+#: a quoted template or a pipe, which end what is matched).
+_CODE_WORD = re.compile(r"-{0,2}[A-Za-z0-9_][\w.:/@+=,%-]*")
+#: A shell comment after a command.
+_COMMENT = re.compile(r"\s+#.*$")
+#: Words of a command that a typed answer must give, in order.
+CODE_WORDS = 4
+#: What is taken off the ends of a typed word: punctuation around it, Markdown's backticks.
+_AROUND = "`'\".,;:!?()[]{}"
 _COMMAND = re.compile(r"^[a-z][a-z0-9._-]*(?:\s+\S+)+$")
-_PLACEHOLDER = re.compile(r"<[^>]*>")
 #: A parenthesised aside, and what a cut head's last aside left open: not matched in prose.
 _ASIDE = re.compile(r"\([^)]*(?:\)|$)")
-_HEAD_END = re.compile(r":\s|\s--\s|\s—\s|\.\s|\.$|:$")
+_HEAD_END = re.compile(r":\s|\s--\s|\s—\s|[.?]\s|[.?]$|:$")
+#: A step's number before its bold lead: ``Step 1 — ``, ``Step 2: ``.
+_STEP = re.compile(r"^Step\s+\d+\s*(?:[—:.-]+|--)\s*", re.I)
 _STOP = frozenset(
     re.findall(
         r"\w+",
@@ -104,26 +118,47 @@ def _plain(children: Sequence[Token] | None) -> str:
     return "".join(c.content for c in children or () if c.type in {"text", "code_inline"}).strip()
 
 
-def _head(children: Sequence[Token] | None) -> KeyPoint:
-    """A list item's head: its bold lead or leading command, else its words up to the first
-    stop."""
+def _trimmed(children: Sequence[Token] | None) -> list[Token]:
+    """An inline token's children without the empty text markdown-it may put first (before
+    a bold run that ends in punctuation)."""
     kids = list(children or ())
+    while kids and kids[0].type == "text" and not kids[0].content.strip():
+        kids.pop(0)
+    return kids
+
+
+def _head(kids: Sequence[Token]) -> KeyPoint | None:
+    """A list item's head: its bold lead (without a ``Step N`` before it) or leading command,
+    else its words up to the first stop in its prose (code is taken whole); None for an item
+    whose bold terms stand for it."""
+    if kids and kids[0].type == "text" and (step := _STEP.match(kids[0].content)):
+        rest = kids[0].content[step.end() :]
+        kids = [kids[0].copy(content=rest)] * bool(rest.strip()) + list(kids[1:])
     if kids and kids[0].type == "strong_open":
         end = next(i for i, c in enumerate(kids) if c.type == "strong_close")
-        return KeyPoint(_plain(kids[1:end]).rstrip(":").strip(), "list")
+        text = _STEP.sub("", _plain(kids[1:end])).rstrip(":.").strip()
+        return KeyPoint(text, "list")
     if kids and kids[0].type == "code_inline" and _COMMAND.match(kids[0].content.strip()):
         return KeyPoint(kids[0].content.strip(), "code")
-    text = _plain(kids)
-    if m := _HEAD_END.search(text):
-        text = text[: m.start()]
+    if any(c.type == "strong_open" for c in kids):
+        return None
+    text = ""
+    for c in kids:
+        if c.type == "code_inline":
+            text += c.content
+        elif c.type in {"text", "softbreak"}:
+            prose = c.content if c.type == "text" else " "
+            if m := _HEAD_END.search(prose):
+                text += prose[: m.start()]
+                break
+            text += prose
     words = text.split()
     cut = " ".join(words[:HEAD_WORDS]) + (" …" if len(words) > HEAD_WORDS else "")
     return KeyPoint(cut, "list")
 
 
-def _bold_terms(children: Sequence[Token] | None, skip_lead: bool) -> Iterable[str]:
+def _bold_terms(kids: Sequence[Token], skip_lead: bool) -> Iterable[str]:
     """Bold runs that are terms, not labels (a label ends with, or is followed by, a colon)."""
-    kids = list(children or ())
     for i, c in enumerate(kids):
         if c.type != "strong_open" or (skip_lead and i == 0):
             continue
@@ -131,7 +166,7 @@ def _bold_terms(children: Sequence[Token] | None, skip_lead: bool) -> Iterable[s
         term = _plain(kids[i + 1 : end])
         after = kids[end + 1].content if end + 1 < len(kids) else ""
         if term and not term.endswith(":") and not after.startswith(":"):
-            yield term
+            yield _STEP.sub("", term).rstrip(".").strip()
 
 
 def key_points(markdown: str | None) -> tuple[KeyPoint, ...]:
@@ -141,6 +176,8 @@ def key_points(markdown: str | None) -> tuple[KeyPoint, ...]:
 
     def add(text: str, kind: str) -> None:
         key = text.casefold()
+        if kind in {"bold", "code"} and any(_within(key, k) for k in seen):
+            return  # a term or command the answer already gave as (part of) a point
         if text and key not in seen:
             seen.add(key)
             found.append(KeyPoint(text, kind))
@@ -161,21 +198,25 @@ def key_points(markdown: str | None) -> tuple[KeyPoint, ...]:
             lang = tok.info.strip().split(" ")[0].lower()
             if lang in SHELL_LANGS:
                 for line in tok.content.splitlines():
-                    line = line.strip().removeprefix("$ ").strip()
+                    line = _COMMENT.sub("", line.strip().removeprefix("$ ")).strip()
                     if line and not line.startswith("#") and _COMMAND.match(line):
                         add(line.rstrip("\\").strip(), "code")
         elif tok.type == "inline":
+            kids = _trimmed(tok.children)
             lead = False
             if in_item and i > 0 and tokens[i - 1].type == "paragraph_open":
-                head = _head(tok.children)
-                add(head.text, head.kind)
-                in_item, lead = False, True
+                head = _head(kids)
+                if head is not None:
+                    add(head.text, head.kind)
+                in_item, lead = False, head is not None
             elif in_body and tokens[i - 1].type == "td_open" and first_cell:
-                add(_plain(tok.children), "table")
+                cell = _plain(kids)
+                command = len(kids) == 1 and kids[0].type == "code_inline"
+                add(cell, "code" if command and _COMMAND.match(cell) else "table")
                 first_cell, lead = False, True
-            for term in _bold_terms(tok.children, lead):
+            for term in _bold_terms(kids, lead):
                 add(term, "bold")
-            for c in tok.children or ():
+            for c in kids:
                 if c.type == "code_inline" and _COMMAND.match(c.content.strip()):
                     add(c.content.strip(), "code")
     return tuple(found)
@@ -196,8 +237,23 @@ def _words(text: str) -> list[str]:
     return [w.casefold() for w in _WORD.findall(text)]
 
 
-def _identifiers(text: str) -> list[str]:
-    return _IDENT.findall(text)
+def _within(short: str, long: str) -> bool:
+    """Whether ``short`` is in ``long`` as whole words."""
+    return re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", long) is not None
+
+
+def _command(text: str) -> list[str]:
+    """The words of a command that are matched: up to `CODE_WORDS`, to the first that is not
+    a name, flag, path or address; of a pipeline, those of the part with the most."""
+    parts: list[list[str]] = []
+    for part in text.split("|"):
+        words: list[str] = []
+        for word in part.split()[:CODE_WORDS]:
+            if not _CODE_WORD.fullmatch(word):
+                break
+            words.append(word.strip(_AROUND))
+        parts.append(words)
+    return max(parts, key=len)
 
 
 class _Answer:
@@ -207,13 +263,13 @@ class _Answer:
         words = _words(text)
         self.stems = set(_stems(words))
         self.joined = {a + b for a, b in itertools.pairwise(words)} | set(words)
-        self.idents = set(_identifiers(text))
+        self.tokens = " " + " ".join(w.strip(_AROUND) for w in text.split()) + " "
 
     def covers(self, point: KeyPoint) -> bool:
-        if point.code:
-            wanted = _identifiers(_PLACEHOLDER.sub(" ", point.text))[:3]
-            return bool(wanted) and all(w in self.idents for w in wanted)
-        text = point.text.removesuffix("…")
+        wanted = _command(point.text) if point.code else []
+        if len(wanted) >= 2:
+            return f" {' '.join(wanted)} " in self.tokens
+        text = point.text.removesuffix("…")  # prose, or a command too short to match exactly
         aside = " ".join(_ASIDE.findall(text))
         main = _ASIDE.sub(" ", text)
         if self._said(main):
@@ -239,4 +295,4 @@ def feedback(points: Sequence[KeyPoint], answer: str) -> Feedback:
     return Feedback(tuple((p, said.covers(p)) for p in points))
 
 
-__all__ = ["SUGGESTIONS", "Feedback", "KeyPoint", "feedback", "key_points", "suggest"]
+__all__ = ["CODE_WORDS", "SUGGESTIONS", "Feedback", "KeyPoint", "feedback", "key_points", "suggest"]

@@ -504,7 +504,7 @@ class Terminal:
 def test_single_keys_in_a_terminal(page: Path, store: Path) -> None:
     term = Terminal(page, store, "--new", "1")
     try:
-        term.expect("q quits):")
+        term.expect("Ctrl-D quits):")
         term.press(b"namespaces and cgroups\r\r")
         reveal = term.expect("[Enter] Again [m] more [q] quit")
         assert "Key points: 2 of 9 covered, suggesting Again" in reveal
@@ -517,12 +517,12 @@ def test_single_keys_in_a_terminal(page: Path, store: Path) -> None:
         term.expect("Press 1, 2, 3 or 4 to rate, Enter for the suggestion, q to quit.")
         term.press(b"\r")  # takes the suggestion
         term.expect("Again: next 2026-03-01 09:01 (in 1 minute)")
-        term.expect("q quits):")
+        term.expect("Ctrl-D quits):")
         term.press(b"\r")  # answered in the head: no suggestion
         term.expect("[q] quit")
         term.press(b"3")
         term.expect("Good: next")
-        term.expect("q quits):")
+        term.expect("Ctrl-D quits):")
         term.press(b"q\r")  # q on an empty answer prompt
         term.expect("This question was not rated, so it is not saved.")
         term.expect("Session stopped: 2 ratings saved.")
@@ -557,11 +557,179 @@ def test_a_narrow_terminal_loses_nothing(page: Path, store: Path) -> None:
     assert status == 0
 
 
+def test_keys_typed_ahead_show_once_and_count(page: Path, store: Path) -> None:
+    # an answer, its empty line and the rating typed in one go, before the reveal shows; then a
+    # rating and the next answer's Enter and rating in one go: each key shows once, where its
+    # prompt is, and none is lost
+    term = Terminal(page, store, "--new", "1")
+    try:
+        term.expect("Ctrl-D quits):")
+        term.press(b"namespaces and cgroups\r\r1")
+        seen = term.expect("Again: next")
+        term.expect("Ctrl-D quits):")
+        term.press(b"\r3\r4")  # answered in the head, Good; the next one in the head, Easy
+        seen += term.expect("Good: next") + term.expect("Easy: next")
+        term.expect("Ctrl-D quits):")
+        term.press(b"\x04")
+        term.expect("Session stopped: 3 ratings saved.")
+    finally:
+        status = term.close()
+    assert status == 0
+    assert [r for _, _, r in reviews(store)] == [1, 3, 4]
+    # the tty echoes nothing: each key shows once, after its prompt
+    assert not re.search(r"^[134]$", seen, re.M), seen
+    assert re.search(r"\[q\] quit 1\nAgain: next", seen), seen
+    assert re.search(r"\[q\] quit 3\nGood: next", seen), seen
+    assert re.search(r"\[q\] quit 4\nEasy: next", seen), seen
+    assert seen.count("namespaces and cgroups") == 1
+
+
+def test_a_typed_answer_can_be_edited(page: Path, store: Path) -> None:
+    # Backspace, Ctrl-W (a word) and Ctrl-U (the line) as a terminal gives them
+    term = Terminal(page, store, "--new", "1")
+    try:
+        term.expect("Ctrl-D quits):")
+        term.press(b"guest\x15namespacez\x7fs and wrong\x17cgroups\r\r")
+        reveal = term.expect("[m] more [q] quit")
+        assert "Key points: 2 of 9 covered, suggesting Again" in reveal
+        assert "✓ Namespaces" in reveal and "✗ Guest OS" in reveal
+        term.press(b"q")
+        term.expect("Session stopped: 0 ratings saved.")
+    finally:
+        status = term.close()
+    assert status == 0
+
+
+def test_key_points_answered_in_the_head_are_never_cut(page: Path, store: Path) -> None:
+    # no typed answer to keep on screen: every point shows whole, folded at 40 columns
+    term = Terminal(page, store, "--new", "2", columns=40)
+    try:
+        for _ in range(5):  # VM's question and its four follow-ups
+            term.expect("Ctrl-D quits):")
+            term.press(b"\r")
+            term.expect("[q] quit")
+            term.press(b"3")
+        term.expect(ARCH[:30])
+        term.expect("Ctrl-D quits):")
+        term.press(b"\r")
+        reveal = term.expect("[m] more [q] quit")
+        term.press(b"q")
+        term.expect("Session stopped: 5 ratings saved.")
+    finally:
+        status = term.close()
+    assert status == 0
+    points = reveal[reveal.index("Key points") : reveal.index("What interviewers")]
+    assert not re.search(r"\S…", points), points  # only the heads' own " …", none cut
+    flat = " ".join(points.split())
+    assert "Daemon queries Registry for the image manifest (JSON …" in flat, points
+
+
+def test_back_from_ctrl_z_the_drill_takes_keys_again(page: Path, store: Path) -> None:
+    # stopped (Ctrl-Z), the shell puts the terminal back in its line mode; continued (fg), the
+    # drill takes single keys again and shows the line being typed
+    import termios
+
+    term = Terminal(page, store, "--new", "1")
+    try:
+        term.expect("Ctrl-D quits):")
+        term.press(b"namespaces")
+        term.expect("namespaces")
+        os.kill(term.proc.pid, signal.SIGSTOP)
+        stat = Path(f"/proc/{term.proc.pid}/stat")
+        deadline = time.monotonic() + 20
+        while stat.read_text().split(") ")[1][0] != "T":  # stopped, as by Ctrl-Z
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        mode = termios.tcgetattr(term.fd)
+        mode[3] |= termios.ICANON | termios.ECHO  # as the shell leaves it
+        termios.tcsetattr(term.fd, termios.TCSANOW, mode)
+        os.kill(term.proc.pid, signal.SIGCONT)
+        term.expect("namespaces")  # the line typed so far, shown again
+        time.sleep(0.5)
+        term.press(b" and cgroups\r\r")
+        reveal = term.expect("[m] more [q] quit")
+        assert "Key points: 2 of 9 covered" in reveal
+        term.press(b"q")
+        term.expect("Session stopped: 0 ratings saved.")
+    finally:
+        status = term.close()
+    assert status == 0
+    assert term.text.count(" and cgroups") == 1  # echoed once: by the drill, not the terminal
+
+
+def test_a_paste_at_a_rating_prompt_is_one_complaint(page: Path, store: Path) -> None:
+    # what is not a key of the prompt drops what was typed after it: one line, not one a key
+    term = Terminal(page, store, "--new", "1")
+    try:
+        term.expect("Ctrl-D quits):")
+        term.press(b"\r")
+        term.expect("[q] quit")
+        term.press(b"second paragraph of a pasted answer")
+        seen = term.expect("q to quit.")
+        time.sleep(1)
+        term.press(b"3")
+        seen += term.expect("Good: next")
+        term.expect("Ctrl-D quits):")
+        term.press(b"\x04")
+        term.expect("Session stopped: 1 rating saved.")
+    finally:
+        status = term.close()
+    assert status == 0
+    assert seen.count("Press 1, 2, 3 or 4") == 1, seen
+
+
+def test_an_answer_may_start_with_q(page: Path, store: Path) -> None:
+    # at an answer prompt letters are the answer: q quits only as the whole first line
+    term = Terminal(page, store, "--new", "1")
+    try:
+        term.expect("Ctrl-D quits):")
+        term.press(b"q")
+        time.sleep(0.5)
+        term.press(b"uickly: namespaces and cgroups\r\r")
+        reveal = term.expect("[m] more [q] quit")
+        assert "Key points: 2 of 9 covered" in reveal
+        assert "quickly: namespaces and cgroups" in reveal
+        term.press(b"1")
+        term.expect("Ctrl-D quits):")
+        term.press(b"Q\r")  # q alone, either case, quits
+        term.expect("This question was not rated, so it is not saved.")
+        term.expect("Session stopped: 1 rating saved.")
+    finally:
+        status = term.close()
+    assert status == 0
+
+
+@pytest.mark.parametrize("where", ["answer", "rating"])
+def test_ctrl_c_puts_the_terminal_back(page: Path, store: Path, where: str) -> None:
+    import termios
+
+    term = Terminal(page, store, "--new", "1")
+    before = termios.tcgetattr(term.fd)
+    try:
+        term.expect("Ctrl-D quits):")
+        if where == "rating":
+            term.press(b"\r")
+            term.expect("[q] quit")
+        else:
+            term.press(b"half an answer")
+            term.expect("half an answer")
+        assert not termios.tcgetattr(term.fd)[3] & termios.ICANON  # single keys meanwhile
+        os.kill(term.proc.pid, signal.SIGINT)
+        term.expect("dockerqa: interrupted")
+        after = termios.tcgetattr(term.fd)
+    finally:
+        status = term.close()
+    assert status == 130
+    assert after == before  # as it was
+    # on a line of its own
+    assert re.search(r"(quit |answer)\n+dockerqa: interrupted", term.text), term.text[-1500:]
+
+
 @pytest.mark.parametrize("where", ["answer", "rating"])
 def test_ctrl_d_quits_from_any_prompt_in_a_terminal(page: Path, store: Path, where: str) -> None:
     term = Terminal(page, store, "--new", "1")
     try:
-        term.expect("q quits):")
+        term.expect("Ctrl-D quits):")
         if where == "rating":
             term.press(b"\r")
             term.expect("[q] quit")
@@ -578,7 +746,7 @@ def test_ctrl_d_quits_from_any_prompt_in_a_terminal(page: Path, store: Path, whe
 def test_ctrl_d_ends_a_line_with_text_then_quits(page: Path, store: Path, then: bytes) -> None:
     term = Terminal(page, store, "--new", "1")
     try:
-        term.expect("q quits):")
+        term.expect("Ctrl-D quits):")
         term.press(b"namespaces and cgroups\x04")  # ends the line, as a terminal's EOF does
         time.sleep(0.5)
         term.press(then)
@@ -649,10 +817,15 @@ def test_time_is_shown_and_stored(page: Path, store: Path) -> None:
         text=True,
         env=ENV,
     )
-    assert proc.stdin is not None
+    assert proc.stdin is not None and proc.stdout is not None
+    out = ""
+    while "You have 1 s." not in out:  # the prompt is out: the time runs
+        line = proc.stdout.readline()
+        assert line, out
+        out += line
     time.sleep(2.5)  # past the one second allowed
-    out, err = proc.communicate("the kernel is shared\n\n3\n", timeout=120)
-    assert "You have 1 s." in out
+    rest, err = proc.communicate("the kernel is shared\n\n3\n", timeout=120)
+    out += rest
     assert re.search(r"^Time: \d+ s of 1: \d+ s overtime$", out, re.M), out
     assert err == "dockerqa: end of input; 1 rating saved\n"
     with sqlite3.connect(store) as db:
@@ -861,3 +1034,12 @@ def test_a_card_due_during_the_session_comes_back_when_due(page: Path, tmp_path:
     assert outcome.ratings == 10
     headers = re.findall(r"^━━ (\S+)", text, re.M)
     assert headers == ["1/2", "again", "2/2"]
+
+
+def test_hard_says_a_time_and_a_wait_that_agree(page: Path, store: Path) -> None:
+    # Hard on a new card: 5.5 minutes; the clock time shown is the wait shown, rounded alike
+    result = drill(page, store, "--new", "1", "--limit", "1", input=script(2) + "q\n")
+    assert result.returncode == 0, result.stderr
+    due = cards(store)[(VM, 0)]
+    assert due == T0 + timedelta(minutes=5, seconds=30)
+    assert "Hard: next 2026-03-01 09:06 (in 6 minutes)" in result.stdout

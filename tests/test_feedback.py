@@ -3,6 +3,8 @@ corpus questions (the drill shows exactly these, see test_drill.py)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import dockerqa
@@ -60,16 +62,15 @@ CASES = [
             ("bold", "read-only layers", True),
             ("bold", "Union File System", True),  # "filesystem" is "file system"
             ("list", "Each layer is a filesystem diff", True),
+            # its `docker pull` is part of it: not a point of its own
             ("list", "When you docker pull, layers are downloaded independently …", False),
-            ("code", "docker pull", False),
-            ("list", "When a container starts, Docker stacks all image …", False),
-            ("bold", "writable layer", True),
+            ("bold", "writable layer", True),  # stands for its item: no cut sentence
             ("list", "Layer ordering matters for cache", True),  # "order", "cache"
             ("list", "Layer count affects pull time", False),
             ("list", "Size debugging", False),
             ("code", "docker history <image>", False),  # "Docker history": case counts
         ],
-        2,  # 5 of 11: Hard
+        2,  # 5 of 9: Hard
     ),
 ]
 
@@ -105,6 +106,30 @@ def test_the_drill_reveals_the_same_points(tmp_path: object) -> None:
         ("```mermaid\ngraph TD\n  a --> b\n```", []),
         ("Run `docker ps -a` or `RUN`.", [("code", "docker ps -a")]),
         ("1. First step -- details\n2. Second. More", [("list", "First step"), ("list", "Second")]),
+        # a step's number is not a point; the bold lead is the point, without its full stop
+        (
+            "* **Step 1 — Diagnose first.** Run `docker history app`.",
+            [("list", "Diagnose first"), ("code", "docker history app")],
+        ),
+        ("1. **Step 2: Add .dockerignore**", [("list", "Add .dockerignore")]),
+        ("**Step 1: Read the logs.**\n\nThen the rest.", [("bold", "Read the logs")]),
+        # the bold terms of an item stand for it: no cut sentence beside them
+        ("3. Docker uses **QEMU emulation** to build for others.", [("bold", "QEMU emulation")]),
+        # a head ends in its prose, not inside its code; a question ends it too
+        (
+            "* Kubernetes `imagePullPolicy: Always` with `latest` tags drifts.",
+            [("list", "Kubernetes imagePullPolicy: Always with latest tags drifts")],
+        ),
+        ("* Was there a spike? Check the rate.", [("list", "Was there a spike")]),
+        # a shell line's comment is not part of its command
+        ("```bash\ndocker logs -f <id>   # Follow\n```", [("code", "docker logs -f <id>")]),
+        # a command already part of a point is not a point again
+        ("Use `docker run --rm x`, not a bare `docker run`.", [("code", "docker run --rm x")]),
+        # a command in a table's first cell is matched as code
+        (
+            "| Command | Removes |\n|---|---|\n| `docker image prune -a` | all unused |",
+            [("code", "docker image prune -a")],
+        ),
     ],
 )
 def test_key_point_kinds(markdown: str, points: list[tuple[str, str]]) -> None:
@@ -115,7 +140,58 @@ def test_code_is_matched_exactly_and_words_by_stem() -> None:
     code = KeyPoint("docker compose up", "code")
     assert feedback([code], "then docker compose up -d").covered == 1
     assert feedback([code], "then Docker Compose up").covered == 0
+    # a command is its words, flags and paths, up to four, said together and as written
+    for point, said, hit in [
+        ("docker image prune -a", "docker image prune", False),  # -a is the point
+        ("docker image prune -a", "run `docker image prune -a`.", True),
+        ("docker image prune", "docker image prune -a", True),
+        ("docker system prune -a --volumes", "docker system prune -a", True),
+        ("docker history <image>", "docker history myapp", True),  # a placeholder ends it
+        ("docker run -d nginx", "docker run nginx -d", False),  # in order
+        ("docker inspect -f '{{.State.OOMKilled}}' <id>", "docker inspect -f", True),
+        (
+            "curl -fsSL https://get.docker.com/rootless | sh",
+            "curl -fsSL https://get.docker.com",
+            False,
+        ),
+        ("docker compose up", "docker-compose up", False),
+        # punctuation around a word is not part of it, on either side
+        ("kill -9 pid:", "then kill -9 pid.", True),
+        # fewer than two words to match exactly: matched as prose (half of its words)
+        ("cat /sys/fs/cgroup/memory/docker/<id>/memory.max_usage_in_bytes", "cat the file", False),
+        (
+            "cat /sys/fs/cgroup/memory/docker/<id>/memory.max_usage_in_bytes",
+            "the cgroup memory max usage in bytes for the docker id",
+            True,
+        ),
+        # of a pipeline, the part with the most words to match
+        ('echo "pw" | docker secret create db_password -', "echo it", False),
+        (
+            'echo "pw" | docker secret create db_password -',
+            "docker secret create db_password",
+            True,
+        ),
+    ]:
+        assert feedback([KeyPoint(point, "code")], said).covered == hit, (point, said)
     words = KeyPoint("Copying layers", "list")
     assert feedback([words], "it copies a LAYER").covered == 1
     assert feedback([], "anything").suggestion is None
     assert [suggest(x) for x in (0.0, 0.29, 0.3, 0.6, 0.89, 0.9, 1.0)] == [1, 1, 2, 3, 3, 4, 4]
+
+
+def test_no_corpus_question_has_junk_or_duplicate_points() -> None:
+    # the family of the pinned cases: every question of the corpus, as the drill asks it
+    step = re.compile(r"^Step \d+\b")
+    with_points = 0
+    for q in dockerqa.load():
+        text = "\n\n".join(v for v in (q.answer, q.strong_answer, q.steps) if v)
+        points = key_points(text)
+        with_points += bool(points)
+        texts = [p.text.casefold() for p in points]
+        assert len(texts) == len(set(texts)), (q.id, texts)
+        assert all(p.text.strip() and not step.match(p.text) for p in points), (q.id, texts)
+        bold = {p.text.casefold() for p in points if p.kind == "bold"}
+        heads = [t for p, t in zip(points, texts, strict=True) if p.kind == "list"]
+        assert not [(b, h) for b in bold for h in heads if b in h and b != h], q.id
+        assert all(p.kind != "table" or not p.text.startswith("docker ") for p in points)
+    assert with_points >= 80
