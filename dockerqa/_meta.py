@@ -74,11 +74,14 @@ class CorpusMeta:
         return self.sections.get(heading, (None, None))[1]
 
     def tags_for(self, title: str) -> tuple[str, ...]:
-        """Topic tags whose keywords occur in the title (whole words, case-insensitive)."""
-        t = f" {slugify(title).replace('-', ' ')} "
-        return tuple(
-            sorted(tag for tag, kws in self.topics.items() if any(f" {k} " in t for k in kws))
-        )
+        """Topic tags whose keywords occur in the title (case-insensitive; whole words, or
+        anywhere for a keyword outside ASCII, as scripts written without spaces need)."""
+        t = f" {title_slug(title).replace('-', ' ')} "
+
+        def holds(keyword: str) -> bool:
+            return f" {keyword} " in t if keyword.isascii() else keyword in t
+
+        return tuple(sorted(tag for tag, kws in self.topics.items() if any(map(holds, kws))))
 
 
 # --- the file, as a validated model ----------------------------------------------------------
@@ -271,7 +274,7 @@ def read_meta(path: Path) -> CorpusMeta:
         },
         question_levels={qid: Level(v) for qid, v in meta.levels.items()},
         topics={
-            tag: tuple(slugify(k).replace("-", " ") for k in kws)
+            tag: tuple(title_slug(k).replace("-", " ") for k in kws if k.strip())
             for tag, kws in meta.topics.items()
         },
         fronts={

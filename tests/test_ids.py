@@ -246,3 +246,23 @@ def test_a_question_whose_slug_another_title_shares_keeps_its_id(
     assert {t: after[t] for t in kept} == before
     assert len(set(after.values())) == len(after)
     assert refresh(dockerqa.load(page), lock_file, now=T0 + 20).changes.describe() == ""
+
+
+def test_topic_keywords_in_any_script_tag_only_the_titles_that_hold_them(tmp_path: Path) -> None:
+    # a keyword without Latin letters is one of the title's words, or part of a word in a
+    # script written without spaces; it never tags every title that has no Latin letters
+    titles = ("容器是什么", "🐳", "Docker 容器", "Docker 镜像", "Kubernetes")
+    page = tmp_path / "p.mdx"
+    page.write_text(_any_script_page(*titles), encoding="utf-8")
+    page.with_suffix(".toml").write_text(
+        '[topics]\ncontainers = ["容器"]\nimages = ["镜像"]\n'
+        'whales = ["🐳"]\ndocker = ["docker"]\n',
+        encoding="utf-8",
+    )
+    assert {q.title: q.tags for q in dockerqa.load(page)} == {
+        "容器是什么": ("containers",),
+        "🐳": ("whales",),
+        "Docker 容器": ("containers", "docker"),
+        "Docker 镜像": ("docker", "images"),
+        "Kubernetes": (),
+    }
