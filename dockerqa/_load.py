@@ -59,8 +59,9 @@ def load(path: str | os.PathLike[str] | None = None) -> Library:
     if path is not None and not os.fspath(path):  # Path("") would be the current directory
         raise ParseError("an empty path names no page", "''", 1, 1)
     source = resolve_source(path)
-    meta_file = metadata_path(source)
-    meta = read_meta(meta_file) if has_metadata(source) else CorpusMeta()
+    if source.is_dir():  # before its NAME.toml is looked for: '.' and '/' have no NAME
+        raise ParseError("is a directory, not a page", source, 1, 1)
+    meta = read_meta(metadata_path(source)) if has_metadata(source) else CorpusMeta()
     # the bytes go straight to the parser, which lets go of them once decoded
     return parse_document(_read_page(source), display_name(path), meta)
 

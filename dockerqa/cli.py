@@ -66,7 +66,7 @@ class _Path(click.Path):
 
 
 SOURCE_OPTION: dict[str, Any] = {
-    "type": _Path(dir_okay=False, readable=False, path_type=str),
+    "type": _Path(readable=False, path_type=str),
     "help": "Interview page to read (default: the bundled Docker corpus).",
 }
 
@@ -399,7 +399,7 @@ def tags(source: str | None) -> None:
 
 
 @main.command(epilog=_examples("dockerqa validate", "dockerqa validate my-page.mdx --strict"))
-@click.argument("path", required=False, type=_Path(dir_okay=False, readable=False, path_type=str))
+@click.argument("path", required=False, type=_Path(readable=False, path_type=str))
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any problem is reported.")
 @_nice_errors
 def validate(path: str | None, strict: bool) -> None:
@@ -532,7 +532,7 @@ def lock(
 )
 @click.option(
     "--store",
-    type=_Path(dir_okay=False, readable=False, path_type=str),
+    type=_Path(readable=False, path_type=str),
     help="Review store file (default: $DOCKERQA_DRILL_STORE, else "
     "$XDG_DATA_HOME/dockerqa/drill.sqlite3).",
 )

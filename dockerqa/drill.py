@@ -185,6 +185,8 @@ class Store:
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, create: bool = True) -> None:
         self.path = Path(path) if path is not None else default_store()
+        if self.path.is_dir():
+            raise DrillError(f"{self.path}: is a directory, not a drill store; give a file name")
         if self.path.is_file() and not os.access(self.path, os.R_OK):
             raise DrillError(f"{self.path}: cannot read: permission denied")
         #: Whether nothing is there to read yet (read as an empty store, kept in memory).
@@ -565,8 +567,8 @@ class Drill:
         from dockerqa._load import lock_path, metadata_path, resolve_source
         from dockerqa.pipeline import open_page, same_file
 
-        if store is not None and not isinstance(store, Store):
-            page_file = resolve_source(source)
+        page_file = resolve_source(source)
+        if store is not None and not isinstance(store, Store) and page_file.name:
             for own in (page_file, metadata_path(page_file), lock_path(page_file)):
                 if same_file(Path(store), own):
                     raise DrillError(

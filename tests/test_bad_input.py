@@ -324,16 +324,33 @@ CASES = [
     Case(
         "page-is-a-directory",
         ("validate", "pages"),
-        2,
-        r"Usage: dockerqa validate",
+        1,
+        rf"{ERR}pages:1:1: is a directory, not a page$",
         setup=(lambda d: (d / "pages").mkdir(),),
     ),
     Case(
         "source-is-a-directory",
         ("export", "json", "--source", ".", "--out", "o.json"),
-        2,
-        r"Usage: dockerqa export",
+        1,
+        rf"{ERR}\.:1:1: is a directory, not a page$",
         absent=("o.json",),
+    ),
+    *(
+        Case(
+            f"store-is-a-directory{name}",
+            ("drill", "--source", "page.mdx", "--store", "pages", *flags),
+            1,
+            rf"{ERR}pages: is a directory, not a drill store; give a file name$",
+            setup=(lambda d: (d / "pages").mkdir(),),
+        )
+        for name, flags in (("", ()), ("-stats", ("--stats",)))
+    ),
+    Case(
+        "source-is-the-current-directory-with-a-store",
+        ("drill", "--source", ".", "--store", "s.sqlite3"),
+        1,
+        rf"{ERR}\.:1:1: is a directory, not a page$",
+        absent=("s.sqlite3",),
     ),
     *(
         Case(
@@ -1260,3 +1277,13 @@ def test_hostile_json_reads_back_as_the_page(
     monkeypatch.chdir(hostile_exports["page"].parent)  # the export named the page "page.mdx"
     data = hostile_exports["json"].read_bytes()
     assert dockerqa.Library.model_validate_json(data) == dockerqa.load("page.mdx")
+
+
+@pytest.mark.parametrize("path", [".", "/", ".."])
+def test_a_directory_is_a_parse_error_in_the_api(path: str, tmp_path: Path) -> None:
+    # '.' and '/' have no NAME for a NAME.toml beside them: asked for one, pathlib raises
+    with pytest.raises(dockerqa.ParseError, match=r":1:1: is a directory, not a page$"):
+        dockerqa.load(path)
+    with pytest.raises(dockerqa.ParseError, match=r":1:1: is a directory, not a page$"):
+        dockerqa.export(path, "json", tmp_path / "o.json")
+    assert not (tmp_path / "o.json").exists()
