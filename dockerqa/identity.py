@@ -228,7 +228,7 @@ class Signals:
             and not self.same_section
             and not (self.title >= TITLE_MATCH and self.kept >= BODY_KEPT)
             and self.alike < RENAME_SIMILARITY
-        )  # (a pair in another section is never at the old one's place)
+        )
 
     @property
     def score(self) -> float:
@@ -800,13 +800,11 @@ def _neighbours(
     (old neighbour, new neighbour) the same question (or none, at an end of the section), or
     on one side a question that left and one that came in this refresh (two neighbours
     retitled together) while the other side is the same."""
-    same = flux = 0
+    same = 0
     for old, new in sides:
         if old == new:
             same += 1
-        elif old in in_flux[0] and new in in_flux[1]:
-            flux += 1
-        else:
+        elif not (old in in_flux[0] and new in in_flux[1]):
             return False
     return same >= 1
 
