@@ -19,6 +19,14 @@ For every question it records:
 * ``retired`` — when the question left the source (absent while it is in the source);
 * ``alias`` — for a renamed question, the id its new title would give it; `apply_renames`
   maps it back, so the question keeps its old id;
+* ``number``, ``after`` — where the question stood when the lock was last written: the number
+  printed in its title, and the id of the question before it in its section (the one after it
+  is the entry whose ``after`` is this id). Rename detection weighs them (the *place*, see
+  `dockerqa.identity`). Written only when there is one, and optional when read: a lock made
+  before they were recorded reads, checks (``--locked``) and works as it did, the section
+  standing for the place, and gains them at its next refresh. They alone never make a lock
+  out of date nor rewrite it: a page renumbered or reordered keeps its lock's bytes (the
+  places are brought up to date with the next change).
 * ``snapshot`` — the question's own JSON (without id, title, section, printed number and
   source position), so a retired question can still be exported.
 
@@ -69,6 +77,8 @@ FORMAT_VERSION = 2
 MAX_TIME = 253_402_300_799
 #: Snapshot keys that `LockEntry.question` sets itself (or that a snapshot never holds).
 NOT_IN_SNAPSHOT = frozenset({"id", "title", "heading", "section", "source", "number"})
+#: Entry fields that record where a question stood (optional: older locks lack them).
+_PLACE = ("number", "after")
 #: The line every lock file starts with (the ``about`` key), for people who open it.
 ABOUT = (
     "dockerqa lock file: keeps question ids and change times across edits. "
@@ -118,6 +128,11 @@ class LockEntry(FrozenModel):
     rows: dict[str, str] = Field(default_factory=dict)
     """Table rows whose feature was reworded: the key the feature gives now → the key the
     row's card keeps (`dockerqa.identity.row_aliases`); not written when empty."""
+    number: int | None = None
+    """The number printed in its title as last seen (None: none, or not recorded)."""
+    after: str | None = None
+    """The id of the question before it in its section as last seen (None: the first, or not
+    recorded); not written when None."""
     snapshot: dict[str, Any]
     """The question's JSON without id, title, section, printed number, source position and
     empty fields."""
@@ -213,6 +228,9 @@ class LockChanges(FrozenModel):
     """Whether the section list changed."""
     upgraded: bool = False
     """Whether the lock was written in an older format."""
+    places: bool = False
+    """Whether the lock was written only to record where its questions stand (a lock made
+    before places were recorded)."""
     exporters: tuple[str, ...] = ()
     """Exporters whose own state changed."""
     written: bool = False
@@ -236,6 +254,8 @@ class LockChanges(FrozenModel):
             parts.append("sections changed")
         if self.upgraded:
             parts.append(f"upgraded to lock format {FORMAT_VERSION}")
+        if self.places:
+            parts.append("where each question stands recorded")
         parts += [f"{name} exporter state changed" for name in self.exporters]
         return ", ".join(parts)
 
@@ -351,15 +371,31 @@ class Lock(FrozenModel):
         for entry in data["questions"]:
             if not entry["rows"]:  # written only when a row's feature was reworded
                 del entry["rows"]
+            for name in _PLACE:  # written only when there is one
+                if entry[name] is None:
+                    del entry[name]
         return json_chunks(data, indent=2, ensure_ascii=False, sort_keys=True)
 
-    def same_as(self, other: Lock) -> bool:
-        """Whether two locks record the same thing (what changed in the last refresh aside)."""
+    def same_as(self, other: Lock, *, places: bool = True) -> bool:
+        """Whether two locks record the same thing (what changed in the last refresh aside);
+        without ``places``, where the questions stand (``number``, ``after``) aside too."""
+        if not places:
+            return self.without_places().same_as(other.without_places())
         return all(
             getattr(self, name) == getattr(other, name)
             for name in type(self).model_fields
             if name != "changes"
         )
+
+    @property
+    def records_places(self) -> bool:
+        """Whether it records where its questions stand (a lock made before it did does not)."""
+        return any(e.number is not None or e.after is not None for e in self.questions)
+
+    def without_places(self) -> Lock:
+        """A copy whose entries record no place (as a lock made before places were)."""
+        questions = tuple(e.model_copy(update=dict.fromkeys(_PLACE)) for e in self.questions)
+        return self.model_copy(update={"questions": questions})
 
 
 # --- reading ---------------------------------------------------------------------------------

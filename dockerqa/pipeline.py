@@ -534,13 +534,21 @@ def refresh(
         lock = previous
     if adjust is not None:
         lock = adjust(lock)
-    if previous is not None and (lock is previous or lock.same_as(previous)):
+    if previous is not None and (
+        lock is previous
+        or lock.same_as(previous)
+        # where questions stand alone: a renumbered or reordered page keeps its lock's bytes,
+        # and `--locked` passes; a lock that records no place gains them when refreshed
+        or (lock.same_as(previous, places=False) and (locked or previous.records_places))
+    ):
         if not locked:  # a killed run's temporary lock goes even when the lock stays as it is
             remove_stale_temporaries(path)
         return lock  # the common case: the same record, nothing to write (nor to format)
     if locked:
         what = lock.changes.describe() or "recorded details differ"
         raise LockError(f"{name} is out of date: {what}; run `{command}`")
+    if previous is not None and lock.same_as(previous, places=False):  # written for them alone
+        lock = lock.model_copy(update={"changes": lock.changes.model_copy(update={"places": True})})
     try:
         write_output(path, lock.encoded())
     except DockerQAError as exc:

@@ -4,8 +4,10 @@ person's overrules (`dockerqa lock --rename/--new`)."""
 from __future__ import annotations
 
 import itertools
+import json
 import random
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,10 @@ from conftest import FIXTURES, run_cli
 from dockerqa import LockError
 from dockerqa.identity import (
     BODY_KEPT,
+    PLACE_KEPT,
+    PLACE_TITLE,
     TITLE_MATCH,
+    Signals,
     apply_renames,
     assign,
     body_text,
@@ -77,7 +82,7 @@ def test_a_retitle_whose_answer_grew_keeps_its_id(page: Path) -> None:
     assert lock.changes.added == () and lock.changes.retired == ()
     assert lock.decisions() == [
         'kept basics/exposing-ports for "Exposing and Publishing Ports": title contains the old '
-        "one, same section, 100% of the old answer kept"
+        "one, same place, 100% of the old answer kept"
     ]
     kept = apply_renames(dockerqa.load(page), lock).get("basics/exposing-ports")
     assert kept.title == "Exposing and Publishing Ports"
@@ -129,7 +134,7 @@ def test_a_retitle_in_place_keeps_its_id_however_much_its_answer_was_rewritten(
     assert lock.changes.renamed == ((now.id, kept),)
     assert lock.changes.added == () and lock.changes.retired == ()
     assert lock.decisions() == [
-        f'kept {kept} for "{now.title}": {title}, same section, {s.kept:.0%} of the old answer kept'
+        f'kept {kept} for "{now.title}": {title}, same place, {s.kept:.0%} of the old answer kept'
     ]
 
 
@@ -345,7 +350,7 @@ def test_lock_and_export_print_each_decision_and_quiet_keeps_the_summary(page: P
         # the lock named as the page was given: two pages of one name in two folders differ
         f"updated {page.with_suffix('.lock')}: 1 question renamed, anki exporter state changed",
         '  kept basics/exposing-ports for "Exposing and Publishing Ports": title contains the '
-        "old one, same section, 100% of the old answer kept",
+        "old one, same place, 100% of the old answer kept",
         f"wrote {out}",
     ]
     edit(page, ("2. Exposing and Publishing Ports", "2. Exposing Ports (-p)"))
@@ -544,3 +549,228 @@ def test_a_page_without_a_key_reorganised_into_new_sections_keeps_its_lock(
     assert lock.key == first.key and lock.changes.added == () and lock.changes.retired == ()
     assert sorted(kept for _, kept in lock.changes.renamed) == ids
     assert lock.changes.moved == ("basics-setup/docker-swarm-basics",)
+
+
+# --- the place: same section, same printed number, same neighbours --------------------------
+
+
+VOLUMES = (
+    "Named volumes are managed by Docker and live under its data directory, so they survive "
+    "container removal and are easy to back up. Bind mounts map a host path straight into the "
+    "container, which is handy for development but ties the container to the host's directory "
+    "layout and permissions. Use volumes for databases and other state, bind mounts for source "
+    "code you edit on the host, and tmpfs mounts for secrets that must never touch disk."
+)
+#: The volumes answer partly rewritten: 59% of the old answer's words kept (its red flag too).
+VOLUMES_REWORKED = (
+    "Named volumes are managed by Docker and live under its data directory, so they survive "
+    "container removal and are easy to back up. Bind mounts map a host path into the "
+    "container. In Compose, list volumes under the top-level `volumes:` key and mount them "
+    "per service."
+)
+
+
+def _kept(page: Path, old_id: str, new_title: str) -> Signals:
+    """The signals of the question the lock knows as ``old_id`` and the one now titled
+    ``new_title``, their place aside."""
+    before = read_lock(page.with_suffix(".lock")).entry(old_id)
+    assert before is not None
+    now = next(q for q in dockerqa.load(page) if q.title == new_title)
+    return signals(before.title, body_text(before.question()), before.section, now.title,
+                   body_text(now), now.section, 0.0)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("edits", "kept", "title", "why"),
+    [  # half the title's words and most of the answer; most of the title and 59% of the answer
+        ((("2. Exposing Ports", "2. Publishing Ports"), (PORTS, PORTS + GROWN)),
+         "basics/exposing-ports", "Publishing Ports", "title shares 50% of its words"),
+        ((("3. Volumes and Bind Mounts", "3. Volumes and Mounts in Compose"),
+          (VOLUMES, VOLUMES_REWORKED)),
+         "basics/volumes-and-bind-mounts", "Volumes and Mounts in Compose",
+         "title shares 67% of its words"),
+    ],
+)  # fmt: skip
+def test_a_partial_retitle_at_the_same_number_keeps_its_id(
+    page: Path, edits: tuple[tuple[str, str], ...], kept: str, title: str, why: str
+) -> None:
+    """Title and answer each say so only in part ("Testing A11y" → "Testing Accessibility",
+    "Regular Expressions Basics" → "Regular Expressions (Practical Patterns)" with 61% of the
+    old answer kept): at the same number between the same questions, it is the same question."""
+    edit(page, *edits)
+    s = _kept(page, kept, title)
+    assert not s.eligible  # anywhere else it would be a new question
+    assert (s.title < TITLE_MATCH and s.kept >= BODY_KEPT) or (
+        s.title >= TITLE_MATCH and PLACE_KEPT <= s.kept < BODY_KEPT
+    )
+    lock = relock(page)
+    assert [k for _, k in lock.changes.renamed] == [kept]
+    assert lock.changes.added == () and lock.changes.retired == ()
+    assert lock.decisions() == [
+        f'kept {kept} for "{title}": {why}, same place, {s.kept:.0%} of the old answer kept'
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [  # a title sharing two of three words, or one of two, over another question's answer
+        ("Docker Compose Basics", "Compose describes a multi-container application in one YAML "
+         "file, so `docker compose up` starts the services, networks and volumes together."),
+        ("Docker Contexts", "A context names a Docker endpoint, so one client can talk to "
+         "several daemons: `docker context use remote` switches them."),
+    ],
+)  # fmt: skip
+def test_an_unrelated_question_at_the_same_number_is_new(page: Path, title: str, body: str) -> None:
+    """Same number, same neighbours: the place alone never makes two questions one."""
+    edit(page, ("4. Docker Swarm Basics", f"4. {title}"), (SWARM, body))
+    s = replace(_kept(page, "basics/docker-swarm-basics", title), number=True, neighbours=True)
+    assert s.at_place and s.title >= PLACE_TITLE and not s.eligible
+    lock = relock(page)
+    assert lock.changes.renamed == ()
+    assert lock.changes.retired == ("basics/docker-swarm-basics",)
+    assert len(lock.changes.added) == 1
+
+
+def test_a_question_moved_away_leaves_its_number_to_another(page: Path) -> None:
+    """ "Exposing Ports" moves to the end of its section as "Publishing Ports" (its answer
+    unchanged); a new question takes number 2: each keeps what it is."""
+    text = page.read_text(encoding="utf-8")
+    a = text.index('  <Accordion title="2. Exposing Ports">')
+    b = text.index('  <Accordion title="3. Volumes and Bind Mounts">')
+    c = text.index("</AccordionGroup>")
+    moved = text[a:b].replace("2. Exposing Ports", "5. Publishing Ports")
+    health = (
+        '  <Accordion title="2. Health Checks">\n**Answer:**\n`HEALTHCHECK` runs a command in '
+        "the container; Docker marks it unhealthy after the given number of failures.\n"
+        "  </Accordion>\n\n"
+    )
+    page.write_text(text[:a] + health + text[b:c] + moved + text[c:], encoding="utf-8")
+    lock = relock(page)
+    assert lock.changes.renamed == (("basics/publishing-ports", "basics/exposing-ports"),)
+    assert lock.changes.added == ("basics/health-checks",) and lock.changes.retired == ()
+    assert lock.decisions()[0].startswith(
+        'kept basics/exposing-ports for "Publishing Ports": title shares 50% of its words, '
+        "same section, 100% of the old answer kept"
+    )
+
+
+@pytest.fixture
+def unnumbered(page: Path) -> Path:
+    """The story page with its basics unnumbered, and its lock made anew."""
+    for n, title in enumerate(
+        ["Image vs Container", "Exposing Ports", "Volumes and Bind Mounts", "Docker Swarm Basics"],
+        1,
+    ):
+        edit(page, (f'"{n}. {title}"', f'"{title}"'))
+    page.with_suffix(".lock").unlink()
+    refresh(dockerqa.load(page), page.with_suffix(".lock"), now=T0)
+    return page
+
+
+def test_without_numbers_the_neighbours_give_the_place(unnumbered: Path) -> None:
+    edit(unnumbered, ('"Exposing Ports"', '"Publishing Ports"'), (PORTS, PORTS + GROWN))
+    lock = relock(unnumbered)
+    assert lock.changes.renamed == (("basics/publishing-ports", "basics/exposing-ports"),)
+    assert lock.decisions()[0].startswith(
+        'kept basics/exposing-ports for "Publishing Ports": title shares 50% of its words, '
+        "same place, "
+    )
+
+
+def test_without_numbers_other_neighbours_are_another_place(unnumbered: Path) -> None:
+    """The same partial retitle, moved to the end of its section: nothing says it is the same
+    question but half its title and its answer, so it is a new one."""
+    text = unnumbered.read_text(encoding="utf-8")
+    a = text.index('  <Accordion title="Exposing Ports">')
+    b = text.index('  <Accordion title="Volumes and Bind Mounts">')
+    c = text.index("</AccordionGroup>")
+    moved = (
+        text[a:b].replace('"Exposing Ports"', '"Publishing Ports"').replace(PORTS, PORTS + GROWN)
+    )
+    unnumbered.write_text(text[:a] + text[b:c] + moved + text[c:], encoding="utf-8")
+    lock = relock(unnumbered)
+    assert lock.changes.renamed == ()
+    assert lock.changes.added == ("basics/publishing-ports",)
+    assert lock.changes.retired == ("basics/exposing-ports",)
+
+
+def test_the_lock_records_where_each_question_stands(page: Path) -> None:
+    lock = read_lock(page.with_suffix(".lock"))
+    place = {e.id: (e.number, e.after) for e in lock.questions}
+    assert place == {
+        "basics/image-vs-container": (1, None),
+        "basics/exposing-ports": (2, "basics/image-vs-container"),
+        "basics/volumes-and-bind-mounts": (3, "basics/exposing-ports"),
+        "basics/docker-swarm-basics": (4, "basics/volumes-and-bind-mounts"),
+        "scenarios/the-restart-loop": (1, None),
+    }
+    text = page.with_suffix(".lock").read_text(encoding="utf-8")
+    assert text.count('"after": ') == 3 and '"after": null' not in text
+
+
+def _without_places(lock_file: Path) -> None:
+    """The lock as a dockerqa that recorded no place wrote it."""
+    data = json.loads(lock_file.read_text(encoding="utf-8"))
+    for entry in data["questions"]:
+        entry.pop("number", None)
+        entry.pop("after", None)
+    lock_file.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def test_an_old_lock_without_places_still_reads_checks_and_works(page: Path) -> None:
+    lock_file = page.with_suffix(".lock")
+    _without_places(lock_file)
+    old = lock_file.read_bytes()
+    assert b'"after":' not in old and b'"number":' not in old
+    assert all(e.number is None and e.after is None for e in read_lock(lock_file).questions)
+    check = run_cli("lock", "--check", "--source", str(page))
+    assert check.returncode == 0, check.stderr
+    out = page.parent / "d.json"
+    locked = run_cli("export", "json", "--locked", "--source", str(page), "--out", str(out))
+    assert locked.returncode == 0, locked.stderr
+    assert lock_file.read_bytes() == old  # nothing forced on it
+    # a retitle in place is still found by its section, and the refresh records the places
+    edit(page, ("2. Exposing Ports", "2. Exposing and Publishing Ports"), (PORTS, PORTS + GROWN))
+    lock = relock(page)
+    assert lock.changes.renamed == (
+        ("basics/exposing-and-publishing-ports", "basics/exposing-ports"),
+    )
+    assert lock.decisions() == [
+        'kept basics/exposing-ports for "Exposing and Publishing Ports": title contains the old '
+        "one, same section, 100% of the old answer kept"
+    ]
+    assert read_lock(lock_file).entry("basics/volumes-and-bind-mounts").after == (  # type: ignore[union-attr]
+        "basics/exposing-ports"
+    )
+
+
+def test_a_reorder_alone_leaves_the_lock_as_it_is(page: Path) -> None:
+    """Where questions stand is a hint for the next refresh, not part of what `--locked`
+    checks: two questions swapped, the lock still matches and keeps its bytes; the next change
+    records the new order."""
+    lock_file = page.with_suffix(".lock")
+    before = lock_file.read_bytes()
+    text = page.read_text(encoding="utf-8")
+    a = text.index('  <Accordion title="2. Exposing Ports">')
+    b = text.index('  <Accordion title="3. Volumes and Bind Mounts">')
+    c = text.index('  <Accordion title="4. Docker Swarm Basics">')
+    page.write_text(text[:a] + text[b:c] + text[a:b] + text[c:], encoding="utf-8")
+    check = run_cli("lock", "--check", "--source", str(page))
+    assert check.returncode == 0, check.stderr
+    assert relock(page).changes.describe() == "" and lock_file.read_bytes() == before
+    edit(page, (SWARM, SWARM + " Its services are declared in a stack file."))
+    relock(page)
+    entry = read_lock(lock_file).entry("basics/exposing-ports")
+    assert entry is not None and entry.after == "basics/volumes-and-bind-mounts"
+
+
+def test_refreshing_an_old_lock_records_the_places_once(page: Path) -> None:
+    lock_file = page.with_suffix(".lock")
+    _without_places(lock_file)
+    first = run_cli("lock", "--source", str(page))
+    assert first.stdout == (
+        "lock written: 5 questions, 0 retired; where each question stands recorded\n"
+    )
+    assert read_lock(lock_file).records_places
+    again = run_cli("lock", "--source", str(page))
+    assert again.stdout == "lock up to date: 5 questions, 0 retired; no change\n"
