@@ -108,6 +108,11 @@ def test_a_learner_who_followed_the_page_keeps_every_note_and_review(tmp_path: P
         ]
         assert len([d for _, d in decisions if d.startswith("new question ")]) == 88 - 50
         assert [r.row() for r in results] == IMPORTS
+        # README's example of the printed decisions is this history's own output
+        readme = (ROOT / "README.md").read_text(encoding="utf-8")
+        example = readme.split("lines the page's own history gives", 1)[1].split("```")[1]
+        shown = set(example.strip().splitlines())
+        assert len(shown) == 3 and shown <= {d for _, d in decisions}
     finally:
         col.close()
 
