@@ -814,24 +814,30 @@ def _overrule(
     previous: Lock | None,
     rename: Mapping[str, str],
     new: Iterable[str],
-) -> tuple[Library, Lock | None, dict[str, str]]:
-    """The library and previous lock with a person's decisions applied, and the renames they
-    force (new id → kept id); `LockError` naming the valid choices for an unknown id.
+) -> tuple[Library, Lock | None, dict[str, str], tuple[str, ...]]:
+    """The library and previous lock with a person's decisions applied, the renames they
+    force (new id → kept id) and the new questions, each named by the id the page gives (a
+    renamed question may be named by the id it keeps); `LockError` naming the valid choices
+    for an unknown id.
 
     ``library`` comes with its own ids (the previous lock's renames not applied).
     """
     new = tuple(new)
     if not rename and not new:
-        return library, previous, {}
+        return library, previous, {}, ()
     if previous is None:
         raise LockError("there is no lock yet, so no question to keep or retire")
+    ids = {q.id for q in library}
+    renamed_now = {a: k for a, k in previous.renames().items() if a in ids}
+    # a renamed question is also named by the id it keeps (the one `dockerqa list` shows)
+    page_id = {k: a for a, k in renamed_now.items()}
+    rename = {(n if n in ids else page_id.get(n, n)): o for n, o in rename.items()}
+    new = tuple(n if n in ids else page_id.get(n, n) for n in new)
     twice = sorted({o for o in rename.values() if list(rename.values()).count(o) > 1})
     both = sorted(set(rename) & set(new))
     if twice or both:
         what = f"{twice[0]!r} is kept by two questions" if twice else f"{both[0]!r} is renamed"
         raise LockError(f"{what}: decide one thing per question")
-    ids = {q.id for q in library}
-    renamed_now = {a: k for a, k in previous.renames().items() if a in ids}
     choices = sorted(
         (ids - {e.id for e in previous.questions if e.alias is None}) | set(renamed_now)
     )
@@ -841,6 +847,14 @@ def _overrule(
                 f"{id!r} is not a question on the page (new or retitled: "
                 f"{', '.join(choices) or 'none'}; any id the page's titles give works)"
             )
+    own = {e.id for e in previous.questions if e.retired is None and e.alias is None}
+    for id in new:
+        if id in own:
+            renamed = ", ".join(sorted(renamed_now)) or "none"
+            raise LockError(
+                f"{id!r} is a question of its own in the lock, not one it took as renamed: "
+                f"nothing to make new (taken as renamed: {renamed})"
+            )
     kept = {e.id for e in previous.questions}
     # the id each question on the page is kept under (its own, or the one a rename keeps)
     holder = {renamed_now.get(i, i): i for i in ids}
@@ -848,7 +862,7 @@ def _overrule(
         if old == new_id:
             raise LockError(f"{old!r}={new_id!r} keeps a question's own id: nothing to decide")
         if old not in kept or holder.get(old, new_id) != new_id:
-            free = sorted(kept - set(holder))
+            free = sorted(kept - set(holder) - ids)  # an id the page gives is no free one
             what = (
                 "is not in the lock"
                 if old not in kept
@@ -867,7 +881,7 @@ def _overrule(
         for e in previous.questions
     )
     previous = previous.model_copy(update={"questions": questions})
-    return library, previous, dict(rename)
+    return library, previous, dict(rename), new
 
 
 def compute(
@@ -891,7 +905,7 @@ def compute(
     forced: dict[str, str] = {}
     new_ids = tuple(new_ids)
     if rename or new_ids:
-        library, previous, forced = _overrule(
+        library, previous, forced, new_ids = _overrule(
             _unrenamed(library, previous), previous, rename or {}, new_ids
         )
     if previous is not None:

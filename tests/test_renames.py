@@ -774,3 +774,29 @@ def test_refreshing_an_old_lock_records_the_places_once(page: Path) -> None:
     assert read_lock(lock_file).records_places
     again = run_cli("lock", "--source", str(page))
     assert again.stdout == "lock up to date: 5 questions, 0 retired; no change\n"
+
+
+def test_a_decision_by_hand_takes_the_id_list_shows(page: Path) -> None:
+    # `dockerqa list` shows a renamed question under the id it keeps: --new and the NEW side
+    # of --rename take that id as well as the one the page's title gives
+    edit(page, ("2. Exposing Ports", "2. Exposing and Publishing Ports"), (PORTS, PORTS + GROWN))
+    assert relock(page).changes.renamed
+    listed = run_cli("list", "--source", str(page)).stdout
+    assert "basics/exposing-ports " in listed and "exposing-and-publishing" not in listed
+    result = run_cli("lock", "--source", str(page), "--new", "basics/exposing-ports")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[:2] == [
+        'new question basics/exposing-and-publishing-ports: "Exposing and Publishing Ports"',
+        'retired basics/exposing-ports: "Exposing and Publishing Ports"',
+    ]
+
+
+def test_new_for_a_question_that_keeps_its_own_id_is_one_line(page: Path) -> None:
+    before = page.with_suffix(".lock").read_bytes()
+    result = run_cli("lock", "--source", str(page), "--new", "basics/exposing-ports")
+    assert (result.returncode, result.stderr.count("\n")) == (1, 1), result.stderr
+    assert result.stderr.endswith(
+        "deck.lock: 'basics/exposing-ports' is a question of its own in the lock, not one it "
+        "took as renamed: nothing to make new (taken as renamed: none)\n"
+    )
+    assert page.with_suffix(".lock").read_bytes() == before
