@@ -208,7 +208,8 @@ class FollowUpForm:
     """What the row is for (the test id of its examples)."""
     pattern: re.Pattern[str]
     """Matched against the item's first paragraph; group ``q`` is the question, the optional
-    group ``a`` whatever follows it (the answer, possibly in parentheses or after a dash)."""
+    group ``a`` whatever follows it (the answer, possibly in parentheses or after a dash), the
+    optional group ``lead`` a label written before the question, kept (as written) before it."""
     examples: tuple[tuple[str, str, str | None], ...]
     """``(item, question, answer)``: items this row, and no earlier one, takes, and what
     `follow_up` makes of them."""
@@ -259,6 +260,17 @@ FOLLOW_UP_FORMS: tuple[FollowUpForm, ...] = (
         r'^(\*\*|__)\s*"(?P<q>.+?)"\s*\1(?P<a>.*)$',
         ('**"Why?"** Because.', "Why?", "Because."),
         ('**"What is a layer?"**\nA read-only diff.', "What is a layer?", "A read-only diff."),
+    ),
+    _form(
+        "labelled quoted question",
+        rf"^(?P<lead>(\*\*|__)[^*_\n]+?(?::\2|\2:))\s*[\"“](?P<q>.+?)[\"”]"
+        rf"(?P<a>\s*{_DASH}.*|[ \t]*\n.*)?\s*$",
+        ('**Failure mode:** "Why?" -- Because.', "**Failure mode:** Why?", "Because."),
+        ('**Cost**: "How much?" — A lot.', "**Cost**: How much?", "A lot."),
+        ("**Scale:** “What changes?” – Batching.", "**Scale:** What changes?", "Batching."),
+        ('__Safety:__ "Trust it?"\nNo.', "__Safety:__ Trust it?", "No."),
+        ('**Production gotcha:** "Where?"', "**Production gotcha:** Where?", None),
+        ('**Debugging:** "Is "lost" real?" -- Yes.', '**Debugging:** Is "lost" real?', "Yes."),
     ),
     _form(
         "bold question",
@@ -347,7 +359,9 @@ def follow_up(item: str) -> FollowUp:
     question, rest = first, ""
     found = follow_up_form(first)
     if found is not None:
-        question, rest = found[1]["q"] or "", (found[1].get("a") or "").strip()
+        groups = found[1]
+        question = " ".join(p for p in (groups.get("lead"), groups["q"]) if p)
+        rest = (groups.get("a") or "").strip()
     rest = re.sub(rf"^{_DASH}\s*", "", rest)
     if rest.startswith("(") and rest.endswith(")"):
         rest = rest[1:-1].strip()
