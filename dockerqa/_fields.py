@@ -369,6 +369,31 @@ def follow_up(item: str) -> FollowUp:
     return FollowUp(question=question.strip(), answer=answer)
 
 
+#: A label that opens a follow-up's question (``**Cost:**``, ``__Scale__:``).
+_LEAD_LABEL = re.compile(r"^(\*\*|__)[^*_\n]+?\1:?")
+
+
+def only_label(item: FollowUp) -> bool:
+    """Whether a follow-up's question is only a label (``Cost:``, or ``Scale`` with the colon
+    opening its answer): a form the table doesn't know put the question somewhere else."""
+    question = item.question.strip()
+    if question.endswith(":") or (item.answer or "").startswith(":"):
+        return True
+    rest = _LEAD_LABEL.sub("", question, count=1)
+    return rest != question and re.search(r"[^\W\d_]", rest) is None
+
+
+def _item_lines(block: Block) -> list[int]:
+    """The line each item of a list block starts on."""
+    lines, at = [], 0
+    for item in block.items:
+        found = block.text.find(item, at)
+        at = found if found >= 0 else at
+        lines.append(block.line + block.text.count("\n", 0, at))
+        at += len(item)
+    return lines
+
+
 @dataclass
 class Fields:
     """What one accordion's blocks fill in, ready for the `Question` constructor."""
@@ -491,7 +516,7 @@ class _Walk:
             f.current = FOLLOW_UPS
             for inner in reblock(block.rest, block.line):  # a chain may start on the label's line
                 if not self.follow_up_block(inner, opened=False):
-                    f.follow_ups.append(follow_up(inner.text))
+                    self.add_follow_up(inner.text, inner.line)
         elif rule.target == WEAK_VS_STRONG:
             f.current = "weak_answer"
             f.add(block.rest)
@@ -524,12 +549,12 @@ class _Walk:
         """Take a block of a follow-up chain; False when it is not one."""
         f = self.fields
         if block.list_items:
-            for item in block.list_items:
+            for item, line in zip(block.list_items, _item_lines(block), strict=True):
                 m = _ANSWER_LABEL.match(item)
                 if m and f.follow_ups:
                     self.answer_last(item[m.end() :].strip())
                 else:
-                    f.follow_ups.append(follow_up(item))
+                    self.add_follow_up(item, line)
             return True
         m = _ANSWER_LABEL.match(block.text)
         if m is not None and f.follow_ups:  # **A:** answers the question before it
@@ -538,7 +563,7 @@ class _Walk:
             return True
         found = follow_up_form(block.text)
         if found is not None and found[0].paragraph:
-            f.follow_ups.append(follow_up(block.text))
+            self.add_follow_up(block.text, block.line)
             self.answer_open = True
             return True
         if opened and block.label is None:  # an answer's further paragraphs
@@ -546,6 +571,18 @@ class _Walk:
             self.answer_last(block.text)
             return True
         return False
+
+    def add_follow_up(self, item: str, line: int) -> None:
+        """Add one follow-up item; report it when its question is only a label."""
+        added = follow_up(item)
+        self.fields.follow_ups.append(added)
+        if only_label(added):
+            self.owner.warn(
+                line,
+                "label-only-follow-up",
+                f"the question of the follow-up {added.question!r} is only a label; the "
+                "question went to its answer (a form the follow-up table doesn't know)",
+            )
 
     def answer_last(self, text: str) -> None:
         last = self.fields.follow_ups[-1]

@@ -626,3 +626,34 @@ def test_an_unknown_label_after_an_example_of_its_own_is_still_a_part() -> None:
     (q,) = lib
     assert (q.answer, q.example) == ("Y.", "E.")
     assert [(p.label, p.text) for p in q.parts] == [("Production gotcha", "G.")]
+
+
+@pytest.mark.parametrize(("between", "lines"), [("\n", (9, 10, 12, 13)), ("\n\n", (9, 11, 15, 17))])
+def test_a_follow_up_whose_question_is_only_a_label_is_reported(
+    tmp_path: Path, between: str, lines: tuple[int, ...]
+) -> None:
+    # A form the parser doesn't know leaves the label as the question and the question in the
+    # answer: validate names the item's line (tight or loose list), so such a form can't pass
+    # unnoticed.
+    chain = between.join(
+        [
+            "- **Cost:** 'How much?' -- A lot.",  # colon inside the bold
+            "- **Scale**: 'What changes' -- Batching.",  # colon outside: the answer opens with it
+            "- **Why?** Because.",
+            "- **Tradeoff:** 42",  # nothing with letters after the label
+            "- __Pitfall__: *'Which one?'*",
+        ]
+    )
+    page = tmp_path / "labels.mdx"
+    page.write_text(_page("**Answer**: a", "**Follow-up chain:**", chain), encoding="utf-8")
+    lib = dockerqa.load(page)
+    assert len(lib.get("b/q").follow_ups) == 5
+    found = [(d.line, d.code) for d in lib.diagnostics]
+    assert found == [(n, "label-only-follow-up") for n in lines]
+    result = run_cli("validate", str(page))
+    assert f"{page}:9: label-only-follow-up: the question of the follow-up 'Cost:' is only " in (
+        result.stdout
+    )
+    # a label that keeps its question beside it is no such thing
+    ok = _page("**Answer**: a", "**Follow-up chain:**", '- **Cost:** "How much?" -- A lot.')
+    assert not dockerqa.loads(ok).diagnostics
