@@ -273,6 +273,19 @@ FOLLOW_UP_FORMS: tuple[FollowUpForm, ...] = (
         ('**Debugging:** "Is "lost" real?" -- Yes.', '**Debugging:** Is "lost" real?', "Yes."),
     ),
     _form(
+        "labelled question",
+        rf"^(?P<lead>(\*\*|__)[^*_\n]+?(?::\2|\2:))\s*(?P<q>[^\s\"“*_][^\n]*?\?)"
+        rf"(?P<a>\s*{_DASH}.*|[ \t]*\n.*)?\s*$",
+        ("**Cost:** How much? -- A lot.", "**Cost:** How much?", "A lot."),
+        (
+            "**Scale**: What changes at 10x? — Batching.",
+            "**Scale**: What changes at 10x?",
+            "Batching.",
+        ),
+        ("__Safety:__ Trust `attn`?\nNo.", "__Safety:__ Trust `attn`?", "No."),
+        ("**Tradeoff:** Latency or cost?", "**Tradeoff:** Latency or cost?", None),
+    ),
+    _form(
         "bold question",
         r"^(\*\*|__)(?P<q>[^*_\s].*?)\1(?P<a>.*)$",
         ("**What is a layer?** A read-only diff.", "What is a layer?", "A read-only diff."),
