@@ -657,3 +657,44 @@ def test_a_follow_up_whose_question_is_only_a_label_is_reported(
     # a label that keeps its question beside it is no such thing
     ok = _page("**Answer**: a", "**Follow-up chain:**", '- **Cost:** "How much?" -- A lot.')
     assert not dockerqa.loads(ok).diagnostics
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "repeated"),
+    [
+        ("C++", "C#", False),  # both slug to "c": the symbols are the topic
+        (".NET", "NET", False),
+        ("F#", "F", False),
+        ("C#", "c#", True),  # case aside
+        ("Go", "Go!", True),  # sentence punctuation at the end is not part of the topic
+        ("What is Docker?", "What is Docker", True),
+        ("Health Checks", "health  checks", True),
+        ("Multi-Stage Builds", "Multi Stage Builds", True),  # a hyphen joins words like a space
+        ("Distroless Images", "Distroless Images — Deep Dive", True),  # a subtitle aside
+        ("Service Mesh (Istio)", "Service Mesh (Linkerd)", False),
+        ("?", "!", False),  # a title of punctuation only is its own topic
+        ("🐳", "🐋", False),
+        ("容器", "容器", True),
+    ],
+)
+def test_repeated_topic_compares_the_titles_own_characters(
+    first: str, second: str, repeated: bool
+) -> None:
+    page = "\n\n".join(
+        [
+            "## 1. A",
+            f'<Accordion title="1. {first}">',
+            "**Answer**: a",
+            "</Accordion>",
+            "## 2. B",
+            f'<Accordion title="2. {second}">',
+            "**Answer**: b",
+            "</Accordion>",
+        ]
+    )
+    found = [d.message for d in dockerqa.loads(page).diagnostics if d.code == "repeated-topic"]
+    assert found == (
+        [f"{second!r} repeats the topic of {dockerqa.loads(page).questions[0].id} (line 3)"]
+        if repeated
+        else []
+    )
