@@ -198,6 +198,9 @@ _CONTINUED_BY_LABELLED_TEXT = frozenset(
 )
 
 _DASH = r"(?:--|—|–)"
+#: What may follow a labelled question: its answer after a dash, on the next line, or in
+#: parentheses.
+_AFTER_QUESTION = rf"\s*{_DASH}.*|[ \t]*\n.*|\s+\(.*\)"
 
 
 @dataclass(frozen=True)
@@ -263,19 +266,22 @@ FOLLOW_UP_FORMS: tuple[FollowUpForm, ...] = (
     ),
     _form(
         "labelled quoted question",
-        rf"^(?P<lead>(\*\*|__)[^*_\n]+?(?::\2|\2:))\s*[\"“](?P<q>.+?)[\"”]"
-        rf"(?P<a>\s*{_DASH}.*|[ \t]*\n.*)?\s*$",
+        rf"^(?P<lead>(\*\*|__)[^*_\n]+?(?::\2|\2:))\s*([*_]?)[\"“](?P<q>.+?)[\"”]\3"
+        rf"(?P<a>{_AFTER_QUESTION})?\s*$",
         ('**Failure mode:** "Why?" -- Because.', "**Failure mode:** Why?", "Because."),
         ('**Cost**: "How much?" — A lot.', "**Cost**: How much?", "A lot."),
         ("**Scale:** “What changes?” – Batching.", "**Scale:** What changes?", "Batching."),
         ('__Safety:__ "Trust it?"\nNo.', "__Safety:__ Trust it?", "No."),
         ('**Production gotcha:** "Where?"', "**Production gotcha:** Where?", None),
         ('**Debugging:** "Is "lost" real?" -- Yes.', '**Debugging:** Is "lost" real?', "Yes."),
+        ('**Cost:** "How much?" (A lot.)', "**Cost:** How much?", "A lot."),
+        ('**Cost:** *"How much?"* -- A lot.', "**Cost:** How much?", "A lot."),
+        ("**Cost**: _“How much?”_", "**Cost**: How much?", None),
     ),
     _form(
         "labelled question",
         rf"^(?P<lead>(\*\*|__)[^*_\n]+?(?::\2|\2:))\s*(?P<q>[^\s\"“*_][^\n]*?\?)"
-        rf"(?P<a>\s*{_DASH}.*|[ \t]*\n.*)?\s*$",
+        rf"(?P<a>{_AFTER_QUESTION})?\s*$",
         ("**Cost:** How much? -- A lot.", "**Cost:** How much?", "A lot."),
         (
             "**Scale**: What changes at 10x? — Batching.",
@@ -284,6 +290,7 @@ FOLLOW_UP_FORMS: tuple[FollowUpForm, ...] = (
         ),
         ("__Safety:__ Trust `attn`?\nNo.", "__Safety:__ Trust `attn`?", "No."),
         ("**Tradeoff:** Latency or cost?", "**Tradeoff:** Latency or cost?", None),
+        ("**Cost:** How much? (A lot.)", "**Cost:** How much?", "A lot."),
     ),
     _form(
         "bold question",
