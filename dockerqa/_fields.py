@@ -266,7 +266,7 @@ FOLLOW_UP_FORMS: tuple[FollowUpForm, ...] = (
     ),
     _form(
         "labelled quoted question",
-        rf"^(?P<lead>(\*\*|__)[^*_\n]+?(?::\2|\2:))\s*([*_]?)[\"“](?P<q>.+?)[\"”]\3"
+        rf"^(?P<lead>(\*\*|__)[^*_\n]+?(?<!\?)(?::\2|\2:))\s*([*_]?)[\"“](?P<q>.+?)[\"”]\3"
         rf"(?P<a>{_AFTER_QUESTION})?\s*$",
         ('**Failure mode:** "Why?" -- Because.', "**Failure mode:** Why?", "Because."),
         ('**Cost**: "How much?" — A lot.', "**Cost**: How much?", "A lot."),
@@ -280,7 +280,7 @@ FOLLOW_UP_FORMS: tuple[FollowUpForm, ...] = (
     ),
     _form(
         "labelled question",
-        rf"^(?P<lead>(\*\*|__)[^*_\n]+?(?::\2|\2:))\s*(?P<q>[^\s\"“*_][^\n]*?\?)"
+        rf"^(?P<lead>(\*\*|__)[^*_\n]+?(?<!\?)(?::\2|\2:))\s*(?P<q>[^\s\"“*_][^\n]*?\?)"
         rf"(?P<a>{_AFTER_QUESTION})?\s*$",
         ("**Cost:** How much? -- A lot.", "**Cost:** How much?", "A lot."),
         (
@@ -294,10 +294,11 @@ FOLLOW_UP_FORMS: tuple[FollowUpForm, ...] = (
     ),
     _form(
         "bold question",
-        r"^(\*\*|__)(?P<q>[^*_\s].*?)\1(?P<a>.*)$",
+        r"^(\*\*|__)(?P<q>[^*_\s].*?)\1(?:(?<=\?\*\*):|(?<=\?__):)?(?P<a>.*)$",
         ("**What is a layer?** A read-only diff.", "What is a layer?", "A read-only diff."),
         ("**Why?** -- Because.", "Why?", "Because."),
         ("**Why?**", "Why?", None),
+        ("**Why does it fail?**: The cache.", "Why does it fail?", "The cache."),
     ),
     _form(
         "quoted emphasised question",
@@ -397,8 +398,10 @@ def only_label(item: FollowUp) -> bool:
     """Whether a follow-up's question is only a label (``Cost:``, or ``Scale`` with the colon
     opening its answer): a form the table doesn't know put the question somewhere else."""
     question = item.question.strip()
-    if question.endswith(":") or (item.answer or "").startswith(":"):
+    if question.endswith(":"):
         return True
+    if (item.answer or "").startswith(":"):  # ``**Scale**: …``, unless the bold is a question
+        return not question.endswith("?")
     rest = _LEAD_LABEL.sub("", question, count=1)
     return rest != question and re.search(r"[^\W\d_]", rest) is None
 

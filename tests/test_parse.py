@@ -654,9 +654,13 @@ def test_a_follow_up_whose_question_is_only_a_label_is_reported(
     assert f"{page}:9: label-only-follow-up: the question of the follow-up 'Cost:' is only " in (
         result.stdout
     )
-    # a label that keeps its question beside it is no such thing
-    ok = _page("**Answer**: a", "**Follow-up chain:**", '- **Cost:** "How much?" -- A lot.')
-    assert not dockerqa.loads(ok).diagnostics
+    # a label that keeps its question beside it is no such thing, nor a bold question with
+    # the colon after it
+    for item in ('- **Cost:** "How much?" -- A lot.', "- **Why does it fail?**: Is it the cache?"):
+        ok = dockerqa.loads(_page("**Answer**: a", "**Follow-up chain:**", item))
+        assert not ok.diagnostics, item
+    (why,) = ok.get("b/q").follow_ups
+    assert why.question == "Why does it fail?"
 
 
 @pytest.mark.parametrize(
