@@ -260,9 +260,10 @@ FOLLOW_UP_FORMS: tuple[FollowUpForm, ...] = (
     ),
     _form(
         "quoted bold question",
-        r'^(\*\*|__)\s*"(?P<q>.+?)"\s*\1(?P<a>.*)$',
+        r'^(\*\*|__)\s*["“](?P<q>.+?)["”]\s*\1(?P<a>.*)$',
         ('**"Why?"** Because.', "Why?", "Because."),
         ('**"What is a layer?"**\nA read-only diff.', "What is a layer?", "A read-only diff."),
+        ("**“Why?”** Because.", "Why?", "Because."),
     ),
     _form(
         "labelled quoted question",
@@ -302,21 +303,23 @@ FOLLOW_UP_FORMS: tuple[FollowUpForm, ...] = (
     ),
     _form(
         "quoted emphasised question",
-        r'^([*_])\s*"(?P<q>.+?)"\s*\1(?P<a>.*)$',
+        r'^([*_])\s*["“](?P<q>.+?)["”]\s*\1(?P<a>.*)$',
         ('*"Why?"* (Because.)', "Why?", "Because."),
         ('*"Why?"* -- Because.', "Why?", "Because."),
         ('*"Why?"*\n- Because.', "Why?", "- Because."),
         ('*"Why?"*', "Why?", None),
+        ("*“Why?”* (Because.)", "Why?", "Because."),
     ),
     _form(
         "quoted question, dash, answer",
-        rf'^"(?P<q>.+?)"\s*{_DASH}\s*(?P<a>.*)$',
+        rf'^["“](?P<q>.+?)["”]\s*{_DASH}\s*(?P<a>.*)$',
         ('"What is a layer?" -- A read-only diff.', "What is a layer?", "A read-only diff."),
         ('"Why?" — Because.', "Why?", "Because."),
+        ("“Why?” – Because.", "Why?", "Because."),
     ),
     _form(
         "quoted question, parenthesis",
-        r'^"(?P<q>.+?)"\s*\((?:answer:\s*)?(?P<a>.*)\)$',
+        r'^["“](?P<q>.+?)["”]\s*\((?:answer:\s*)?(?P<a>.*)\)$',
         (
             '"What is a layer?" (Tests: whether you know layers are read-only)',
             "What is a layer?",
@@ -324,13 +327,15 @@ FOLLOW_UP_FORMS: tuple[FollowUpForm, ...] = (
         ),
         ('"Why multi-stage?" (smaller images)', "Why multi-stage?", "smaller images"),
         ('"Why?" (Answer: because)', "Why?", "because"),
+        ("“Why multi-stage?” (smaller images)", "Why multi-stage?", "smaller images"),
         flags=re.I,
     ),
     _form(
         "quoted question",
-        r'^"(?P<q>.+)"$',
+        r'^["“](?P<q>.+)["”]$',
         ('"What is a layer?"', "What is a layer?", None),
         ('"Can two containers share a port?"', "Can two containers share a port?", None),
+        ("“What is a layer?”", "What is a layer?", None),
     ),
     _form(
         "question, answer in parentheses",
