@@ -12,7 +12,8 @@ import pytest
 
 import dockerqa
 from conftest import CORPUS, FIXTURES, run_cli
-from dockerqa import Kind, Level, ParseError
+from dockerqa import FollowUp, Kind, Level, ParseError
+from dockerqa._fields import only_label
 from dockerqa._mdx import js_string
 from dockerqa._parse import iter_body_texts
 from dockerqa._text import words
@@ -702,3 +703,27 @@ def test_repeated_topic_compares_the_titles_own_characters(
         if repeated
         else []
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "label_only"),
+    [
+        ("Cost:", '"How much?" -- A lot.', True),
+        ("Scale", ": 'What changes' -- Batching.", True),
+        ("**Budget:** 42", None, True),  # nothing with letters after the label it keeps
+        ("__Budget__: ?", None, True),
+        ("**Cost:** How much?", "A lot.", False),
+        ("Why?", ": Because.", False),
+        ("What is a layer?", None, False),
+        ("**Kubernetes** or Nomad?", None, False),
+    ],
+)
+def test_only_label(question: str, answer: str | None, label_only: bool) -> None:
+    assert only_label(FollowUp(question=question, answer=answer)) is label_only
+
+
+def test_a_labelled_quote_without_a_question_is_reported() -> None:
+    page = _page("**Answer**: a", "**Follow-up chain:**", '- **Budget:** "42"')
+    lib = dockerqa.loads(page)
+    assert lib.get("b/q").follow_ups == (FollowUp(question="**Budget:** 42"),)
+    assert [(d.line, d.code) for d in lib.diagnostics] == [(9, "label-only-follow-up")]
