@@ -7,6 +7,7 @@ goes, so the work is linear in the size of the page; the tree is walked with an 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -164,6 +165,15 @@ def infer_level(heading: str) -> Level:
 
 def _topic_base(title: str) -> str:
     return re.split(r"\s+(?:—|--|–)\s+", title, maxsplit=1)[0]
+
+
+def _topic(title: str) -> str:
+    """What two titles must share to be on one topic: the title up to a dash-separated
+    subtitle, in its own characters (``C++`` and ``C#`` differ, though both slug to ``c``),
+    case, runs of spaces and hyphens, and sentence punctuation at its end aside."""
+    base = unicodedata.normalize("NFKC", _topic_base(title)).casefold()
+    base = re.sub(r"[\s\-‐]+", " ", base).strip()
+    return base.rstrip("?!.:;,… ") or base  # a title of punctuation only is its own topic
 
 
 def natural_id(section_id: str, title: str) -> str:
@@ -499,7 +509,7 @@ class DocumentParser:
     def _check_topics(self, questions: list[Question]) -> None:
         topics: dict[str, list[Question]] = defaultdict(list)
         for q in questions:
-            topics[title_slug(_topic_base(q.title))].append(q)
+            topics[_topic(q.title)].append(q)
         for qs in topics.values():
             for q in qs[1:]:
                 self.warn(

@@ -198,6 +198,9 @@ _CONTINUED_BY_LABELLED_TEXT = frozenset(
 )
 
 _DASH = r"(?:--|—|–)"
+#: What may follow a labelled question: its answer after a dash, on the next line, or in
+#: parentheses.
+_AFTER_QUESTION = rf"\s*{_DASH}.*|[ \t]*\n.*|\s+\(.*\)"
 
 
 @dataclass(frozen=True)
@@ -208,7 +211,8 @@ class FollowUpForm:
     """What the row is for (the test id of its examples)."""
     pattern: re.Pattern[str]
     """Matched against the item's first paragraph; group ``q`` is the question, the optional
-    group ``a`` whatever follows it (the answer, possibly in parentheses or after a dash)."""
+    group ``a`` whatever follows it (the answer, possibly in parentheses or after a dash), the
+    optional group ``lead`` a label written before the question, kept (as written) before it."""
     examples: tuple[tuple[str, str, str | None], ...]
     """``(item, question, answer)``: items this row, and no earlier one, takes, and what
     `follow_up` makes of them."""
@@ -256,34 +260,66 @@ FOLLOW_UP_FORMS: tuple[FollowUpForm, ...] = (
     ),
     _form(
         "quoted bold question",
-        r'^(\*\*|__)\s*"(?P<q>.+?)"\s*\1(?P<a>.*)$',
+        r'^(\*\*|__)\s*["“](?P<q>.+?)["”]\s*\1(?P<a>.*)$',
         ('**"Why?"** Because.', "Why?", "Because."),
         ('**"What is a layer?"**\nA read-only diff.', "What is a layer?", "A read-only diff."),
+        ("**“Why?”** Because.", "Why?", "Because."),
+    ),
+    _form(
+        "labelled quoted question",
+        rf"^(?P<lead>(\*\*|__)[^*_\n]+?(?<!\?)(?::\2|\2:))\s*([*_]?)[\"“](?P<q>.+?)[\"”]\3"
+        rf"(?P<a>{_AFTER_QUESTION})?\s*$",
+        ('**Failure mode:** "Why?" -- Because.', "**Failure mode:** Why?", "Because."),
+        ('**Cost**: "How much?" — A lot.', "**Cost**: How much?", "A lot."),
+        ("**Scale:** “What changes?” – Batching.", "**Scale:** What changes?", "Batching."),
+        ('__Safety:__ "Trust it?"\nNo.', "__Safety:__ Trust it?", "No."),
+        ('**Production gotcha:** "Where?"', "**Production gotcha:** Where?", None),
+        ('**Debugging:** "Is "lost" real?" -- Yes.', '**Debugging:** Is "lost" real?', "Yes."),
+        ('**Cost:** "How much?" (A lot.)', "**Cost:** How much?", "A lot."),
+        ('**Cost:** *"How much?"* -- A lot.', "**Cost:** How much?", "A lot."),
+        ("**Cost**: _“How much?”_", "**Cost**: How much?", None),
+    ),
+    _form(
+        "labelled question",
+        rf"^(?P<lead>(\*\*|__)[^*_\n]+?(?<!\?)(?::\2|\2:))\s*(?P<q>[^\s\"“*_][^\n]*?\?)"
+        rf"(?P<a>{_AFTER_QUESTION})?\s*$",
+        ("**Cost:** How much? -- A lot.", "**Cost:** How much?", "A lot."),
+        (
+            "**Scale**: What changes at 10x? — Batching.",
+            "**Scale**: What changes at 10x?",
+            "Batching.",
+        ),
+        ("__Safety:__ Trust `attn`?\nNo.", "__Safety:__ Trust `attn`?", "No."),
+        ("**Tradeoff:** Latency or cost?", "**Tradeoff:** Latency or cost?", None),
+        ("**Cost:** How much? (A lot.)", "**Cost:** How much?", "A lot."),
     ),
     _form(
         "bold question",
-        r"^(\*\*|__)(?P<q>[^*_\s].*?)\1(?P<a>.*)$",
+        r"^(\*\*|__)(?P<q>[^*_\s].*?)\1(?:(?<=\?\*\*):|(?<=\?__):)?(?P<a>.*)$",
         ("**What is a layer?** A read-only diff.", "What is a layer?", "A read-only diff."),
         ("**Why?** -- Because.", "Why?", "Because."),
         ("**Why?**", "Why?", None),
+        ("**Why does it fail?**: The cache.", "Why does it fail?", "The cache."),
     ),
     _form(
         "quoted emphasised question",
-        r'^([*_])\s*"(?P<q>.+?)"\s*\1(?P<a>.*)$',
+        r'^([*_])\s*["“](?P<q>.+?)["”]\s*\1(?P<a>.*)$',
         ('*"Why?"* (Because.)', "Why?", "Because."),
         ('*"Why?"* -- Because.', "Why?", "Because."),
         ('*"Why?"*\n- Because.', "Why?", "- Because."),
         ('*"Why?"*', "Why?", None),
+        ("*“Why?”* (Because.)", "Why?", "Because."),
     ),
     _form(
         "quoted question, dash, answer",
-        rf'^"(?P<q>.+?)"\s*{_DASH}\s*(?P<a>.*)$',
+        rf'^["“](?P<q>.+?)["”]\s*{_DASH}\s*(?P<a>.*)$',
         ('"What is a layer?" -- A read-only diff.', "What is a layer?", "A read-only diff."),
         ('"Why?" — Because.', "Why?", "Because."),
+        ("“Why?” – Because.", "Why?", "Because."),
     ),
     _form(
         "quoted question, parenthesis",
-        r'^"(?P<q>.+?)"\s*\((?:answer:\s*)?(?P<a>.*)\)$',
+        r'^["“](?P<q>.+?)["”]\s*\((?:answer:\s*)?(?P<a>.*)\)$',
         (
             '"What is a layer?" (Tests: whether you know layers are read-only)',
             "What is a layer?",
@@ -291,13 +327,15 @@ FOLLOW_UP_FORMS: tuple[FollowUpForm, ...] = (
         ),
         ('"Why multi-stage?" (smaller images)', "Why multi-stage?", "smaller images"),
         ('"Why?" (Answer: because)', "Why?", "because"),
+        ("“Why multi-stage?” (smaller images)", "Why multi-stage?", "smaller images"),
         flags=re.I,
     ),
     _form(
         "quoted question",
-        r'^"(?P<q>.+)"$',
+        r'^["“](?P<q>.+)["”]$',
         ('"What is a layer?"', "What is a layer?", None),
         ('"Can two containers share a port?"', "Can two containers share a port?", None),
+        ("“What is a layer?”", "What is a layer?", None),
     ),
     _form(
         "question, answer in parentheses",
@@ -347,12 +385,41 @@ def follow_up(item: str) -> FollowUp:
     question, rest = first, ""
     found = follow_up_form(first)
     if found is not None:
-        question, rest = found[1]["q"] or "", (found[1].get("a") or "").strip()
+        groups = found[1]
+        question = " ".join(p for p in (groups.get("lead"), groups["q"]) if p)
+        rest = (groups.get("a") or "").strip()
     rest = re.sub(rf"^{_DASH}\s*", "", rest)
     if rest.startswith("(") and rest.endswith(")"):
         rest = rest[1:-1].strip()
     answer = "\n\n".join(p for p in (rest, more.strip()) if p) or None
     return FollowUp(question=question.strip(), answer=answer)
+
+
+#: A label that opens a follow-up's question (``**Cost:**``, ``__Scale__:``).
+_LEAD_LABEL = re.compile(r"^(\*\*|__)[^*_\n]+?\1:?")
+
+
+def only_label(item: FollowUp) -> bool:
+    """Whether a follow-up's question is only a label (``Cost:``, or ``Scale`` with the colon
+    opening its answer): a form the table doesn't know put the question somewhere else."""
+    question = item.question.strip()
+    if question.endswith(":"):
+        return True
+    if (item.answer or "").startswith(":"):  # ``**Scale**: …``, unless the bold is a question
+        return not question.endswith("?")
+    rest = _LEAD_LABEL.sub("", question, count=1)
+    return rest != question and re.search(r"[^\W\d_]", rest) is None
+
+
+def _item_lines(block: Block) -> list[int]:
+    """The line each item of a list block starts on."""
+    lines, at = [], 0
+    for item in block.items:
+        found = block.text.find(item, at)
+        at = found if found >= 0 else at
+        lines.append(block.line + block.text.count("\n", 0, at))
+        at += len(item)
+    return lines
 
 
 @dataclass
@@ -477,7 +544,7 @@ class _Walk:
             f.current = FOLLOW_UPS
             for inner in reblock(block.rest, block.line):  # a chain may start on the label's line
                 if not self.follow_up_block(inner, opened=False):
-                    f.follow_ups.append(follow_up(inner.text))
+                    self.add_follow_up(inner.text, inner.line)
         elif rule.target == WEAK_VS_STRONG:
             f.current = "weak_answer"
             f.add(block.rest)
@@ -510,12 +577,12 @@ class _Walk:
         """Take a block of a follow-up chain; False when it is not one."""
         f = self.fields
         if block.list_items:
-            for item in block.list_items:
+            for item, line in zip(block.list_items, _item_lines(block), strict=True):
                 m = _ANSWER_LABEL.match(item)
                 if m and f.follow_ups:
                     self.answer_last(item[m.end() :].strip())
                 else:
-                    f.follow_ups.append(follow_up(item))
+                    self.add_follow_up(item, line)
             return True
         m = _ANSWER_LABEL.match(block.text)
         if m is not None and f.follow_ups:  # **A:** answers the question before it
@@ -524,7 +591,7 @@ class _Walk:
             return True
         found = follow_up_form(block.text)
         if found is not None and found[0].paragraph:
-            f.follow_ups.append(follow_up(block.text))
+            self.add_follow_up(block.text, block.line)
             self.answer_open = True
             return True
         if opened and block.label is None:  # an answer's further paragraphs
@@ -532,6 +599,18 @@ class _Walk:
             self.answer_last(block.text)
             return True
         return False
+
+    def add_follow_up(self, item: str, line: int) -> None:
+        """Add one follow-up item; report it when its question is only a label."""
+        added = follow_up(item)
+        self.fields.follow_ups.append(added)
+        if only_label(added):
+            self.owner.warn(
+                line,
+                "label-only-follow-up",
+                f"the question of the follow-up {added.question!r} is only a label; the "
+                "question went to its answer (a form the follow-up table doesn't know)",
+            )
 
     def answer_last(self, text: str) -> None:
         last = self.fields.follow_ups[-1]

@@ -27,6 +27,7 @@ from dockerqa._fields import (
     WEAK_STRONG_ROLES,
     WEAK_VS_STRONG,
     Role,
+    follow_up_form,
 )
 from dockerqa._text import words
 from dockerqa.study import ASK_RULES
@@ -186,24 +187,34 @@ def _content(draw: st.DrawFn, page: _Page, where: str, depth_max: int = 3) -> li
 _WORD = re.compile(r"[A-Za-z0-9]+")
 
 
-def _template(item: str, question: str, answer: str | None) -> str:
-    """A follow-up example with its question and answer as ``{q}`` and ``{a}`` slots."""
+def _template(item: str, question: str, answer: str | None) -> tuple[str, str, str]:
+    """A follow-up example with its question and answer as ``{q}`` and ``{a}`` slots, and the
+    label its question keeps (``**Cost:**``) as a ``{lead}`` slot: (template, lead, question
+    without its lead)."""
+    found = follow_up_form(item)
+    lead = (found[1].get("lead") or "") if found is not None else ""
+    if lead:
+        assert question.startswith(f"{lead} "), item
+        question = question[len(lead) + 1 :]
     assert question in item and (answer is None or answer in item), item
-    out = item.replace(question, "\x00q\x00", 1)
+    out = item.replace(lead, "\x00l\x00", 1) if lead else item
+    out = out.replace(question, "\x00q\x00", 1)
     if answer is not None:
         out = out.replace(answer, "\x00a\x00", 1)
-    return (
+    template = (
         out.replace("{", "{{")
         .replace("}", "}}")
+        .replace("\x00l\x00", "{lead}")
         .replace("\x00q\x00", "{q}")
         .replace("\x00a\x00", "{a}")
     )
+    return template, lead, question
 
 
-#: Follow-up items generated from the examples of `FOLLOW_UP_FORMS`: (template, the example's
-#: question and answer, whether the form may stand as a paragraph).
+#: Follow-up items generated from the examples of `FOLLOW_UP_FORMS`: (template, the label its
+#: question keeps, the example's question and answer, whether the form may stand as a paragraph).
 FOLLOW_UP_ITEMS = [
-    (_template(item, q, a), q, a, form.paragraph)
+    (*_template(item, q, a), a, form.paragraph)
     for form in FOLLOW_UP_FORMS
     for item, q, a in form.examples
 ]
@@ -218,10 +229,11 @@ def _follow_up(draw: st.DrawFn, page: _Page, n: int, marker: str) -> list[str]:
     """The follow-up ``n`` (1-based within its question), in one of the table's forms, as
     a list item, or as a paragraph where the form may be one (its ``**A:**`` line then may
     be a paragraph of its own too)."""
-    template, question, answer, paragraph = draw(st.sampled_from(FOLLOW_UP_ITEMS))
+    template, lead, question, answer, paragraph = draw(st.sampled_from(FOLLOW_UP_ITEMS))
+    lead = _fresh_words(page, f"follow_up_{n}_question", lead)
     q = _fresh_words(page, f"follow_up_{n}_question", question)
     a = _fresh_words(page, f"follow_up_{n}_answer", answer) if answer is not None else ""
-    item = template.format(q=q, a=a)
+    item = template.format(lead=lead, q=q, a=a)
     if paragraph and draw(st.booleans()):
         return item.replace("\n**A", "\n\n**A").split("\n\n")
     pad = " " * (len(marker) + 1)

@@ -12,7 +12,8 @@ import pytest
 
 import dockerqa
 from conftest import CORPUS, FIXTURES, run_cli
-from dockerqa import Kind, Level, ParseError
+from dockerqa import FollowUp, Kind, Level, ParseError
+from dockerqa._fields import only_label
 from dockerqa._mdx import js_string
 from dockerqa._parse import iter_body_texts
 from dockerqa._text import words
@@ -626,3 +627,103 @@ def test_an_unknown_label_after_an_example_of_its_own_is_still_a_part() -> None:
     (q,) = lib
     assert (q.answer, q.example) == ("Y.", "E.")
     assert [(p.label, p.text) for p in q.parts] == [("Production gotcha", "G.")]
+
+
+@pytest.mark.parametrize(("between", "lines"), [("\n", (9, 10, 12, 13)), ("\n\n", (9, 11, 15, 17))])
+def test_a_follow_up_whose_question_is_only_a_label_is_reported(
+    tmp_path: Path, between: str, lines: tuple[int, ...]
+) -> None:
+    # A form the parser doesn't know leaves the label as the question and the question in the
+    # answer: validate names the item's line (tight or loose list), so such a form can't pass
+    # unnoticed.
+    chain = between.join(
+        [
+            "- **Cost:** 'How much?' -- A lot.",  # colon inside the bold
+            "- **Scale**: 'What changes' -- Batching.",  # colon outside: the answer opens with it
+            "- **Why?** Because.",
+            "- **Tradeoff:** 42",  # nothing with letters after the label
+            "- __Pitfall__: *'Which one?'*",
+        ]
+    )
+    page = tmp_path / "labels.mdx"
+    page.write_text(_page("**Answer**: a", "**Follow-up chain:**", chain), encoding="utf-8")
+    lib = dockerqa.load(page)
+    assert len(lib.get("b/q").follow_ups) == 5
+    found = [(d.line, d.code) for d in lib.diagnostics]
+    assert found == [(n, "label-only-follow-up") for n in lines]
+    result = run_cli("validate", str(page))
+    assert f"{page}:9: label-only-follow-up: the question of the follow-up 'Cost:' is only " in (
+        result.stdout
+    )
+    # a label that keeps its question beside it is no such thing, nor a bold question with
+    # the colon after it
+    for item in ('- **Cost:** "How much?" -- A lot.', "- **Why does it fail?**: Is it the cache?"):
+        ok = dockerqa.loads(_page("**Answer**: a", "**Follow-up chain:**", item))
+        assert not ok.diagnostics, item
+    (why,) = ok.get("b/q").follow_ups
+    assert why.question == "Why does it fail?"
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "repeated"),
+    [
+        ("C++", "C#", False),  # both slug to "c": the symbols are the topic
+        (".NET", "NET", False),
+        ("F#", "F", False),
+        ("C#", "c#", True),  # case aside
+        ("Go", "Go!", True),  # sentence punctuation at the end is not part of the topic
+        ("What is Docker?", "What is Docker", True),
+        ("Health Checks", "health  checks", True),
+        ("Multi-Stage Builds", "Multi Stage Builds", True),  # a hyphen joins words like a space
+        ("Distroless Images", "Distroless Images — Deep Dive", True),  # a subtitle aside
+        ("Service Mesh (Istio)", "Service Mesh (Linkerd)", False),
+        ("?", "!", False),  # a title of punctuation only is its own topic
+        ("🐳", "🐋", False),
+        ("容器", "容器", True),
+    ],
+)
+def test_repeated_topic_compares_the_titles_own_characters(
+    first: str, second: str, repeated: bool
+) -> None:
+    page = "\n\n".join(
+        [
+            "## 1. A",
+            f'<Accordion title="1. {first}">',
+            "**Answer**: a",
+            "</Accordion>",
+            "## 2. B",
+            f'<Accordion title="2. {second}">',
+            "**Answer**: b",
+            "</Accordion>",
+        ]
+    )
+    found = [d.message for d in dockerqa.loads(page).diagnostics if d.code == "repeated-topic"]
+    assert found == (
+        [f"{second!r} repeats the topic of {dockerqa.loads(page).questions[0].id} (line 3)"]
+        if repeated
+        else []
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "label_only"),
+    [
+        ("Cost:", '"How much?" -- A lot.', True),
+        ("Scale", ": 'What changes' -- Batching.", True),
+        ("**Budget:** 42", None, True),  # nothing with letters after the label it keeps
+        ("__Budget__: ?", None, True),
+        ("**Cost:** How much?", "A lot.", False),
+        ("Why?", ": Because.", False),
+        ("What is a layer?", None, False),
+        ("**Kubernetes** or Nomad?", None, False),
+    ],
+)
+def test_only_label(question: str, answer: str | None, label_only: bool) -> None:
+    assert only_label(FollowUp(question=question, answer=answer)) is label_only
+
+
+def test_a_labelled_quote_without_a_question_is_reported() -> None:
+    page = _page("**Answer**: a", "**Follow-up chain:**", '- **Budget:** "42"')
+    lib = dockerqa.loads(page)
+    assert lib.get("b/q").follow_ups == (FollowUp(question="**Budget:** 42"),)
+    assert [(d.line, d.code) for d in lib.diagnostics] == [(9, "label-only-follow-up")]
