@@ -599,6 +599,36 @@ CASES = [
         absent=("o.json",),
         setup=(write("page.lock", "{"),),
     ),
+    *(
+        Case(
+            f"lock-{name}",
+            ("lock", "--check", "--source", "page.mdx"),
+            1,
+            rf"{ERR}page\.lock:{line}: not valid JSON: {message}; {REBUILD}",
+            setup=(setup,),
+        )
+        for name, setup, line, message in (
+            (
+                "truncated",
+                edit_lock(lambda t: t[: t.index('"about": "') + 12]),
+                2,
+                r"unterminated string starting at column 12",
+            ),
+            (
+                "trailing-comma",
+                edit_lock(lambda t: t[: t.rindex("\n}")] + ",\n}\n"),
+                r"\d+",
+                r"a comma before \} \(column \d+\)",
+            ),
+            (
+                "bad-escape",
+                edit_lock(lambda t: t.replace('"about": "', '"about": "\\q', 1)),
+                2,
+                r"invalid \\escape \(column 13\)",
+            ),
+            ("extra-data", edit_lock(lambda t: t + "{}\n"), r"\d+", r"extra data \(column 1\)"),
+        )
+    ),
     Case(
         "lock-too-deep",
         (*EXPORT_ANKI, "--out", "d.apkg"),
