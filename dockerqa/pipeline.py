@@ -262,7 +262,8 @@ def export(
         assert current is not None  # refreshed or checked
         if report is not None and current.changes.describe():
             name = _names(library, lock_file)[0]  # as the page was given: a/ and b/ differ
-            report(f"updated {name}: {current.changes.describe()}")
+            done = "created" if current.changes.first else "updated"  # none before: created
+            report(f"{done} {name}: {current.changes.describe()}")
         if explain is not None:
             for line in current.decisions():
                 explain(line)

@@ -469,6 +469,21 @@ def test_same_as_compares_every_record_but_not_the_last_changes(page: Path) -> N
     assert not lock.same_as(lock.model_copy(update={"key": "other"}))
 
 
+@pytest.mark.parametrize("format", ["anki", "csv"])
+def test_an_export_says_it_created_the_lock_when_there_was_none(
+    page: Path, tmp_path: Path, format: str
+) -> None:
+    """Not "updated": there was nothing to update (the lock command says "lock written")."""
+    out = str(tmp_path / f"out.{format.replace('anki', 'apkg')}")
+    first = run_cli("export", format, "--source", str(page), "--out", out, cwd=tmp_path)
+    lines = first.stdout.splitlines()
+    assert first.returncode == 0 and lines[0].startswith(f"created {page.with_suffix('.lock')}: ")
+    assert "5 questions added" in lines[0] and "updated" not in first.stdout
+    _page(page, "v2")
+    again = run_cli("export", format, "--source", str(page), "--out", out, cwd=tmp_path)
+    assert again.stdout.startswith(f"updated {page.with_suffix('.lock')}: ")
+
+
 def test_the_lock_command_says_whether_it_wrote(page: Path) -> None:
     _page(page, "v1")
     lock = page.with_suffix(".lock")
