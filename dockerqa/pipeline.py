@@ -153,7 +153,7 @@ def find_question(
     """The question with ``id``: the id its lock keeps, or the one its title gives now."""
     try:
         return library.get(id)
-    except LookupFailed:
+    except LookupFailed as exc:
         lock_file = lock_path(resolve_source(source))
         try:
             renames = read_lock(lock_file).renames() if lock_file.is_file() else {}
@@ -161,7 +161,10 @@ def find_question(
             renames = {}
         if id in renames:
             return library.get(renames[id])
-        raise
+        listing = "dockerqa list" + (
+            f" --source {display_name(source)}" if source is not None else ""
+        )
+        raise LookupFailed(f"{display_name(source)}: {exc}; `{listing}` lists every id") from None
 
 
 def export(

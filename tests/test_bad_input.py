@@ -403,6 +403,20 @@ CASES = [
         setup=(write("bad.mdx", (FIXTURES / "invalid" / "unclosed_accordion.mdx").read_bytes()),),
     ),
     Case(
+        "show-unknown-id",
+        ("show", "nosuch/x", "--source", "page.mdx"),
+        1,
+        rf"{ERR}page\.mdx: no question with id 'nosuch/x'; "
+        r"`dockerqa list --source page\.mdx` lists every id$",
+    ),
+    Case(
+        "show-id-close-to-one",
+        ("show", "scenarios/restart-loop", "--source", "page.mdx"),
+        1,
+        rf"{ERR}page\.mdx: no question with id 'scenarios/restart-loop' \(did you mean: "
+        r"scenarios/the-restart-loop\); `dockerqa list --source page\.mdx` lists every id$",
+    ),
+    Case(
         "title-is-a-string-in-braces",
         ("list", "--source", "page.mdx"),
         0,
