@@ -319,8 +319,16 @@ def all_row(reviews: int) -> str:
 
 CASES = [
     # --- the page -------------------------------------------------------------------------------
-    Case("missing-page", ("validate", "missing.mdx"), 1, rf"{ERR}missing\.mdx:1:1: no such file$"),
-    Case("missing-source", ("list", "--source", "gone.mdx"), 1, rf"{ERR}gone\.mdx:1:1: no such"),
+    # a file that can't be read at all has no line to point to: the file alone is named
+    Case("missing-page", ("validate", "missing.mdx"), 1, rf"{ERR}missing\.mdx: no such file$"),
+    Case("missing-source", ("list", "--source", "gone.mdx"), 1, rf"{ERR}gone\.mdx: no such file$"),
+    Case(
+        "page-is-a-dangling-link",
+        ("validate", "dangling.mdx"),
+        1,
+        rf"{ERR}dangling\.mdx: no such file$",
+        setup=(symlink("dangling.mdx", "gone.mdx"),),
+    ),
     Case(
         "page-is-a-directory",
         ("validate", "pages"),
@@ -354,21 +362,21 @@ CASES = [
         "page-is-a-link-loop",
         ("validate", "loop.mdx"),
         1,
-        rf"{ERR}loop\.mdx:1:1: cannot read: too many levels of symbolic links$",
+        rf"{ERR}loop\.mdx: cannot read: too many levels of symbolic links$",
         setup=(symlink("loop.mdx", "loop.mdx"),),
     ),
     Case(
         "page-is-a-fifo-nothing-writes-to",
         ("validate", "fifo.mdx"),
         1,
-        rf"{ERR}fifo\.mdx:1:1: cannot read: no process writes to this pipe$",
+        rf"{ERR}fifo\.mdx: cannot read: no process writes to this pipe$",
         setup=(fifo("fifo.mdx"),),
     ),
     Case(
         "page-is-an-endless-device",
         ("list", "--source", "zero.mdx"),
         1,
-        rf"{ERR}zero\.mdx:1:1: cannot read: larger than 64 MiB$",
+        rf"{ERR}zero\.mdx: cannot read: larger than 64 MiB$",
         setup=(device("zero.mdx", ZERO),),
         root=True,
     ),
@@ -1147,8 +1155,8 @@ DENIED = "cannot read: permission denied$"
 STORE = ("drill", "--source", "page.mdx", "--store", "s.sqlite3")
 CHECK = ("lock", "--check", "--source", "page.mdx")
 UNREADABLE = [
-    pytest.param("page.mdx", ("validate", "page.mdx"), rf"page\.mdx:1:1: {DENIED}", id="page"),
-    pytest.param("page.mdx", (*EXPORT, "--out", "o"), rf"page\.mdx:1:1: {DENIED}", id="source"),
+    pytest.param("page.mdx", ("validate", "page.mdx"), rf"page\.mdx: {DENIED}", id="page"),
+    pytest.param("page.mdx", (*EXPORT, "--out", "o"), rf"page\.mdx: {DENIED}", id="source"),
     pytest.param("page.toml", ("validate", "page.mdx"), rf"page\.toml: {DENIED}", id="metadata"),
     pytest.param("page.lock", CHECK, r"page\.lock: cannot read: permission denied;", id="lock"),
     pytest.param("s.sqlite3", (*STORE, "--stats"), rf"s\.sqlite3: {DENIED}", id="store"),
@@ -1185,7 +1193,7 @@ def test_an_unreadable_file_is_one_line(
 
 
 def test_an_empty_path_is_a_parse_error_in_the_api() -> None:
-    with pytest.raises(dockerqa.ParseError, match=r"^'':1:1: an empty path names no page$"):
+    with pytest.raises(dockerqa.ParseError, match=r"^'': an empty path names no page$"):
         dockerqa.load("")
 
 
