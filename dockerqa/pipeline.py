@@ -579,6 +579,12 @@ def apply_filters(library: Library, filters: Mapping[str, Any]) -> Library:
         )
         topics = sorted({t for q in library for t in q.tags})
         untagged = [t for t in wanted_tags if not library.filter(tag=t).questions]
+        retired = [t for t in untagged if t.strip().lower().startswith("dockerqa::retired")]
+        if retired:
+            raise ExportError(
+                f"no question has the tag {retired[0]!r} (it marks the notes of questions that "
+                "left the page, so no question of the page carries it; search for it in Anki)"
+            )
         if untagged:
             known = ", ".join(topics) or "none: the page's metadata defines no topics"
             raise ExportError(
