@@ -398,9 +398,12 @@ def _targets(
             targets = [dest / _filename(exporters[0], key)]
         elif os.fspath(destination).endswith(_SEPARATORS):  # ``newdir/`` names a directory
             shown = os.fspath(destination)
-            if os.path.lexists(dest):
-                raise ExportError(f"{shown}: not a directory")
-            raise ExportError(f"{shown}: no such directory; create it first, or give a file name")
+            if os.path.lexists(dest):  # worded as an output inside a file is
+                raise ExportError(f"{shown}: cannot write: not a directory")
+            # worded as a file in a missing directory is: the directory named, to create
+            raise ExportError(
+                f"{shown}: no such directory {shown.rstrip(''.join(_SEPARATORS))}; create it first"
+            )
         else:
             targets = [dest]
     protected = {p for p in (page, lock_file) if p is not None}
