@@ -451,10 +451,37 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _line_of_second(text: str, key: str) -> int:
-    """The line of the second ``"key":`` in the text (where a key given twice is; 1 if the
-    text spells it otherwise)."""
-    found = [m.start() for m in re.finditer(re.escape(json.dumps(key)) + r"\s*:", text)]
-    return text.count("\n", 0, found[1]) + 1 if len(found) > 1 else 1
+    """The line where ``key`` is given the second time in one object (the key json gave up
+    on; 1 if the text can't be followed)."""
+    try:
+        _, found = _repeated(text, _skip_space(text, 0), key)
+    except (IndexError, ValueError, RecursionError):
+        found = None
+    return text.count("\n", 0, found) + 1 if found is not None else 1
+
+
+def _repeated(text: str, at: int, key: str) -> tuple[int, int | None]:
+    """Where the value at ``at`` ends, and where ``key`` is first written a second time in one
+    of its objects (None if never)."""
+    if text[at] not in "{[":
+        return _SCAN(text, at)[1], None
+    close = "}" if text[at] == "{" else "]"
+    seen: set[str] = set()
+    at = _skip_space(text, at + 1)
+    while text[at] != close:
+        if close == "}":
+            name, end = _SCAN(text, at)
+            if name == key and name in seen:
+                return end, at
+            seen.add(name)
+            at = _skip_space(text, text.index(":", end) + 1)
+        at, found = _repeated(text, at, key)
+        if found is not None:
+            return at, found
+        at = _skip_space(text, at)
+        if text[at] == ",":
+            at = _skip_space(text, at + 1)
+    return at + 1, None
 
 
 class _Invalid(Exception):
