@@ -57,7 +57,7 @@ def load(path: str | os.PathLike[str] | None = None) -> Library:
     read.
     """
     if path is not None and not os.fspath(path):  # Path("") would be the current directory
-        raise ParseError("an empty path names no page", "''", 1, 1)
+        raise ParseError("an empty path names no page", "''", None, None)
     source = resolve_source(path)
     if source.is_dir():  # before its NAME.toml is looked for: '.' and '/' have no NAME
         raise ParseError("is a directory, not a page", source, 1, 1)
@@ -70,11 +70,11 @@ def _read_page(source: Path) -> bytes:
     try:
         return read_input(source)
     except FileNotFoundError:
-        raise ParseError("no such file", source, 1, 1) from None
+        raise ParseError("no such file", source, None, None) from None
     except IsADirectoryError:
-        raise ParseError("is a directory, not a page", source, 1, 1) from None
+        raise ParseError("is a directory, not a page", source, None, None) from None
     except OSError as exc:
-        raise ParseError(f"cannot read: {reason(exc)}", source, 1, 1) from None
+        raise ParseError(f"cannot read: {reason(exc)}", source, None, None) from None
 
 
 def loads(

@@ -65,6 +65,15 @@ class _Path(click.Path):
         return super().convert(value, param, ctx)
 
 
+class _KindChoice(click.Choice):  # type: ignore[type-arg]
+    """A kind as `KINDS` spells it, or with hyphens as tags and headings do (``work-sample``)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value.replace("-", "_") in self.choices:
+            value = value.replace("-", "_")
+        return super().convert(value, param, ctx)
+
+
 SOURCE_OPTION: dict[str, Any] = {
     "type": _Path(readable=False, path_type=str),
     "help": "Interview page to read (default: the bundled Docker corpus).",
@@ -82,7 +91,11 @@ FILTER_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("--section", {"multiple": True, "help": "Only this section id (repeatable)."}),
     (
         "--kind",
-        {"type": click.Choice(KINDS), "multiple": True, "help": "Only this kind (repeatable)."},
+        {
+            "type": _KindChoice(KINDS),
+            "multiple": True,
+            "help": "Only this kind (repeatable); work-sample works as well as work_sample.",
+        },
     ),
     (
         "--tag",

@@ -16,15 +16,24 @@ class DockerQAError(Exception):
 class ParseError(DockerQAError):
     """The source text cannot be read as an interview page.
 
-    Carries the file, 1-based line and column, and a plain message.
+    Carries the file, 1-based line and column, and a plain message. A file that cannot be
+    read at all (missing, a dangling link, unreadable) has no line: both are None, and the
+    message names the file alone.
     """
 
-    def __init__(self, message: str, file: str | Path = "<string>", line: int = 1, column: int = 1):
+    def __init__(
+        self,
+        message: str,
+        file: str | Path = "<string>",
+        line: int | None = 1,
+        column: int | None = 1,
+    ):
         self.message = message
         self.file = str(file)
         self.line = line
         self.column = column
-        super().__init__(f"{self.file}:{line}:{column}: {message}")
+        where = self.file if line is None else f"{self.file}:{line}:{column}"
+        super().__init__(f"{where}: {message}")
 
 
 class MetadataError(DockerQAError):

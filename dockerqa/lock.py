@@ -436,9 +436,8 @@ def parse_lock(text: str, path: str | os.PathLike[str] = "<lock>") -> Lock:
             f"{path}:{line}: {exc.key}: given twice in one object; {_rebuild(path)}"
         ) from None
     except json.JSONDecodeError as exc:
-        raise LockError(
-            f"{path}:{exc.lineno}: not valid JSON: {exc.msg}; {_rebuild(path)}"
-        ) from None
+        line, problem = _json_problem(exc)
+        raise LockError(f"{path}:{line}: not valid JSON: {problem}; {_rebuild(path)}") from None
     except RecursionError:
         raise LockError(
             f"{path}:1: nested too deeply to be a lock file; {_rebuild(path)}"
@@ -463,7 +462,7 @@ def parse_lock(text: str, path: str | os.PathLike[str] = "<lock>") -> Lock:
         else:
             err = exc.errors()[0]
             loc, msg = tuple(err["loc"]), str(err["msg"])
-        line = _json_line_of(text, data, loc)
+        line = _json_line_of(text, loc)
         where = ".".join(str(p) for p in loc) or "lock"
         message = msg.removeprefix("Value error, ")
         raise LockError(f"{path}:{line}: {where}: {message}; {_rebuild(path)}") from None
@@ -488,10 +487,37 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _line_of_second(text: str, key: str) -> int:
-    """The line of the second ``"key":`` in the text (where a key given twice is; 1 if the
-    text spells it otherwise)."""
-    found = [m.start() for m in re.finditer(re.escape(json.dumps(key)) + r"\s*:", text)]
-    return text.count("\n", 0, found[1]) + 1 if len(found) > 1 else 1
+    """The line where ``key`` is given the second time in one object (the key json gave up
+    on; 1 if the text can't be followed)."""
+    try:
+        _, found = _repeated(text, _skip_space(text, 0), key)
+    except (IndexError, ValueError, RecursionError):
+        found = None
+    return text.count("\n", 0, found) + 1 if found is not None else 1
+
+
+def _repeated(text: str, at: int, key: str) -> tuple[int, int | None]:
+    """Where the value at ``at`` ends, and where ``key`` is first written a second time in one
+    of its objects (None if never)."""
+    if text[at] not in "{[":
+        return _SCAN(text, at)[1], None
+    close = "}" if text[at] == "{" else "]"
+    seen: set[str] = set()
+    at = _skip_space(text, at + 1)
+    while text[at] != close:
+        if close == "}":
+            name, end = _SCAN(text, at)
+            if name == key and name in seen:
+                return end, at
+            seen.add(name)
+            at = _skip_space(text, text.index(":", end) + 1)
+        at, found = _repeated(text, at, key)
+        if found is not None:
+            return at, found
+        at = _skip_space(text, at)
+        if text[at] == ",":
+            at = _skip_space(text, at + 1)
+    return at + 1, None
 
 
 class _Invalid(Exception):
@@ -542,20 +568,84 @@ def _rebuild(path: Path) -> str:
     )
 
 
-def _json_line_of(text: str, data: Mapping[str, Any], loc: tuple[Any, ...]) -> int:
-    """Best guess at the line of a validation error: the entry's id, else the key's first use."""
-    needle: str | None = None
-    if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
-        items = data.get("questions")
-        if isinstance(items, list) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
-            qid = items[loc[1]].get("id")
-            if isinstance(qid, str):
-                needle = f'"id": {json.dumps(qid, ensure_ascii=False)}'
-    if needle is None and loc and isinstance(loc[-1], str):
-        needle = f'"{loc[-1]}"'
-    if needle is None or needle not in text:
-        return 1
-    return text[: text.index(needle)].count("\n") + 1
+def _json_problem(exc: json.JSONDecodeError) -> tuple[int, str]:
+    """The line of a JSON syntax error and what is wrong there, as a whole phrase with its
+    column (json's own messages end in "at" and leave the position to a line of their own)."""
+    before = exc.doc[: exc.pos].rstrip(" \t\r\n")
+    if before.endswith(",") and exc.doc[exc.pos : exc.pos + 1] in ("}", "]"):
+        comma = len(before) - 1
+        column = comma - exc.doc.rfind("\n", 0, comma)
+        line = exc.doc.count("\n", 0, comma) + 1
+        return line, f"a comma before {exc.doc[exc.pos]} (column {column})"
+    message = exc.msg[:1].lower() + exc.msg[1:]
+    if message.endswith(" at"):
+        return exc.lineno, f"{message} column {exc.colno}"
+    return exc.lineno, f"{message} (column {exc.colno})"
+
+
+def _json_line_of(text: str, loc: tuple[Any, ...]) -> int:
+    """The line of the value a validation error names: ``loc`` followed through the text, key
+    by key and item by item, to the deepest part of it the text holds (an object's key where
+    it is written, an array's item where it starts); 1 for the whole file."""
+    at, found = 0, 0
+    try:
+        at = _skip_space(text, 0)
+        for part in loc:
+            if text[at] == "{" and isinstance(part, str):
+                at = _member(text, at, part)
+            elif text[at] == "[" and isinstance(part, int) and not isinstance(part, bool):
+                at = _item(text, at, part)
+            else:
+                break
+            if at < 0:
+                break
+            found = at
+            if text[at] == '"':  # a key: its value follows the colon
+                _, at = _SCAN(text, at)
+                at = _skip_space(text, text.index(":", at) + 1)
+    except (IndexError, ValueError):  # not the text of the data: no better guess
+        pass
+    return text.count("\n", 0, found) + 1
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+_SCAN = json.JSONDecoder().raw_decode  # one value at an index, and where it ends
+
+
+def _skip_space(text: str, at: int) -> int:
+    match = _SPACE.match(text, at)
+    return match.end() if match else at
+
+
+def _member(text: str, at: int, key: str) -> int:
+    """Where ``"key"`` of the object starting at ``at`` is written (-1 when absent)."""
+    at = _skip_space(text, at + 1)
+    while text[at] == '"':
+        start = at
+        name, at = _SCAN(text, at)
+        if name == key:
+            return start
+        at = _skip_space(text, text.index(":", at) + 1)
+        _, at = _SCAN(text, at)
+        at = _skip_space(text, at)
+        if text[at] != ",":
+            break
+        at = _skip_space(text, at + 1)
+    return -1
+
+
+def _item(text: str, at: int, index: int) -> int:
+    """Where item ``index`` of the array starting at ``at`` starts (-1 when it has fewer)."""
+    at = _skip_space(text, at + 1)
+    if text[at] == "]":
+        return -1
+    for _ in range(index):
+        _, at = _SCAN(text, at)
+        at = _skip_space(text, at)
+        if text[at] != ",":
+            return -1
+        at = _skip_space(text, at + 1)
+    return at
 
 
 # --- the clock -------------------------------------------------------------------------------

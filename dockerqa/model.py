@@ -101,6 +101,11 @@ class Kind(enum.StrEnum):
         """What this kind's prompt is called (``Scenario``, ``Work-sample prompt``)."""
         return PROMPT_LABELS.get(self, FIELD_LABELS["prompt"])
 
+    @classmethod
+    def parse(cls, value: str) -> Kind:
+        """A kind as a person types it: its value or with hyphens (``work-sample``), any case."""
+        return cls(str(value).strip().lower().replace("-", "_"))
+
 
 # --- the one vocabulary: every exporter and the command line name things with these ----------
 
@@ -368,8 +373,38 @@ class Diagnostic(_Frozen):
 TOPIC_TAG_PREFIX = "dockerqa::topic::"
 
 
+#: How Anki shows a card-type tag (``dockerqa::type::main``).
+TYPE_TAG_PREFIX = "dockerqa::type::"
+_KIND_TAG_PREFIX = "dockerqa::kind::"
+
+
 def _has_tag(have: list[str], wanted: str) -> bool:
     return any(t == wanted or t.startswith(f"{wanted}::") for t in have)
+
+
+def card_types(question: Question) -> list[str]:
+    """The types of card a question gives in a deck or CSV (what its ``dockerqa::type::``
+    tags say): ``main``, and ``follow-up``, ``red-flag`` and ``table-row`` when it has what
+    those cards ask."""
+    from dockerqa.tables import table_rows  # tables reads questions: imported when asked
+
+    types = ["main"]
+    if any(f.answer for f in question.follow_ups):
+        types.append("follow-up")
+    if question.red_flag:
+        types.append("red-flag")
+    if table_rows(question):
+        types.append("table-row")
+    return types
+
+
+def _card_tag(wanted: str) -> str:
+    """A full tag as typed, as the cards spell it: any case, a kind with hyphens
+    (``dockerqa::kind::work-sample``) as its value (``work_sample``)."""
+    tag = wanted.strip().lower()
+    if tag.startswith(_KIND_TAG_PREFIX):
+        return _KIND_TAG_PREFIX + tag.removeprefix(_KIND_TAG_PREFIX).replace("-", "_")
+    return tag
 
 
 def _matches(q: Question, key: str, wanted: Any) -> bool:
@@ -379,14 +414,17 @@ def _matches(q: Question, key: str, wanted: Any) -> bool:
     if key == "tag":
         # a bare tag is a topic; a full tag, as Anki shows it, may be any of the card tags
         for value in values:
-            tag = str(value).strip().lower()
+            tag = _card_tag(str(value))
             if tag.startswith("dockerqa::"):
-                if _has_tag([t.lower() for t in question_tags(q)], tag):
+                have = [t.lower() for t in question_tags(q)]
+                if tag.startswith(TYPE_TAG_PREFIX.removesuffix("::")):  # what its cards are
+                    have += [f"{TYPE_TAG_PREFIX}{t}" for t in card_types(q)]
+                if _has_tag(have, tag):
                     return True
             elif _has_tag([t.lower() for t in q.tags], tag):
                 return True
         return False
-    return any(getattr(q, key) == (Kind(v) if key == "kind" else v) for v in values)
+    return any(getattr(q, key) == (Kind.parse(v) if key == "kind" else v) for v in values)
 
 
 class Counts(_Frozen):
@@ -469,8 +507,10 @@ class Library(_Frozen):
         """A library with only the matching questions (and the sections that still have some).
 
         ``level`` matches exactly; ``min_level`` keeps that level and above. List values match
-        any of their items. A tag is a topic (any case), or any card tag in the form Anki shows
-        (``dockerqa::level::advanced``); it also matches its ``tag::child`` tags.
+        any of their items. A kind may be written with hyphens (``work-sample``). A tag is a
+        topic (any case), or any card tag in the form Anki shows (``dockerqa::level::advanced``,
+        ``dockerqa::type::red-flag``: the questions that give such a card); it also matches its
+        ``tag::child`` tags.
         """
         lv = Level(level) if level is not None else None
         mlv = Level(min_level) if min_level is not None else None

@@ -153,7 +153,7 @@ def find_question(
     """The question with ``id``: the id its lock keeps, or the one its title gives now."""
     try:
         return library.get(id)
-    except LookupFailed:
+    except LookupFailed as exc:
         lock_file = lock_path(resolve_source(source))
         try:
             renames = read_lock(lock_file).renames() if lock_file.is_file() else {}
@@ -161,7 +161,10 @@ def find_question(
             renames = {}
         if id in renames:
             return library.get(renames[id])
-        raise
+        listing = "dockerqa list" + (
+            f" --source {display_name(source)}" if source is not None else ""
+        )
+        raise LookupFailed(f"{display_name(source)}: {exc}; `{listing}` lists every id") from None
 
 
 def export(
@@ -262,7 +265,8 @@ def export(
         assert current is not None  # refreshed or checked
         if report is not None and current.changes.describe():
             name = _names(library, lock_file)[0]  # as the page was given: a/ and b/ differ
-            report(f"updated {name}: {current.changes.describe()}")
+            done = "created" if current.changes.first else "updated"  # none before: created
+            report(f"{done} {name}: {current.changes.describe()}")
         if explain is not None:
             for line in current.decisions():
                 explain(line)
@@ -394,9 +398,12 @@ def _targets(
             targets = [dest / _filename(exporters[0], key)]
         elif os.fspath(destination).endswith(_SEPARATORS):  # ``newdir/`` names a directory
             shown = os.fspath(destination)
-            if os.path.lexists(dest):
-                raise ExportError(f"{shown}: not a directory")
-            raise ExportError(f"{shown}: no such directory; create it first, or give a file name")
+            if os.path.lexists(dest):  # worded as an output inside a file is
+                raise ExportError(f"{shown}: cannot write: not a directory")
+            # worded as a file in a missing directory is: the directory named, to create
+            raise ExportError(
+                f"{shown}: no such directory {shown.rstrip(''.join(_SEPARATORS))}; create it first"
+            )
         else:
             targets = [dest]
     protected = {p for p in (page, lock_file) if p is not None}
@@ -583,6 +590,12 @@ def apply_filters(library: Library, filters: Mapping[str, Any]) -> Library:
         )
         topics = sorted({t for q in library for t in q.tags})
         untagged = [t for t in wanted_tags if not library.filter(tag=t).questions]
+        retired = [t for t in untagged if t.strip().lower().startswith("dockerqa::retired")]
+        if retired:
+            raise ExportError(
+                f"no question has the tag {retired[0]!r} (it marks the notes of questions that "
+                "left the page, so no question of the page carries it; search for it in Anki)"
+            )
         if untagged:
             known = ", ".join(topics) or "none: the page's metadata defines no topics"
             raise ExportError(

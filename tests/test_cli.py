@@ -227,7 +227,7 @@ def test_export_locked_fails_instead_of_writing_the_lock(tmp_path: Path) -> None
     [
         (["show", "nope/nothing"], "no question with id 'nope/nothing'"),
         (["export", "json", "--section", "nope"], "unknown section 'nope' (available: "),
-        (["validate", "missing.mdx"], "missing.mdx:1:1: no such file"),
+        (["validate", "missing.mdx"], "missing.mdx: no such file"),
         (
             ["list", "--source", str(FIXTURES / "invalid" / "unclosed_accordion.mdx")],
             "unclosed_accordion.mdx:6:1: <Accordion> (line 4) is not closed before "

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dockerqa
 from conftest import FIXTURES, ROOT, run_cli
@@ -20,7 +24,7 @@ from dockerqa.identity import (
     similarity,
     sketch,
 )
-from dockerqa.lock import Lock, read_lock, retired_questions
+from dockerqa.lock import Lock, parse_lock, read_lock, retired_questions
 from dockerqa.pipeline import refresh
 
 STORY = FIXTURES / "anki"
@@ -338,13 +342,13 @@ def test_bad_entry_points_at_its_line(page: Path) -> None:
     refresh(dockerqa.load(page), path, now=T0)
     text = path.read_text(encoding="utf-8")
     target = '"id": "basics/exposing-ports"'
-    line = text[: text.index(target)].count("\n") + 1
     block = text.rindex("{", 0, text.index(target))  # keys are sorted: "changed" comes first
+    line = text[: text.index('"changed": ', block)].count("\n") + 1  # the damaged value's line
     bad = text[block:].replace('"changed": 1700000000', '"changed": "x"', 1)
     path.write_text(text[:block] + bad, encoding="utf-8")
     with pytest.raises(LockError) as err:
         read_lock(path)
-    assert str(err.value).startswith(f"{path}:{line}: questions.")
+    assert str(err.value).startswith(f"{path}:{line}: questions.1.changed: ")
 
 
 def test_check_rejects_a_lock_that_does_not_match(page: Path) -> None:
@@ -465,6 +469,21 @@ def test_same_as_compares_every_record_but_not_the_last_changes(page: Path) -> N
     assert not lock.same_as(lock.model_copy(update={"key": "other"}))
 
 
+@pytest.mark.parametrize("format", ["anki", "csv"])
+def test_an_export_says_it_created_the_lock_when_there_was_none(
+    page: Path, tmp_path: Path, format: str
+) -> None:
+    """Not "updated": there was nothing to update (the lock command says "lock written")."""
+    out = str(tmp_path / f"out.{format.replace('anki', 'apkg')}")
+    first = run_cli("export", format, "--source", str(page), "--out", out, cwd=tmp_path)
+    lines = first.stdout.splitlines()
+    assert first.returncode == 0 and lines[0].startswith(f"created {page.with_suffix('.lock')}: ")
+    assert "5 questions added" in lines[0] and "updated" not in first.stdout
+    _page(page, "v2")
+    again = run_cli("export", format, "--source", str(page), "--out", out, cwd=tmp_path)
+    assert again.stdout.startswith(f"updated {page.with_suffix('.lock')}: ")
+
+
 def test_the_lock_command_says_whether_it_wrote(page: Path) -> None:
     _page(page, "v1")
     lock = page.with_suffix(".lock")
@@ -507,7 +526,8 @@ def test_every_snapshot_value_is_checked_when_the_lock_is_read(
     entry["snapshot"][key] = value
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     text = path.read_text(encoding="utf-8")
-    line = text[: text.index(f'"id": "{entry["id"]}"')].count("\n") + 1
+    snapshot = text.index('"snapshot": {', text.index(f'"id": "{entry["id"]}"'))
+    line = text[: text.index(f'"{key}": ', snapshot)].count("\n") + 1  # the field's own line
     with pytest.raises(LockError, match=rf"^{path}:{line}: questions\.0\.snapshot\.{field}: "):
         read_lock(path)
     checked = run_cli("lock", "--check", "--source", str(page))
@@ -524,3 +544,117 @@ def test_every_snapshot_value_is_checked_when_the_lock_is_read(
     assert exported.returncode == 1 and "Traceback" not in exported.stderr
     assert exported.stderr.startswith(f"dockerqa: error: {path}:{line}: ")
     assert path.read_bytes() == before and not (tmp_path / "d.apkg").exists()
+
+
+# --- where a damaged lock is reported -------------------------------------------------------
+
+#: The bundled lock as data: every damage below is made to a copy of it.
+_CORPUS_LOCK = json.loads((ROOT / "corpus" / "docker.lock").read_text(encoding="utf-8"))
+
+
+def _leaves(data: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Every path to a string or number in ``data`` (the fields a user can mistype)."""
+    if isinstance(data, dict):
+        return [p for key, value in data.items() for p in _leaves(value, (*path, key))]
+    if isinstance(data, list):
+        return [p for i, value in enumerate(data) for p in _leaves(value, (*path, i))]
+    return [path] if isinstance(data, str | int) and not isinstance(data, bool) else []
+
+
+def _damaged(path: tuple[object, ...], value: object) -> tuple[str, int]:
+    """The corpus lock's text with the value at ``path`` replaced, and the line that holds it."""
+    data = json.loads(json.dumps(_CORPUS_LOCK))
+    *parents, last = path
+    holder: Any = data
+    for part in parents:
+        holder = holder[part]
+    holder[last] = "\x00marker"
+    marked = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    line = marked[: marked.index('"\\u0000marker"')].count("\n") + 1
+    holder[last] = value
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n", line
+
+
+def _reported(text: str) -> str:
+    with pytest.raises(LockError) as caught:
+        parse_lock(text, "docker.lock")
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("questions", 3, "id"), 5),  # not the first question's id
+        (("questions", 3, "changed"), "yesterday"),  # not the exporters' "changed"
+        (("questions", 0, "snapshot", "follow_ups", 1, "answer"), 7),  # a nested repeated key
+        (("questions", 0, "follow_ups", 2), 9),  # an array item
+        (("questions", 7, "snapshot", "level"), "expert"),
+        (("key",), 5),
+    ],
+)
+def test_a_damaged_value_is_reported_at_its_own_line(
+    path: tuple[object, ...], value: object
+) -> None:
+    text, line = _damaged(path, value)
+    where = ".".join(str(p) for p in path)
+    assert _reported(text).startswith(f"docker.lock:{line}: {where}: ")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_any_damaged_field_is_reported_at_the_line_that_holds_it(data: st.DataObject) -> None:
+    path = data.draw(st.sampled_from(_leaves(_CORPUS_LOCK)))
+    value = data.draw(st.sampled_from([5, "yesterday", [1], {"x": 1}, None]))
+    text, line = _damaged(path, value)
+    try:
+        parse_lock(text, "docker.lock")
+    except LockError as exc:
+        head, where, _ = str(exc).split(": ", 2)
+        # The field named is the damaged one (or a part of it, for a value of the wrong shape),
+        # and the line given holds it.
+        damaged = ".".join(str(p) for p in path)
+        assert damaged.startswith(where) or where.startswith(damaged), str(exc)
+        if where.startswith(damaged):
+            assert head == f"docker.lock:{line}", str(exc)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{\n  "key": "dock', "not valid JSON: unterminated string starting at column 10"),
+        ('{\n  "key": "x",\n}\n', r"not valid JSON: a comma before } \(column 13\)"),
+        ('{\n  "key": "a\\qb"\n}\n', r"not valid JSON: invalid \\escape"),
+        ('{"key": "x"}\n{}', r"not valid JSON: extra data \(column 1\)"),
+        ("", r"not valid JSON: expecting value \(column 1\)"),
+        ('{"key": "a\x01"}', "not valid JSON: invalid control character"),
+    ],
+)
+def test_every_json_error_is_one_whole_message(text: str, message: str) -> None:
+    reported = _reported(text)
+    assert re.search(rf"^docker\.lock:\d+: (?:{message})", reported), reported
+    what = reported.split("; ")[0]
+    assert not what.endswith((" at", "starting")) and "column" in what, reported
+
+
+@pytest.mark.parametrize(
+    ("path", "key"),
+    [
+        (("questions", 3), "changed"),  # "changed" is also a key of the exporters' state
+        (("questions", 0, "snapshot", "follow_ups", 1), "answer"),  # and of every snapshot
+        ((), "version"),
+    ],
+)
+def test_a_key_given_twice_is_reported_where_it_is_repeated(
+    path: tuple[object, ...], key: str
+) -> None:
+    data = json.loads(json.dumps(_CORPUS_LOCK))
+    holder: Any = data
+    for part in path:
+        holder = holder[part]
+    holder[key] = "\x00marker"
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    at = text.index('"\\u0000marker"')
+    line = text[:at].count("\n") + 1
+    # the same key again, just after the first: on the next line
+    text = text[:at] + f'"\\u0000marker",\n"{key}": 1' + text[at + len('"\\u0000marker"') :]
+    assert _reported(text).startswith(f"docker.lock:{line + 1}: {key}: given twice in one object")

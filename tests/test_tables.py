@@ -186,13 +186,10 @@ def test_a_damaged_row_alias_names_the_lock_and_line(
     (entry,) = [e for e in data["questions"] if e["id"] == "fundamentals/vm-vs-container"]
     entry["rows"] = rows
     lock_file.write_text(json.dumps(data, indent=2), encoding="utf-8")
-    line = (
-        lock_file.read_text(encoding="utf-8")
-        .split("\n")
-        .index('      "id": "fundamentals/vm-vs-container",')
-        + 1
-    )
+    lines = lock_file.read_text(encoding="utf-8").split("\n")
+    entry_line = lines.index('      "id": "fundamentals/vm-vs-container",')
+    line = next(i for i, t in enumerate(lines) if i > entry_line and t.startswith('      "rows": '))
     with pytest.raises(LockError) as caught:
         read_lock(lock_file)
-    assert str(caught.value).startswith(f"{lock_file}:{line}: questions.")
+    assert str(caught.value).startswith(f"{lock_file}:{line + 1}: questions.")  # the rows' line
     assert message in str(caught.value) and "\n" not in str(caught.value)

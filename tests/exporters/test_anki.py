@@ -1094,3 +1094,72 @@ def test_the_corpus_field_html_is_pinned_to_fields_version(corpus_apkg: Path) ->
     # corpus gives other field HTML on purpose, raise notetypes.FIELDS_VERSION (every note gets a
     # newer mod with the next export), then update both values here.
     assert (_fields_digest(corpus_apkg), notetypes.FIELDS_VERSION) == ("8f4c71bf73b82d6c", 4)
+
+
+# --- --tag takes every tag a card carries ------------------------------------------------------
+
+
+def _listed(*args: str) -> list[str]:
+    result = run_cli("list", *args)
+    assert result.returncode == 0, result.stderr
+    return [line.split()[0] for line in result.stdout.splitlines()]
+
+
+def test_every_tag_of_the_deck_and_the_csv_selects_the_questions_that_carry_it(
+    tmp_path: Path,
+) -> None:
+    """What README promises: any card tag in the form Anki shows works with ``--tag``, and
+    selects exactly the questions whose notes (deck) or cards (CSV) carry it."""
+    page = corpus_copy(tmp_path / "page")
+    apkg, csv_file = tmp_path / "all.apkg", tmp_path / "all.csv"
+    cards = "main,follow-up,red-flag,table-row"
+    for args in (
+        ("anki", "--cards", cards, "--out", str(apkg)),
+        ("csv", "--plain", "--out", str(csv_file)),
+    ):
+        done = run_cli("export", *args[:1], "--source", str(page), *args[1:])
+        assert done.returncode == 0, done.stderr
+    carriers: dict[str, set[str]] = {}
+    col = open_collection(tmp_path / "c.anki2")
+    try:
+        import_apkg(col, apkg)
+        for nid in col.find_notes(""):
+            note = col.get_note(nid)
+            qid = note["Id"] if "Id" in note else note["Question id"]
+            for tag in note.tags:
+                carriers.setdefault(tag, set()).add(re.sub(r"<[^>]+>", "", qid))
+    finally:
+        col.close()
+    import csv
+
+    with csv_file.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):  # the plain CSV: one row per card, the same tags
+            for tag in row["tags"].split():
+                carriers.setdefault(tag, set()).add(row["id"].split("#")[0])
+    types = {t for t in carriers if t.startswith("dockerqa::type::")}
+    assert types == {f"dockerqa::type::{t}" for t in ("main", "follow-up", "red-flag", "table-row")}
+    for tag, ids in sorted(carriers.items()):
+        assert set(_listed("--source", str(page), "--tag", tag)) == ids, tag
+        if "::type::" in tag:  # any case, as for every tag
+            assert set(_listed("--source", str(page), "--tag", tag.upper())) == ids, tag
+    everything = set(_listed("--source", str(page)))
+    assert set(_listed("--source", str(page), "--tag", "dockerqa::type")) == everything
+
+
+def test_a_kind_is_taken_with_a_hyphen_or_an_underscore() -> None:
+    work = _listed("--kind", "work_sample")
+    assert len(work) == 4
+    assert _listed("--kind", "work-sample") == work
+    assert _listed("--tag", "dockerqa::kind::work-sample") == work
+    assert _listed("--tag", "dockerqa::kind::work_sample") == work
+    assert [q.id for q in dockerqa.load().filter(kind="work-sample")] == work
+
+
+def test_the_retired_tag_says_where_it_is() -> None:
+    """Only notes of questions that left the page carry it: none of the page's questions."""
+    result = run_cli("list", "--tag", "dockerqa::retired")
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        "dockerqa: error: no question has the tag 'dockerqa::retired' (it marks the notes of "
+        "questions that left the page"
+    ), result.stderr
