@@ -584,7 +584,15 @@ def drill(
     _settled()
 
     moment = parse_time(now) if now is not None else None
-    session = Drill.open(source, store, filters=_filters(kwargs), now=moment, create=not show_stats)
+    session = Drill.open(
+        source,
+        store,
+        filters=_filters(kwargs),
+        now=moment,
+        create=not show_stats,
+        report=lambda line: click.echo(line, err=True),  # standard output is the interview's
+        explain=lambda line: click.echo(f"  {line}", err=True),
+    )
     screen = Screen(sys.stdin, sys.stdout)
     told: set[str] = set()
 

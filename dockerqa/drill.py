@@ -19,7 +19,7 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -555,6 +555,8 @@ class Drill:
         filters: Mapping[str, Any] | None = None,
         now: datetime | None = None,
         create: bool = True,
+        report: Callable[[str], None] | None = None,
+        explain: Callable[[str], None] | None = None,
     ) -> Drill:
         """A drill over a page (default: the bundled corpus), as ``dockerqa drill`` makes it.
 
@@ -562,10 +564,12 @@ class Drill:
         (it is rewritten only when the page changed), so renames, follow-up slots and
         retired questions are the ones the Anki deck sees. ``filters`` are `Library.filter`
         keywords; ``store`` is a `Store` or its path (default: `default_store`), opened with
-        ``create`` (False: only to read, as ``--stats`` does; see `Store`).
+        ``create`` (False: only to read, as ``--stats`` does; see `Store`). ``report`` and
+        ``explain`` hear what the refresh did to the lock, as an export's do
+        (`dockerqa.pipeline.tell_refresh`).
         """
         from dockerqa._load import lock_path, metadata_path, resolve_source
-        from dockerqa.pipeline import open_page, same_file
+        from dockerqa.pipeline import open_page, same_file, tell_refresh
 
         page_file = resolve_source(source)
         if store is not None and not isinstance(store, Store) and page_file.name:
@@ -576,6 +580,7 @@ class Drill:
                         "store; give another --store"
                     )
         page = open_page(source, use="refresh", filters=filters)
+        tell_refresh(page, report, explain)
         opened = store if isinstance(store, Store) else Store(store, create=create)
         drill = cls(page.library, opened, lock=page.lock, now=now)
         drill.key = page.key  # the key the lock keeps for the page's cards

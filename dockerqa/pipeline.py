@@ -263,13 +263,7 @@ def export(
         )
         current = opened.lock
         assert current is not None  # refreshed or checked
-        if report is not None and current.changes.describe():
-            name = _names(library, lock_file)[0]  # as the page was given: a/ and b/ differ
-            done = "created" if current.changes.first else "updated"  # none before: created
-            report(f"{done} {name}: {current.changes.describe()}")
-        if explain is not None:
-            for line in current.decisions():
-                explain(line)
+        tell_refresh(opened, report, explain)
     else:  # the lock only for the ids it keeps through renames
         opened = open_page(library, lock=lock_file, filters=filters)
         current = opened.lock
@@ -454,6 +448,25 @@ def _checked(pieces: Iterable[bytes], e: Exporter) -> Iterator[bytes]:
             raise ExportError(f"the {exporter} exporter's stream() gave a "
                               f"{type(piece).__name__}, not bytes")  # fmt: skip
         yield bytes(piece)
+
+
+def tell_refresh(
+    page: Page,
+    report: Callable[[str], None] | None = None,
+    explain: Callable[[str], None] | None = None,
+) -> None:
+    """Say what refreshing a page's lock did: ``report`` one line when the lock changed
+    (``created``/``updated NAME: …``), ``explain`` one line per identity decision."""
+    lock = page.lock
+    if lock is None or page.lock_file is None:
+        return
+    if report is not None and lock.changes.describe():
+        name = _names(page.library, page.lock_file)[0]  # as the page was given: a/ and b/ differ
+        done = "created" if lock.changes.first else "updated"  # none before: created
+        report(f"{done} {name}: {lock.changes.describe()}")
+    if explain is not None:
+        for line in lock.decisions():
+            explain(line)
 
 
 def _names(library: Library, path: Path) -> tuple[str, str]:

@@ -800,3 +800,18 @@ def test_new_for_a_question_that_keeps_its_own_id_is_one_line(page: Path) -> Non
         "took as renamed: nothing to make new (taken as renamed: none)\n"
     )
     assert page.with_suffix(".lock").read_bytes() == before
+
+
+def test_a_drill_that_refreshes_the_lock_says_what_it_decided(page: Path) -> None:
+    # the drill brings the lock up to date as an export does, and says so as an export does
+    edit(page, ("2. Exposing Ports", "2. Exposing and Publishing Ports"), (PORTS, PORTS + GROWN))
+    store = page.with_name("drill.sqlite3")
+    result = run_cli("drill", "--source", str(page), "--store", str(store), "--stats")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"updated {page.with_suffix('.lock')}: 1 question renamed",
+        '  kept basics/exposing-ports for "Exposing and Publishing Ports": title contains the '
+        "old one, same place, 100% of the old answer kept",
+    ]
+    again = run_cli("drill", "--source", str(page), "--store", str(store), "--stats")
+    assert (again.returncode, again.stderr) == (0, "")  # nothing decided the second time
