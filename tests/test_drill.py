@@ -452,6 +452,7 @@ class Terminal:
         self.fd = master
         self.raw = b""
         self.mark = 0
+        self.columns = columns
 
     @property
     def text(self) -> str:
@@ -476,6 +477,16 @@ class Terminal:
 
     def press(self, keys: bytes) -> None:
         os.write(self.fd, keys)
+
+    def screen(self) -> list[str]:
+        """The rows the terminal shows now (what ``tmux capture-pane -p`` gives), from a
+        terminal emulator fed everything written so far."""
+        import pyte
+
+        rows, columns = 24, self.columns
+        shown = pyte.Screen(columns, rows)
+        pyte.ByteStream(shown).feed(self.raw)
+        return [row.rstrip() for row in shown.display]
 
     def finish(self) -> int:
         """Read until the command exits; its status."""
@@ -555,6 +566,40 @@ def test_a_narrow_terminal_loses_nothing(page: Path, store: Path) -> None:
     finally:
         status = term.close()
     assert status == 0
+
+
+@pytest.mark.parametrize("columns", [80, 40])
+def test_a_timed_answer_stays_on_screen_above_the_key_points(
+    page: Path, store: Path, columns: int
+) -> None:
+    # ARCH has 13 key points; the timer's notes and the notice take rows of the screen too
+    assert drill(page, store, "--new", "1", input=script(3, 3, 3, 3, 3)).returncode == 0
+    term = Terminal(page, store, "--new", "1", "--time", "2", columns=columns)
+    try:
+        term.expect("You have 2 s.")
+        term.press(b"Docker has a client, a daemon and registries.\r")
+        term.expect(" s left)")
+        term.expect("Time is up (2 s)", timeout=10)
+        term.press(b"more text\r")
+        term.expect(" s over)")
+        term.press(b"\r")
+        term.expect("[m] more [q] quit")
+        rows = term.screen()
+        term.press(b"q")
+        term.expect("Session stopped: 0 ratings saved.")
+    finally:
+        status = term.close()
+    assert status == 0
+    text = "\n".join(rows)
+    flat = " ".join(text.split())
+    # the whole answer, the notice unbroken, every key point and the rating keys on screen
+    assert "Docker has a client, a daemon and regist" in text, text
+    assert re.search(r"^more text\b", text, re.M), text
+    assert "Time is up (2 s): finish when ready; the overtime is noted." in flat, text
+    assert re.search(r"^Time: \d+ s of 2: \d+ s overtime$", text, re.M), text
+    assert "Key points: 3 of 13 covered" in flat, text
+    assert text.count("✓") + text.count("✗") == 13, text
+    assert rows[-1].endswith("[q] quit"), text
 
 
 def test_keys_typed_ahead_show_once_and_count(page: Path, store: Path) -> None:
@@ -781,7 +826,7 @@ def test_a_notice_the_moment_time_is_up_keeps_what_is_typed(page: Path, store: P
         status = term.close()
     assert status == 0
     # the notice opens a line above the one being typed and goes back to it
-    assert b"\x1b7\x1b[L\r" in term.raw and b"\x1b8\x1b[B" in term.raw
+    assert b"\x1b7\x1b[1L\r" in term.raw and b"\x1b8\x1b[1B" in term.raw
 
 
 # --- learning steps, timer, stats, damaged rows -----------------------------------------------
