@@ -197,7 +197,7 @@ class Store:
                 raise DrillError(
                     f"{self.path}: cannot create its folder ({exc.strerror})"
                 ) from None
-        elif not self.path.parent.is_dir():
+        elif not self.empty and not self.path.parent.is_dir():  # reading needs no folder
             raise DrillError(f"{self.path}: no such directory {self.path.parent}; create it first")
         self._db: sqlite3.Connection | None = None
         #: One line per damaged row met so far (see the class docstring), each once.

@@ -410,9 +410,14 @@ def test_bad_now_is_one_line(page: Path, store: Path) -> None:
     )
 
 
-def test_a_store_in_a_missing_folder_is_refused(page: Path, tmp_path: Path) -> None:
+def test_a_store_in_a_missing_folder_is_empty_for_stats_and_refused_by_a_session(
+    page: Path, tmp_path: Path
+) -> None:
     store = tmp_path / "nodir" / "s.sqlite3"
-    result = drill(page, store, "--stats")
+    stats = drill(page, store, "--stats")  # reading needs no folder: nothing rated yet
+    assert (stats.returncode, stats.stderr) == (0, ""), stats.stderr
+    assert re.search(r"│ all +│ +88 │ +88 │ +0 │ +0 │ no due reviews yet │", stats.stdout)
+    result = drill(page, store, "--new", "1", input=script(3))  # a session writes
     assert result.returncode == 1
     assert result.stderr == (
         f"dockerqa: error: {store}: no such directory {store.parent}; create it first\n"
