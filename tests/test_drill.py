@@ -1093,3 +1093,37 @@ def test_hard_says_a_time_and_a_wait_that_agree(page: Path, store: Path) -> None
     due = cards(store)[(VM, 0)]
     assert due == T0 + timedelta(minutes=5, seconds=30)
     assert "Hard: next 2026-03-01 09:06 (in 6 minutes)" in result.stdout
+
+
+def test_what_a_strong_answer_holds_is_the_answer_not_talk_about_the_interview(
+    page: Path, store: Path
+) -> None:
+    result = drill(page, store, "--new", "1", input="namespaces and cgroups\n\nm\nq\n")
+    assert result.returncode == 0, result.stderr
+    holds = result.stdout.split("--- A strong answer holds ---\n", 1)[1]
+    assert holds.startswith("| Feature"), holds[:200]  # the answer's table, first
+    # the talk is not lost: it follows the answer, under the cards' label for what folds
+    talk = "This is one of the most fundamental questions in Docker interviews"
+    assert f"--- Rest of the answer ---\n{talk}" in holds, holds
+
+
+def test_no_reveal_labels_talk_as_what_a_strong_answer_holds(
+    corpus: dockerqa.Library, tmp_path: Path
+) -> None:
+    # every answer of the corpus that opens with talk (`study.is_meta_talk`), lead or not
+    from dockerqa.drill import Drill, Item
+    from dockerqa.study import _blocks, is_meta_talk, split_talk
+
+    opening = [q for q in corpus if q.answer and is_meta_talk(_blocks(q.answer)[0])]
+    assert len(opening) == 6, [q.id for q in opening]
+    with Store(tmp_path / "s.sqlite3") as store:
+        drill = Drill(corpus, store, now=T0)
+        for q in opening:
+            prompt = drill.ask(Item(q, 0))
+            facts, talk = split_talk(q.answer)
+            held = [text for label, text in prompt.more if label == "A strong answer holds"]
+            shown = held[0] if held else prompt.core  # with `m`, or in the reveal
+            assert shown and not is_meta_talk(_blocks(shown)[0]), (q.id, shown[:120])
+            assert facts.startswith(shown[:200]), q.id
+            rest = dict(prompt.more).get("Rest of the answer", "")
+            assert talk and talk in rest, (q.id, rest[:200])
