@@ -224,9 +224,10 @@ class Screen:
         shown with the key points, so that the answer and its prompt stay on screen."""
         return self.console.height - self.answer_rows - sum(map(self.rows, below))
 
-    def table(self, title: str, rows: Sequence[StatsRow]) -> None:
-        """A table of ``rows`` (without its outer edges when that makes it fit); on a terminal
-        too narrow for it, each row as a name and its counts below it, so no word is cut."""
+    def tables(self, tables: Sequence[tuple[str, Sequence[StatsRow]]]) -> None:
+        """A table for each (title, rows), all in one form: boxed, else all without their
+        outer edges when that makes every one fit; on a terminal too narrow for one of them,
+        each row of every table as a name and its counts below it, so no word is cut."""
         from rich.table import Table
         from rich.text import Text
 
@@ -235,26 +236,36 @@ class Screen:
                 return "no due reviews yet"
             return f"{r.retention:.0%} ({r.recalled}/{r.graded})"
 
-        table = Table(title=title, title_justify="left")
-        table.add_column("")
-        for name in ("questions", "new", "due today", "reviews", "retention 30d"):
-            table.add_column(name, justify="right")
-        for r in rows:
-            table.add_row(r.name, *map(str, (r.questions, r.new, r.due, r.reviews)), kept(r))
+        drawn = []
+        for title, rows in tables:
+            table = Table(title=title, title_justify="left")
+            table.add_column("")
+            for name in ("questions", "new", "due today", "reviews", "retention 30d"):
+                table.add_column(name, justify="right")
+            for r in rows:
+                table.add_row(r.name, *map(str, (r.questions, r.new, r.due, r.reviews)), kept(r))
+            drawn.append(table)
         width = self.console.width
         unbounded = self.console.options.update_width(10_000)
-        if self.console.measure(table, options=unbounded).maximum > width:
-            table.show_edge = table.pad_edge = False  # four columns more
-        if self.console.measure(table, options=unbounded).maximum <= width:
-            self.console.print(table)  # as it is: rich would cut a word to squeeze it
+
+        def fit() -> bool:  # as they are: rich would cut a word to squeeze one
+            return all(self.console.measure(t, options=unbounded).maximum <= width for t in drawn)
+
+        if not fit():
+            for table in drawn:
+                table.show_edge = table.pad_edge = False  # four columns more
+        if fit():
+            for table in drawn:
+                self.console.print(table)
             return
-        self.console.print(Text(title, style="italic"))
-        for r in rows:
-            counts = [f"{r.questions} questions", f"{r.new} new", f"{r.due} due today"]
-            counts += [f"{r.reviews} reviews", f"retention 30d: {kept(r)}"]
-            self.console.print(Text(f" {r.name}", style="bold"))
-            for line in packed(counts, width - 3, " · "):
-                self.console.print(f"   {line}", markup=False, highlight=False)
+        for title, rows in tables:
+            self.console.print(Text(title, style="italic"))
+            for r in rows:
+                counts = [f"{r.questions} questions", f"{r.new} new", f"{r.due} due today"]
+                counts += [f"{r.reviews} reviews", f"retention 30d: {kept(r)}"]
+                self.console.print(Text(f" {r.name}", style="bold"))
+                for line in packed(counts, width - 3, " · "):
+                    self.console.print(f"   {line}", markup=False, highlight=False)
 
     def week(self, days: Sequence[tuple[date, int]]) -> None:
         """The cards due on each day ahead, a day never apart from its count."""
@@ -667,9 +678,9 @@ def _stopped(ending: Ending, screen: Screen) -> Ending:
 
 def show_stats(stats: Stats, screen: Screen) -> None:
     """The ``--stats`` tables (by section, by level, and in all) and the week ahead."""
-    screen.table("By section", stats.sections)
-    screen.table("By level", stats.levels)
-    screen.table("In all", [stats.total])
+    screen.tables(
+        [("By section", stats.sections), ("By level", stats.levels), ("In all", [stats.total])]
+    )
     if stats.week:
         screen.week(stats.week)
 

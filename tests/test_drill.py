@@ -967,6 +967,25 @@ def test_stats_are_readable_in_a_narrow_terminal(page: Path, store: Path, column
         assert sum("retention 30d" in line for line in lines) == 3, term.text
 
 
+@pytest.mark.parametrize(
+    ("columns", "form"), [(40, "list"), (66, "list"), (80, "no outer edge"), (100, "boxed")]
+)
+def test_stats_tables_share_one_form(page: Path, store: Path, columns: int, form: str) -> None:
+    # the section, level and "In all" tables: all boxed, all without the outer edge, or all
+    # as lists, whichever fits every one of them
+    term = Terminal(page, store, "--stats", columns=columns)
+    assert term.finish() == 0
+    lines = [line.rstrip() for line in term.text.splitlines()]
+    forms = []
+    for title in ("By section", "By level", "In all"):
+        below = lines[lines.index(title) + 1]
+        forms.append(
+            "boxed" if below.startswith("┏") else "no outer edge" if "┃" in below else "list"
+        )
+    assert forms == [form] * 3, term.text
+    assert max(map(len, lines)) <= columns, term.text
+
+
 DAMAGED = {
     "card JSON that is not JSON": ("UPDATE cards SET card = 'not json{'", "its state is not JSON"),
     "card JSON {}": ("UPDATE cards SET card = '{}'", "its state has no 'card_id'"),
