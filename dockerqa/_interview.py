@@ -50,6 +50,8 @@ _FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>```+|~~~+)[ \t]*(?P<lang>\w+)
 _ENTER = "enter"
 #: Seconds a terminal read waits at a time (see `Screen._next`).
 WAIT_STEP = 0.2
+#: Columns of the narrowest column of key points (kept on screen below a typed answer).
+_NARROWEST = 16
 #: A key as the terminal sends it: an escape sequence (an arrow, Alt and a key) or one character.
 _KEY = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|O.|.)?", re.S)
 
@@ -128,6 +130,9 @@ class Screen:
         #: What that line shows (shown again when the drill is continued after Ctrl-Z).
         self._shown = ""
         self._decode = codecs.getincrementaldecoder("utf-8")(errors="replace").decode
+        #: Rows of the screen the last answer took: its prompt, its lines with the timer's
+        #: notes, the notice that time is up and the empty line that ended it (see `room`).
+        self.answer_rows = 0
 
     @property
     def console(self) -> Console:
@@ -181,30 +186,48 @@ class Screen:
             self.stdout.write(f"\n--- {head} ---\n")
             self.stdout.write("".join(text + "\n" for text, _ in lines))
             return
-        from rich.columns import Columns
+        from rich.table import Table
         from rich.text import Text
 
         self.console.print(Text(f"\n{head}", style="bold cyan"))
         width = self.console.width
+        room -= self.rows(f"\n{head}")
         # a typed answer is kept on screen; else the points show whole, however long
-        tall = typed and sum(-(-len(text) // width) for text, _ in lines) > room
-        cells = [Text(text, style=style) for text, style in lines]
-        if tall and len(cells) > max(room, 4) and width >= 60:  # room for columns
-            self.console.print(Columns(cells, padding=(0, 1)))
-        else:  # one line each when wrapped points would not fit
-            for cell in cells:
-                self.console.print(cell, no_wrap=tall, overflow="ellipsis" if tall else None)
+        tall = typed and sum(self.rows(text) for text, _ in lines) > room
+        if not tall:
+            for text, style in lines:
+                self.console.print(Text(text, style=style))
+            return
+        # as few columns as make the points fit the room left, each point cut to its column
+        most = max(min(width // _NARROWEST, len(lines)), 1)
+        count = next((c for c in range(1, most + 1) if -(-len(lines) // c) <= room), most)
+        depth = -(-len(lines) // count)
+        if count > 1:  # the columns' gaps set them apart: no indent
+            lines = [(text.strip(), style) for text, style in lines]
+        grid = Table.grid(padding=(0, 1), expand=count > 1)
+        for _ in range(count):
+            grid.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
+        for row in range(depth):  # down each column first, as a list reads
+            at = [row + depth * c for c in range(count)]
+            grid.add_row(*(Text(*lines[n]) for n in at if n < len(lines)))
+        self.console.print(grid)
 
-    def room(self, answer: str) -> int:
-        """Lines left for the key points below a typed answer, the question and the prompt
-        kept on screen."""
+    def rows(self, text: str) -> int:
+        """Rows of the screen ``text`` takes (each line at least one)."""
+        from rich.cells import cell_len
+
         width = self.console.width
-        typed = sum(-(-max(len(line), 1) // width) for line in answer.splitlines())
-        return self.console.height - typed - 9
+        return sum(max(-(-cell_len(line) // width), 1) for line in text.split("\n"))
 
-    def table(self, title: str, rows: Sequence[StatsRow]) -> None:
-        """A table of ``rows`` (without its outer edges when that makes it fit); on a terminal
-        too narrow for it, each row as a name and its counts below it, so no word is cut."""
+    def room(self, *below: str) -> int:
+        """Rows left below the answer just typed (see `answer_rows`) and the ``below`` texts
+        shown with the key points, so that the answer and its prompt stay on screen."""
+        return self.console.height - self.answer_rows - sum(map(self.rows, below))
+
+    def tables(self, tables: Sequence[tuple[str, Sequence[StatsRow]]]) -> None:
+        """A table for each (title, rows), all in one form: boxed, else all without their
+        outer edges when that makes every one fit; on a terminal too narrow for one of them,
+        each row of every table as a name and its counts below it, so no word is cut."""
         from rich.table import Table
         from rich.text import Text
 
@@ -213,26 +236,36 @@ class Screen:
                 return "no due reviews yet"
             return f"{r.retention:.0%} ({r.recalled}/{r.graded})"
 
-        table = Table(title=title, title_justify="left")
-        table.add_column("")
-        for name in ("questions", "new", "due today", "reviews", "retention 30d"):
-            table.add_column(name, justify="right")
-        for r in rows:
-            table.add_row(r.name, *map(str, (r.questions, r.new, r.due, r.reviews)), kept(r))
+        drawn = []
+        for title, rows in tables:
+            table = Table(title=title, title_justify="left")
+            table.add_column("")
+            for name in ("questions", "new", "due today", "reviews", "retention 30d"):
+                table.add_column(name, justify="right")
+            for r in rows:
+                table.add_row(r.name, *map(str, (r.questions, r.new, r.due, r.reviews)), kept(r))
+            drawn.append(table)
         width = self.console.width
         unbounded = self.console.options.update_width(10_000)
-        if self.console.measure(table, options=unbounded).maximum > width:
-            table.show_edge = table.pad_edge = False  # four columns more
-        if self.console.measure(table, options=unbounded).maximum <= width:
-            self.console.print(table)  # as it is: rich would cut a word to squeeze it
+
+        def fit() -> bool:  # as they are: rich would cut a word to squeeze one
+            return all(self.console.measure(t, options=unbounded).maximum <= width for t in drawn)
+
+        if not fit():
+            for table in drawn:
+                table.show_edge = table.pad_edge = False  # four columns more
+        if fit():
+            for table in drawn:
+                self.console.print(table)
             return
-        self.console.print(Text(title, style="italic"))
-        for r in rows:
-            counts = [f"{r.questions} questions", f"{r.new} new", f"{r.due} due today"]
-            counts += [f"{r.reviews} reviews", f"retention 30d: {kept(r)}"]
-            self.console.print(Text(f" {r.name}", style="bold"))
-            for line in packed(counts, width - 3, " · "):
-                self.console.print(f"   {line}", markup=False, highlight=False)
+        for title, rows in tables:
+            self.console.print(Text(title, style="italic"))
+            for r in rows:
+                counts = [f"{r.questions} questions", f"{r.new} new", f"{r.due} due today"]
+                counts += [f"{r.reviews} reviews", f"retention 30d: {kept(r)}"]
+                self.console.print(Text(f" {r.name}", style="bold"))
+                for line in packed(counts, width - 3, " · "):
+                    self.console.print(f"   {line}", markup=False, highlight=False)
 
     def week(self, days: Sequence[tuple[date, int]]) -> None:
         """The cards due on each day ahead, a day never apart from its count."""
@@ -245,16 +278,21 @@ class Screen:
             self.line(line)
 
     def read(
-        self, prompt: str, deadline: float | None = None, up: Callable[[], None] | None = None
+        self,
+        prompt: str,
+        deadline: float | None = None,
+        up: Callable[[], None] | None = None,
+        tail: Callable[[], str] | None = None,
     ) -> str | None:
         """One line without its newline; None at end of input. On a terminal the line is
-        edited as the terminal's own line editing would (see `_typed`), and ``up`` is called
-        if the `time.monotonic` ``deadline`` passes while waiting."""
+        edited as the terminal's own line editing would (see `_typed`), ``up`` is called
+        if the `time.monotonic` ``deadline`` passes while waiting, and what ``tail`` gives
+        is shown after a line with text, on its row."""
         if prompt:
             self.line(prompt, style="bold")
         self.stdout.flush()
         if self.keys:
-            return self._typed(deadline, up)
+            return self._typed(deadline, up, tail)
         text = self.stdin.readline()
         if text == "":
             return None
@@ -334,7 +372,12 @@ class Screen:
         self._ahead = self._ahead[len(key) :]
         return key
 
-    def _typed(self, deadline: float | None, up: Callable[[], None] | None) -> str | None:
+    def _typed(
+        self,
+        deadline: float | None,
+        up: Callable[[], None] | None,
+        tail: Callable[[], str] | None = None,
+    ) -> str | None:
         """A line typed on the terminal, edited as its own line editing does: Backspace,
         Ctrl-W (a word) and Ctrl-U (the line) erase, Enter ends the line, Ctrl-D ends a line
         with text and is the end of input (None) on an empty one; other control keys and
@@ -363,6 +406,8 @@ class Screen:
                 return None
             if key in {"\r", "\n", "\x04"}:
                 self._open = False
+                if text and tail is not None:
+                    self.line(tail(), style="dim", end="")
                 self.stdout.write("\n")
                 return text
             if key in {"\x7f", "\b"} and text:
@@ -378,14 +423,16 @@ class Screen:
                 self._open, self._shown = True, text
                 self.stdout.write(key)
 
-    def notice(self, text: str) -> None:
-        """``text`` on a line of its own above the line being typed, which stays as it is
-        (the terminal's line editing knows nothing of it)."""
-        # make room below (scrolling at the last row), keep the place, open a line above it
-        self.stdout.write("\x1bD\x1bM\x1b7\x1b[L\r")
+    def notice(self, text: str) -> int:
+        """``text`` on rows of its own above the line being typed, which stays as it is
+        (the terminal's line editing knows nothing of it); the rows it took."""
+        n = self.rows(text)
+        # make room below (scrolling at the last row), keep the place, open rows above it
+        self.stdout.write("\x1bD" * n + "\x1bM" * n + f"\x1b7\x1b[{n}L\r")
         self.console.print(text, style="bold red", markup=False, highlight=False, end="")
-        self.stdout.write("\x1b8\x1b[B")  # back to the place, now one row down
+        self.stdout.write(f"\x1b8\x1b[{n}B")  # back to the place, now n rows down
         self.stdout.flush()
+        return n
 
     def key(self, prompt: str) -> str | None:
         """One key: a single key press on a terminal (Ctrl-D is ``q``, Enter is ``enter``),
@@ -433,22 +480,32 @@ class Screen:
         )
         start = time.monotonic()
         deadline = start + limit if limit and self.keys and self.rich else None
+        self.answer_rows = self.rows(prompt) + 1 if self.rich else 0  # and the empty line
+        note = ""
 
         def up() -> None:  # the moment time is up, while you type
             nonlocal deadline
             deadline = None
-            self.notice(f"Time is up ({limit:g} s): finish when ready; the overtime is noted.")
+            told = self.notice(
+                f"Time is up ({limit:g} s): finish when ready; the overtime is noted."
+            )
+            self.answer_rows += told
 
-        while (text := self.read(prompt if not lines else "", deadline, up)) is not None:
+        def left() -> str:  # the time left, on the row of each line typed
+            nonlocal note
+            left = limit - (time.monotonic() - start) if limit else 0
+            note = f"  ({left:.0f} s left)" if left >= 0 else f"  ({-left:.0f} s over)"
+            return note
+
+        tail = left if limit and self.keys else None
+        while (text := self.read(prompt if not lines else "", deadline, up, tail)) is not None:
             if not lines and text.strip().lower() == "q":
                 return Ending.QUIT
             if not text.strip():
                 return "\n".join(lines)
             lines.append(text)
-            if limit and self.keys:
-                left = limit - (time.monotonic() - start)
-                note = f"{left:.0f} s left" if left >= 0 else f"{-left:.0f} s over"
-                self.line(f"  ({note})", style="dim")
+            if self.rich:
+                self.answer_rows += self.rows(text + note)
         return Ending.QUIT if self.keys else Ending.EOF
 
 
@@ -560,31 +617,40 @@ def _ask_one(
     typed = bool(answer.strip())
     suggestion: int | None = None
     rest = list(prompt.more)
-    if limit:
-        over = took - limit
-        timing = f"{took:.0f} s of {limit:g}" + (f": {over:.0f} s overtime" if over > 0 else "")
-        screen.line(f"\nTime: {timing}", style="bold red" if over > 0 else "")
     said = feedback(prompt.points, answer) if prompt.points else None
     if said is not None and typed:
         suggestion = said.suggestion
+    if said is not None and prompt.lead and typed:  # what the interviewer tests, with `m`
+        rest = list(prompt.notes) + rest
+    shown = False
+
+    def rate_prompt() -> str:
+        more = " [m] more" if rest and not shown else ""
+        take = f" [Enter] {RATINGS[suggestion]}" if suggestion else ""
+        return f"\nRate: {_KEYS}{take}{more} [q] quit"
+
+    timing = ""
+    if limit:
+        over = took - limit
+        timing = f"{took:.0f} s of {limit:g}" + (f": {over:.0f} s overtime" if over > 0 else "")
+        gap = "" if screen.keys else "\n"  # on a terminal, the row that ended the answer
+        timing = f"{gap}Time: {timing}"
+        screen.line(timing, style="bold red" if over > 0 else "")
+    # the typed answer stays on screen above the key points, which fit the room left
+    room = screen.room(timing, rate_prompt()) if screen.rich else 0
     if said is not None and prompt.lead:  # the key points first; the rest with `m`
-        # the typed answer stays on screen: key points beyond the room left go in columns
-        screen.feedback(said, typed, screen.room(answer) if screen.rich else 0)
-        if typed:  # what the interviewer tests, too
-            rest = list(prompt.notes) + rest
-        else:
+        screen.feedback(said, typed, room)
+        if not typed:
             screen.blocks(list(prompt.notes))
     else:
         reveal = [("A strong answer holds", prompt.core or "(the source gives no answer text)")]
         screen.blocks(reveal)
         if said is not None and typed:
-            screen.feedback(said, typed, screen.room(answer) if screen.rich else 0)
+            screen.feedback(said, typed, room)
         screen.blocks(list(prompt.notes))
-    shown = False
     while True:
         more = " [m] more" if rest and not shown else ""
-        take = f" [Enter] {RATINGS[suggestion]}" if suggestion else ""
-        key = screen.key(f"\nRate: {_KEYS}{take}{more} [q] quit")
+        key = screen.key(rate_prompt())
         if key is None:
             return _stopped(Ending.EOF, screen)
         if key == "q":
@@ -612,9 +678,9 @@ def _stopped(ending: Ending, screen: Screen) -> Ending:
 
 def show_stats(stats: Stats, screen: Screen) -> None:
     """The ``--stats`` tables (by section, by level, and in all) and the week ahead."""
-    screen.table("By section", stats.sections)
-    screen.table("By level", stats.levels)
-    screen.table("In all", [stats.total])
+    screen.tables(
+        [("By section", stats.sections), ("By level", stats.levels), ("In all", [stats.total])]
+    )
     if stats.week:
         screen.week(stats.week)
 

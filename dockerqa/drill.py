@@ -32,7 +32,7 @@ from dockerqa.errors import DrillError
 from dockerqa.feedback import KeyPoint, key_points
 from dockerqa.lock import Lock
 from dockerqa.model import FIELD_LABELS, FollowUp, Level, Library, Question
-from dockerqa.study import REST_LABEL, ask, split_core
+from dockerqa.study import REST_LABEL, ask, split_core, split_talk
 
 #: Environment variable naming the store file (the ``--store`` option wins over it).
 STORE_ENV = "DOCKERQA_DRILL_STORE"
@@ -199,7 +199,7 @@ class Store:
                 raise DrillError(
                     f"{self.path}: cannot create its folder ({exc.strerror})"
                 ) from None
-        elif not self.path.parent.is_dir():
+        elif not self.empty and not self.path.parent.is_dir():  # reading needs no folder
             raise DrillError(f"{self.path}: no such directory {self.path.parent}; create it first")
         self._db: sqlite3.Connection | None = None
         #: One line per damaged row met so far (see the class docstring), each once.
@@ -457,7 +457,8 @@ class Prompt:
     ask: str
     """The question (with its scenario or prompt text), or the follow-up question."""
     core: str
-    """The core of the answer, as on the card back."""
+    """The core of the answer, as on the card back (talk about the interview that opens the
+    answer comes last in `more`, under "Rest of the answer", never here)."""
     notes: tuple[tuple[str, str], ...]
     """(label, Markdown) shown with the core: what is really tested, the red flag, weak vs
     strong answers."""
@@ -469,7 +470,8 @@ class Prompt:
     answer is checked against."""
     lead: bool = False
     """Whether the reveal leads with the key points instead of the core (a question with at
-    least `LEAD_POINTS` of them); `more` then starts with the whole answer."""
+    least `LEAD_POINTS` of them); `more` then starts with the whole answer (its talk about the
+    interview, if any, next)."""
 
 
 @dataclass(frozen=True)
@@ -647,7 +649,10 @@ class Drill:
         text = ask(q, self._sections.get(q.section, ""))
         if q.prompt:
             text += f"\n\n**{q.kind.prompt_label}:** {q.prompt}"
-        core, rest = split_core(q.answer)
+        # talk about the interview is no part of what a strong answer holds: it folds, as
+        # on the cards
+        facts, talk = split_talk(q.answer)
+        core, rest = split_core(facts)
         pairs = [("weak_answer", q.weak_answer), ("strong_answer", q.strong_answer)]
         notes = [(FIELD_LABELS[k], v) for k, v in pairs if v]
         if not core and notes:  # weak vs strong is the answer of a comparison
@@ -660,8 +665,10 @@ class Drill:
         lead = len(points) >= LEAD_POINTS and bool(core)
         if lead:
             more = [("A strong answer holds", "\n\n".join(v for v in (core, rest) if v))]
+            more += [(REST_LABEL, talk)] if talk else []
         else:
-            more = [(REST_LABEL, rest)] if rest else []
+            folded = "\n\n".join(v for v in (talk, rest) if v)  # in the cards' order
+            more = [(REST_LABEL, folded)] if folded else []
         more += [
             (label, text)
             for spec, label, text in q.study_parts()  # every other part, in the table's order

@@ -468,6 +468,32 @@ def is_meta_talk(block: str) -> bool:
     return bool(META_TALK.search(first_sentence(block)))
 
 
+def _move_talk(blocks: list[str]) -> list[str]:
+    """Take a leading paragraph of meta talk (`is_meta_talk`) out of ``blocks`` (only its
+    sentences of talk when facts follow them in the paragraph); what was taken."""
+    moved: list[str] = []
+    while len(blocks) > 1 and is_meta_talk(blocks[0]):
+        talk, facts = _talk_and_facts(blocks[0])
+        moved.append(talk or blocks[0])
+        if talk and facts:
+            blocks[0] = facts  # the facts after the talk show first
+            break
+        blocks.pop(0)
+    return moved
+
+
+def split_talk(markdown: str | None) -> tuple[str, str]:
+    """``(facts, talk)``: an answer without its leading meta talk, and that talk ("" when
+    none), as a card's back moves it (`study_back`)."""
+    if not markdown:
+        return "", ""
+    blocks = _blocks(markdown)
+    moved = _move_talk(blocks)
+    if not moved:
+        return markdown.strip(), ""
+    return "\n\n".join(blocks).strip(), "\n\n".join(moved).strip()
+
+
 def _item_head(item: str) -> str | None:
     """A list item's key point (``item`` without its marker): its bold label, or its first
     sentence when short; else None."""
@@ -588,14 +614,7 @@ def study_back(markdown: str | None, limit: int = CORE_WORDS) -> Back:
     if not markdown:
         return Back("", (), "")
     blocks = _blocks(markdown)
-    moved: list[str] = []
-    while len(blocks) > 1 and is_meta_talk(blocks[0]):
-        talk, facts = _talk_and_facts(blocks[0])
-        moved.append(talk or blocks[0])
-        if talk and facts:
-            blocks[0] = facts  # the facts after the talk show first
-            break
-        blocks.pop(0)
+    moved = _move_talk(blocks)
     core, rest = split_core("\n\n".join(blocks), limit)
     core_blocks = _blocks(core)
     rest_blocks = _blocks(rest) if rest else []

@@ -410,9 +410,14 @@ def test_bad_now_is_one_line(page: Path, store: Path) -> None:
     )
 
 
-def test_a_store_in_a_missing_folder_is_refused(page: Path, tmp_path: Path) -> None:
+def test_a_store_in_a_missing_folder_is_empty_for_stats_and_refused_by_a_session(
+    page: Path, tmp_path: Path
+) -> None:
     store = tmp_path / "nodir" / "s.sqlite3"
-    result = drill(page, store, "--stats")
+    stats = drill(page, store, "--stats")  # reading needs no folder: nothing rated yet
+    assert (stats.returncode, stats.stderr) == (0, ""), stats.stderr
+    assert re.search(r"│ all +│ +88 │ +88 │ +0 │ +0 │ no due reviews yet │", stats.stdout)
+    result = drill(page, store, "--new", "1", input=script(3))  # a session writes
     assert result.returncode == 1
     assert result.stderr == (
         f"dockerqa: error: {store}: no such directory {store.parent}; create it first\n"
@@ -452,6 +457,7 @@ class Terminal:
         self.fd = master
         self.raw = b""
         self.mark = 0
+        self.columns = columns
 
     @property
     def text(self) -> str:
@@ -476,6 +482,16 @@ class Terminal:
 
     def press(self, keys: bytes) -> None:
         os.write(self.fd, keys)
+
+    def screen(self) -> list[str]:
+        """The rows the terminal shows now (what ``tmux capture-pane -p`` gives), from a
+        terminal emulator fed everything written so far."""
+        import pyte
+
+        rows, columns = 24, self.columns
+        shown = pyte.Screen(columns, rows)
+        pyte.ByteStream(shown).feed(self.raw)
+        return [row.rstrip() for row in shown.display]
 
     def finish(self) -> int:
         """Read until the command exits; its status."""
@@ -555,6 +571,40 @@ def test_a_narrow_terminal_loses_nothing(page: Path, store: Path) -> None:
     finally:
         status = term.close()
     assert status == 0
+
+
+@pytest.mark.parametrize("columns", [80, 40])
+def test_a_timed_answer_stays_on_screen_above_the_key_points(
+    page: Path, store: Path, columns: int
+) -> None:
+    # ARCH has 13 key points; the timer's notes and the notice take rows of the screen too
+    assert drill(page, store, "--new", "1", input=script(3, 3, 3, 3, 3)).returncode == 0
+    term = Terminal(page, store, "--new", "1", "--time", "2", columns=columns)
+    try:
+        term.expect("You have 2 s.")
+        term.press(b"Docker has a client, a daemon and registries.\r")
+        term.expect(" s left)")
+        term.expect("Time is up (2 s)", timeout=10)
+        term.press(b"more text\r")
+        term.expect(" s over)")
+        term.press(b"\r")
+        term.expect("[m] more [q] quit")
+        rows = term.screen()
+        term.press(b"q")
+        term.expect("Session stopped: 0 ratings saved.")
+    finally:
+        status = term.close()
+    assert status == 0
+    text = "\n".join(rows)
+    flat = " ".join(text.split())
+    # the whole answer, the notice unbroken, every key point and the rating keys on screen
+    assert "Docker has a client, a daemon and regist" in text, text
+    assert re.search(r"^more text\b", text, re.M), text
+    assert "Time is up (2 s): finish when ready; the overtime is noted." in flat, text
+    assert re.search(r"^Time: \d+ s of 2: \d+ s overtime$", text, re.M), text
+    assert "Key points: 3 of 13 covered" in flat, text
+    assert text.count("✓") + text.count("✗") == 13, text
+    assert rows[-1].endswith("[q] quit"), text
 
 
 def test_keys_typed_ahead_show_once_and_count(page: Path, store: Path) -> None:
@@ -781,7 +831,7 @@ def test_a_notice_the_moment_time_is_up_keeps_what_is_typed(page: Path, store: P
         status = term.close()
     assert status == 0
     # the notice opens a line above the one being typed and goes back to it
-    assert b"\x1b7\x1b[L\r" in term.raw and b"\x1b8\x1b[B" in term.raw
+    assert b"\x1b7\x1b[1L\r" in term.raw and b"\x1b8\x1b[1B" in term.raw
 
 
 # --- learning steps, timer, stats, damaged rows -----------------------------------------------
@@ -917,6 +967,25 @@ def test_stats_are_readable_in_a_narrow_terminal(page: Path, store: Path, column
         assert sum("retention 30d" in line for line in lines) == 3, term.text
 
 
+@pytest.mark.parametrize(
+    ("columns", "form"), [(40, "list"), (66, "list"), (80, "no outer edge"), (100, "boxed")]
+)
+def test_stats_tables_share_one_form(page: Path, store: Path, columns: int, form: str) -> None:
+    # the section, level and "In all" tables: all boxed, all without the outer edge, or all
+    # as lists, whichever fits every one of them
+    term = Terminal(page, store, "--stats", columns=columns)
+    assert term.finish() == 0
+    lines = [line.rstrip() for line in term.text.splitlines()]
+    forms = []
+    for title in ("By section", "By level", "In all"):
+        below = lines[lines.index(title) + 1]
+        forms.append(
+            "boxed" if below.startswith("┏") else "no outer edge" if "┃" in below else "list"
+        )
+    assert forms == [form] * 3, term.text
+    assert max(map(len, lines)) <= columns, term.text
+
+
 DAMAGED = {
     "card JSON that is not JSON": ("UPDATE cards SET card = 'not json{'", "its state is not JSON"),
     "card JSON {}": ("UPDATE cards SET card = '{}'", "its state has no 'card_id'"),
@@ -1043,3 +1112,37 @@ def test_hard_says_a_time_and_a_wait_that_agree(page: Path, store: Path) -> None
     due = cards(store)[(VM, 0)]
     assert due == T0 + timedelta(minutes=5, seconds=30)
     assert "Hard: next 2026-03-01 09:06 (in 6 minutes)" in result.stdout
+
+
+def test_what_a_strong_answer_holds_is_the_answer_not_talk_about_the_interview(
+    page: Path, store: Path
+) -> None:
+    result = drill(page, store, "--new", "1", input="namespaces and cgroups\n\nm\nq\n")
+    assert result.returncode == 0, result.stderr
+    holds = result.stdout.split("--- A strong answer holds ---\n", 1)[1]
+    assert holds.startswith("| Feature"), holds[:200]  # the answer's table, first
+    # the talk is not lost: it follows the answer, under the cards' label for what folds
+    talk = "This is one of the most fundamental questions in Docker interviews"
+    assert f"--- Rest of the answer ---\n{talk}" in holds, holds
+
+
+def test_no_reveal_labels_talk_as_what_a_strong_answer_holds(
+    corpus: dockerqa.Library, tmp_path: Path
+) -> None:
+    # every answer of the corpus that opens with talk (`study.is_meta_talk`), lead or not
+    from dockerqa.drill import Drill, Item
+    from dockerqa.study import _blocks, is_meta_talk, split_talk
+
+    opening = [q for q in corpus if q.answer and is_meta_talk(_blocks(q.answer)[0])]
+    assert len(opening) == 6, [q.id for q in opening]
+    with Store(tmp_path / "s.sqlite3") as store:
+        drill = Drill(corpus, store, now=T0)
+        for q in opening:
+            prompt = drill.ask(Item(q, 0))
+            facts, talk = split_talk(q.answer)
+            held = [text for label, text in prompt.more if label == "A strong answer holds"]
+            shown = held[0] if held else prompt.core  # with `m`, or in the reveal
+            assert shown and not is_meta_talk(_blocks(shown)[0]), (q.id, shown[:120])
+            assert facts.startswith(shown[:200]), q.id
+            rest = dict(prompt.more).get("Rest of the answer", "")
+            assert talk and talk in rest, (q.id, rest[:200])
