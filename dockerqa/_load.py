@@ -60,7 +60,7 @@ def load(path: str | os.PathLike[str] | None = None) -> Library:
         raise ParseError("an empty path names no page", "''", None, None)
     source = resolve_source(path)
     if source.is_dir():  # before its NAME.toml is looked for: '.' and '/' have no NAME
-        raise ParseError("is a directory, not a page", source, 1, 1)
+        raise ParseError("is a directory, not a page", source, None, None)
     meta = read_meta(metadata_path(source)) if has_metadata(source) else CorpusMeta()
     # the bytes go straight to the parser, which lets go of them once decoded
     return parse_document(_read_page(source), display_name(path), meta)

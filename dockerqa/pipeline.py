@@ -133,6 +133,8 @@ def open_page(
         foreign = current is not None and current.key not in (None, library.metadata.key)
         if use == "if-readable" and foreign and keyed(library):
             current = None  # another page's lock: its ids are not this page's
+        if current is not None:  # the ids a refresh would keep now, whether or not it ran
+            current = compute(library, current, now=now)
     key = library.metadata.key
     if current is not None:
         key = with_page_key(library, current).metadata.key
@@ -264,8 +266,11 @@ def export(
         current = opened.lock
         assert current is not None  # refreshed or checked
         tell_refresh(opened, report, explain)
-    else:  # the lock only for the ids it keeps through renames
-        opened = open_page(library, lock=lock_file, filters=filters)
+    else:  # the lock only for the ids it keeps through renames, checked with --locked
+        checked = locked and lock_file is not None and os.path.lexists(lock_file)
+        opened = open_page(
+            library, lock=lock_file, use="check" if checked else "read", filters=filters, now=when
+        )
         current = opened.lock
     selected = opened.library
 

@@ -333,14 +333,14 @@ CASES = [
         "page-is-a-directory",
         ("validate", "pages"),
         1,
-        rf"{ERR}pages:1:1: is a directory, not a page$",
+        rf"{ERR}pages: is a directory, not a page$",
         setup=(lambda d: (d / "pages").mkdir(),),
     ),
     Case(
         "source-is-a-directory",
         ("export", "json", "--source", ".", "--out", "o.json"),
         1,
-        rf"{ERR}\.:1:1: is a directory, not a page$",
+        rf"{ERR}\.: is a directory, not a page$",
         absent=("o.json",),
     ),
     *(
@@ -357,7 +357,7 @@ CASES = [
         "source-is-the-current-directory-with-a-store",
         ("drill", "--source", ".", "--store", "s.sqlite3"),
         1,
-        rf"{ERR}\.:1:1: is a directory, not a page$",
+        rf"{ERR}\.: is a directory, not a page$",
         absent=("s.sqlite3",),
     ),
     *(
@@ -1334,8 +1334,8 @@ def test_hostile_json_reads_back_as_the_page(
 @pytest.mark.parametrize("path", [".", "/", ".."])
 def test_a_directory_is_a_parse_error_in_the_api(path: str, tmp_path: Path) -> None:
     # '.' and '/' have no NAME for a NAME.toml beside them: asked for one, pathlib raises
-    with pytest.raises(dockerqa.ParseError, match=r":1:1: is a directory, not a page$"):
+    with pytest.raises(dockerqa.ParseError, match=r"^[./]+: is a directory, not a page$"):
         dockerqa.load(path)
-    with pytest.raises(dockerqa.ParseError, match=r":1:1: is a directory, not a page$"):
+    with pytest.raises(dockerqa.ParseError, match=r"^[./]+: is a directory, not a page$"):
         dockerqa.export(path, "json", tmp_path / "o.json")
     assert not (tmp_path / "o.json").exists()

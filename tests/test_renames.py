@@ -815,3 +815,24 @@ def test_a_drill_that_refreshes_the_lock_says_what_it_decided(page: Path) -> Non
     ]
     again = run_cli("drill", "--source", str(page), "--store", str(store), "--stats")
     assert (again.returncode, again.stderr) == (0, "")  # nothing decided the second time
+
+
+def test_formats_without_identity_show_the_ids_the_lock_would_keep(page: Path) -> None:
+    # JSON, the cheat sheet, list and show give a renamed question the id the lock would keep,
+    # whether or not the lock was refreshed since the edit (and never write it); --locked
+    # refuses an out-of-date lock for them as for the deck
+    edit(page, ("2. Exposing Ports", "2. Exposing and Publishing Ports"), (PORTS, PORTS + GROWN))
+    lock_file = page.with_suffix(".lock")
+    before = lock_file.read_bytes()
+    done = run_cli("export", "json", "--source", str(page), "--out", "-")
+    assert done.returncode == 0, done.stderr
+    ids = [q["id"] for q in json.loads(done.stdout)["questions"]]
+    assert "basics/exposing-ports" in ids and "basics/exposing-and-publishing-ports" not in ids
+    listed = run_cli("list", "--source", str(page)).stdout
+    assert "basics/exposing-ports " in listed
+    assert lock_file.read_bytes() == before
+    for format in ("json", "html"):
+        out = page.with_name(f"o.{format}")
+        locked = run_cli("export", format, "--locked", "--source", str(page), "--out", str(out))
+        assert locked.returncode == 1 and "out of date" in locked.stderr, locked.stderr
+        assert not out.exists()
