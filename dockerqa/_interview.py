@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TextIO
 
 from fsrs import Card, Rating, State
 
+from dockerqa._text import counted
 from dockerqa.drill import RATINGS, Drill, Item, Stats, StatsRow, Turn
 from dockerqa.feedback import Feedback, feedback
 from dockerqa.render import NIGHT_CODE_STYLE
@@ -261,7 +262,7 @@ class Screen:
         for title, rows in tables:
             self.console.print(Text(title, style="italic"))
             for r in rows:
-                counts = [f"{r.questions} questions", f"{r.new} new", f"{r.due} due today"]
+                counts = [counted(r.questions, "question"), f"{r.new} new", f"{r.due} due today"]
                 counts += [f"{r.reviews} reviews", f"retention 30d: {kept(r)}"]
                 self.console.print(Text(f" {r.name}", style="bold"))
                 for line in packed(counts, width - 3, " · "):
@@ -548,7 +549,7 @@ def interview(
 
 def _interview(drill: Drill, turns: Sequence[Turn], screen: Screen, limit: float | None) -> Outcome:
     due = sum(not t.new for t in turns)
-    screen.line(f"{len(turns)} questions: {due} due, {len(turns) - due} new.")
+    screen.line(f"{counted(len(turns), 'question')}: {due} due, {len(turns) - due} new.")
     ratings = 0
     again: list[_Again] = []
 

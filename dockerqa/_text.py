@@ -109,6 +109,11 @@ def _is_mark(c: str) -> bool:
     return unicodedata.category(c).startswith("M")
 
 
+def counted(n: int, noun: str) -> str:
+    """``1 question``, ``2 questions``: a count and its noun (plural in ``s``)."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def slugify(text: str) -> str:
     """A lowercase ASCII slug: ``Exposing Ports (`-p`)`` → ``exposing-ports-p``."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

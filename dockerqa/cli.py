@@ -21,6 +21,7 @@ import click
 
 from dockerqa import __version__
 from dockerqa._files import reason
+from dockerqa._text import counted
 from dockerqa.errors import DockerQAError
 
 if TYPE_CHECKING:
@@ -384,7 +385,9 @@ def stats(source: str | None) -> None:
 
     library = read_library(source)
     counts = library.counts()
-    click.echo(f"{counts.questions} questions in {len(counts.by_section)} sections")
+    click.echo(
+        f"{counted(counts.questions, 'question')} in {counted(len(counts.by_section), 'section')}"
+    )
     click.echo("\nby section:")
     width = max([19, *(cell_len(s.id) for s in library.sections)])
     for s in library.sections:
@@ -425,7 +428,7 @@ def validate(path: str | None, strict: bool) -> None:
     for d in library.diagnostics:
         click.echo(str(d))
     n = len(library.diagnostics)
-    click.echo(f"{len(library)} questions, {n} problem{'s' if n != 1 else ''}", err=True)
+    click.echo(f"{counted(len(library), 'question')}, {counted(n, 'problem')}", err=True)
     if strict and n:
         sys.exit(1)
 
@@ -622,7 +625,7 @@ def drill(
             outcome = interview(session, turns, screen, limit=seconds)
         finally:
             warn()
-    saved = f"{outcome.ratings} rating{'s' if outcome.ratings != 1 else ''} saved"
+    saved = f"{counted(outcome.ratings, 'rating')} saved"
     if outcome.ending is Ending.EOF:
         click.echo(f"dockerqa: end of input; {saved}", err=True)
     else:

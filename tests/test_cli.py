@@ -306,3 +306,12 @@ def test_the_cli_offers_every_filter_of_the_pipeline() -> None:
     from dockerqa.pipeline import FILTERS
 
     assert tuple(cli._filters({})) == FILTERS
+
+
+def test_counts_of_one_are_singular(tmp_path: Path) -> None:
+    page = tmp_path / "one.mdx"
+    page.write_text('<Accordion title="1. Layers">\n**Answer:** They stack.\n</Accordion>\n')
+    done = run_cli("validate", str(page))
+    assert done.stderr.splitlines()[-1] == "1 question, 0 problems", done.stderr
+    stats = run_cli("stats", "--source", str(page))
+    assert stats.stdout.startswith("1 question in 1 section\n"), stats.stdout

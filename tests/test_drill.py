@@ -844,7 +844,7 @@ def test_again_and_hard_come_back_in_the_session(page: Path, store: Path) -> Non
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert asked(result.stdout) == [VM]
-    assert "1 questions: 0 due, 1 new." in result.stdout
+    assert "1 question: 0 due, 1 new." in result.stdout
     assert result.stdout.count(f"━━ again · {VM} · basic") == 2
     again = result.stdout.split("━━ again")
     assert "--- Question ---" in again[1] and "--- Follow-up 1 of 4 ---" in again[2]
