@@ -562,8 +562,9 @@ def _rebuild(path: Path) -> str:
         keyed = True
     if keyed:
         return advice
+    whose = f"{meta.name} names no key" if meta.is_file() else f"no {meta.name} names a key"
     return (
-        f"{advice} ({meta.name} names no key, so a rebuilt lock may mint a new one: new notes, "
+        f"{advice} ({whose}, so a rebuilt lock may mint a new one: new notes, "
         "reviews left behind)"
     )
 

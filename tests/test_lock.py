@@ -420,6 +420,21 @@ def test_a_damaged_lock_is_one_error_that_says_how_to_rebuild_it(
     )
 
 
+def test_a_damaged_lock_of_a_page_without_metadata_names_no_file_that_is_not_there(
+    page: Path,
+) -> None:
+    path = page.with_suffix(".lock")
+    refresh(dockerqa.load(page), path, now=T0)
+    page.with_suffix(".toml").unlink()
+    path.write_text("{", encoding="utf-8")
+    with pytest.raises(LockError) as err:
+        read_lock(path)
+    assert str(err.value).endswith(
+        "(no deck.toml names a key, so a rebuilt lock may mint a new one: new notes, reviews "
+        "left behind)"
+    )
+
+
 def test_a_damaged_exporter_state_is_one_error_naming_the_lock(page: Path, tmp_path: Path) -> None:
     path = page.with_suffix(".lock")
     dockerqa.export(page, "anki", tmp_path / "d.apkg", now=T0)
