@@ -564,8 +564,7 @@ def _rebuild(path: Path) -> str:
         return advice
     whose = f"{meta.name} names no key" if meta.is_file() else f"no {meta.name} names a key"
     return (
-        f"{advice} ({whose}, so a rebuilt lock may mint a new one: new notes, "
-        "reviews left behind)"
+        f"{advice} ({whose}, so a rebuilt lock may mint a new one: new notes, reviews left behind)"
     )
 
 
