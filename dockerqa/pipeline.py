@@ -158,14 +158,21 @@ def find_question(
     except LookupFailed as exc:
         lock_file = lock_path(resolve_source(source))
         try:
-            renames = read_lock(lock_file).renames() if lock_file.is_file() else {}
+            known = read_lock(lock_file) if lock_file.is_file() else None
         except LockError:
-            renames = {}
+            known = None
+        renames = known.renames() if known is not None else {}
         if id in renames:
             return library.get(renames[id])
         listing = "dockerqa list" + (
             f" --source {display_name(source)}" if source is not None else ""
         )
+        entry = known.entry(id) if known is not None else None
+        if entry is not None and entry.retired is not None:
+            raise LookupFailed(
+                f"{display_name(source)}: {id!r} left the page (its lock keeps it as retired: "
+                f'"{entry.title}"); `{listing}` lists every id'
+            ) from None
         raise LookupFailed(f"{display_name(source)}: {exc}; `{listing}` lists every id") from None
 
 

@@ -836,3 +836,14 @@ def test_formats_without_identity_show_the_ids_the_lock_would_keep(page: Path) -
         locked = run_cli("export", format, "--locked", "--source", str(page), "--out", str(out))
         assert locked.returncode == 1 and "out of date" in locked.stderr, locked.stderr
         assert not out.exists()
+
+
+def test_show_says_a_retired_question_left_the_page(page: Path) -> None:
+    edit(page, ("4. Docker Swarm Basics", "4. Docker Compose Basics"), (SWARM, COMPOSE))
+    relock(page)  # Swarm retired, Compose new
+    done = run_cli("show", "basics/docker-swarm-basics", "--source", str(page))
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"dockerqa: error: {page}: 'basics/docker-swarm-basics' left the page (its lock keeps it "
+        f'as retired: "Docker Swarm Basics"); `dockerqa list --source {page}` lists every id\n'
+    )
