@@ -67,11 +67,12 @@ class _Path(click.Path):
 
 
 class _KindChoice(click.Choice):  # type: ignore[type-arg]
-    """A kind as `KINDS` spells it, or with hyphens as tags and headings do (``work-sample``)."""
+    """A kind as `KINDS` spells it, or with hyphens as tags and headings do (``work-sample``),
+    in any case."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, str) and value.replace("-", "_") in self.choices:
-            value = value.replace("-", "_")
+        if isinstance(value, str) and value.replace("-", "_").lower() in self.choices:
+            value = value.replace("-", "_").lower()
         return super().convert(value, param, ctx)
 
 

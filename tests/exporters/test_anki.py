@@ -1151,6 +1151,7 @@ def test_a_kind_is_taken_with_a_hyphen_or_an_underscore() -> None:
     assert len(work) == 4
     assert _listed("--kind", "work-sample") == work
     assert _listed("--tag", "dockerqa::kind::work-sample") == work
+    assert _listed("--kind", "Work-Sample") == work  # in any case, as --tag
     assert _listed("--tag", "dockerqa::kind::work_sample") == work
     assert [q.id for q in dockerqa.load().filter(kind="work-sample")] == work
 
