@@ -573,8 +573,8 @@ class Drill:
         from dockerqa._load import lock_path, metadata_path, resolve_source
         from dockerqa.pipeline import open_page, same_file, tell_refresh
 
-        page_file = resolve_source(source)
-        if store is not None and not isinstance(store, Store) and page_file.name:
+        page_file = resolve_source(source)  # a directory is refused by open_page below
+        if store is not None and not isinstance(store, Store) and not page_file.is_dir():
             for own in (page_file, metadata_path(page_file), lock_path(page_file)):
                 if same_file(Path(store), own):
                     raise DrillError(

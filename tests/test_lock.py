@@ -662,14 +662,8 @@ def test_every_json_error_is_one_whole_message(text: str, message: str) -> None:
 def test_a_key_given_twice_is_reported_where_it_is_repeated(
     path: tuple[object, ...], key: str
 ) -> None:
-    data = json.loads(json.dumps(_CORPUS_LOCK))
-    holder: Any = data
-    for part in path:
-        holder = holder[part]
-    holder[key] = "\x00marker"
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    text, line = _damaged((*path, key), "\x00marker")
     at = text.index('"\\u0000marker"')
-    line = text[:at].count("\n") + 1
     # the same key again, just after the first: on the next line
     text = text[:at] + f'"\\u0000marker",\n"{key}": 1' + text[at + len('"\\u0000marker"') :]
     assert _reported(text).startswith(f"docker.lock:{line + 1}: {key}: given twice in one object")
